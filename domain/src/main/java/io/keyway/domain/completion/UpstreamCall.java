@@ -1,0 +1,26 @@
+package io.keyway.domain.completion;
+
+import io.keyway.domain.model.ProviderKey;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One request to send upstream.
+ *
+ * @param body       the client's JSON body with only the model rewritten
+ * @param stream     whether the client asked for a server-sent event stream
+ * @param credential the caller's own provider key, for user-key providers; empty for operator upstreams
+ * @param headers    client headers to pass on (app attribution, request id)
+ */
+public record UpstreamCall(Endpoint endpoint, byte[] body, boolean stream, Optional<ProviderKey> credential,
+                           Map<String, String> headers) {
+    public UpstreamCall {
+        headers = Map.copyOf(headers);
+    }
+
+    @Override
+    public String toString() {
+        return "UpstreamCall[" + endpoint + ", " + body.length + " bytes, stream=" + stream + "]";
+    }
+}

@@ -1,0 +1,21 @@
+package io.keyway.domain.model;
+
+import io.keyway.domain.keys.KeyId;
+import io.keyway.domain.keys.Verifier;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/** A key that lets its holder call /v1, carrying the holder's sealed provider keys. */
+public record GatewayKey(KeyId id, AccountId account, String name, Verifier verifier, Instant createdAt,
+                         Map<ProviderId, SealedProviderKey> providerKeys) {
+    public GatewayKey {
+        Names.requireValid(name, "key name");
+        providerKeys = Map.copyOf(providerKeys);
+    }
+
+    public Optional<SealedProviderKey> providerKey(ProviderId provider) {
+        return Optional.ofNullable(providerKeys.get(provider));
+    }
+}

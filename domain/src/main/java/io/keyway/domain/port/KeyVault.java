@@ -1,0 +1,39 @@
+package io.keyway.domain.port;
+
+import io.keyway.domain.keys.KeyId;
+import io.keyway.domain.model.Account;
+import io.keyway.domain.model.AccountId;
+import io.keyway.domain.model.GatewayKey;
+import io.keyway.domain.model.ManagementKey;
+import io.keyway.domain.model.ProviderId;
+import io.keyway.domain.model.SealedProviderKey;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where accounts and keys are kept. It only ever sees verifiers and sealed provider keys: nothing it stores can
+ * authenticate a caller or reveal a provider key.
+ */
+public interface KeyVault {
+    /** Stores a new account with its first management key, both or neither. */
+    void createAccount(Account account, ManagementKey managementKey);
+
+    Optional<ManagementKey> findManagementKey(KeyId id);
+
+    /** Stores a new gateway key with the provider keys it carries, all or nothing. */
+    void createGatewayKey(GatewayKey key);
+
+    Optional<GatewayKey> findGatewayKey(KeyId id);
+
+    List<GatewayKey> listGatewayKeys(AccountId account);
+
+    /** Deletes a gateway key and everything sealed under it; false when the account has no such key. */
+    boolean deleteGatewayKey(AccountId account, KeyId id);
+
+    /** Attaches or replaces a provider key on a gateway key; false when the gateway key no longer exists. */
+    boolean putProviderKey(KeyId gatewayKey, SealedProviderKey providerKey);
+
+    /** Detaches a provider key; false when none was attached. */
+    boolean removeProviderKey(KeyId gatewayKey, ProviderId provider);
+}
