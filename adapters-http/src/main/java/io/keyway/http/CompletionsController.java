@@ -1,0 +1,98 @@
+package io.keyway.http;
+
+import io.keyway.application.Outcome;
+import io.keyway.application.Refusal;
+import io.keyway.application.RouteCompletion;
+import io.keyway.domain.completion.Endpoint;
+import io.keyway.domain.completion.UpstreamReply;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** The OpenAI endpoints routed by model. */
+@Controller("/v1")
+@ExecuteOn(TaskExecutors.BLOCKING)
+class CompletionsController {
+    private static final Logger LOG = LoggerFactory.getLogger(CompletionsController.class);
+    /** Client headers that are passed upstream: OpenRouter's app attribution. */
+    private static final List<String> FORWARDED = List.of("HTTP-Referer", "X-Title");
+
+    private final RouteCompletion routeCompletion;
+
+    CompletionsController(RouteCompletion routeCompletion) {
+        this.routeCompletion = routeCompletion;
+    }
+
+    @Post(uri = "/chat/completions", consumes = MediaType.ALL, produces = {MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
+    CompletableFuture<HttpResponse<?>> chatCompletions(HttpRequest<?> request, @Nullable @Body byte[] body) {
+        return route(Endpoint.CHAT_COMPLETIONS, request, body);
+    }
+
+    @Post(uri = "/completions", consumes = MediaType.ALL, produces = {MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
+    CompletableFuture<HttpResponse<?>> completions(HttpRequest<?> request, @Nullable @Body byte[] body) {
+        return route(Endpoint.COMPLETIONS, request, body);
+    }
+
+    @Post(uri = "/embeddings", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    CompletableFuture<HttpResponse<?>> embeddings(HttpRequest<?> request, @Nullable @Body byte[] body) {
+        return route(Endpoint.EMBEDDINGS, request, body);
+    }
+
+    @Post(uri = "/responses", consumes = MediaType.ALL, produces = {MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
+    CompletableFuture<HttpResponse<?>> responses(HttpRequest<?> request, @Nullable @Body byte[] body) {
+        return route(Endpoint.RESPONSES, request, body);
+    }
+
+    private CompletableFuture<HttpResponse<?>> route(Endpoint endpoint, HttpRequest<?> request, byte[] body) {
+        String bearer = Bearer.token(request.getHeaders().get(HttpHeaders.AUTHORIZATION));
+        JsonCompletionBody completionBody;
+        try {
+            completionBody = JsonCompletionBody.parse(body);
+        } catch (BadRequest bad) {
+            if (bearer == null) {
+                return CompletableFuture.completedFuture(RefusalResponses.of(new Refusal.Unauthenticated(
+                        "No API key given. Send it as 'Authorization: Bearer <key>'.")));
+            }
+            return CompletableFuture.completedFuture(OpenAiError.invalidRequest(bad.getMessage(), bad.param()));
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String name : FORWARDED) {
+            String value = request.getHeaders().get(name);
+            if (value != null) {
+                headers.put(name, value);
+            }
+        }
+        RouteCompletion.Command command = new RouteCompletion.Command(bearer, endpoint, completionBody, headers);
+        Outcome<RouteCompletion.Sent> outcome = routeCompletion.route(command);
+        if (outcome instanceof Outcome.Refused<RouteCompletion.Sent> refused) {
+            return CompletableFuture.completedFuture(RefusalResponses.of(refused.refusal()));
+        }
+        RouteCompletion.Sent sent = ((Outcome.Done<RouteCompletion.Sent>) outcome).value();
+        return sent.reply().toCompletableFuture().thenCompose(reply -> {
+            LOG.info("{} key={} model={} upstream={} stream={} -> {}", endpoint.path(), sent.keyId(),
+                    completionBody.model(), sent.upstream(), completionBody.stream(), describe(reply));
+            return UpstreamRelay.relay(reply);
+        });
+    }
+
+    private static String describe(UpstreamReply reply) {
+        if (reply instanceof UpstreamReply.Answered answered) {
+            return String.valueOf(answered.status());
+        }
+        return reply.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,60 @@
+package io.keyway.http;
+
+import io.keyway.application.ManageProviderKeys;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A gateway key's holder reads it and manages the provider keys it carries. */
+@Controller("/v1/key")
+@ExecuteOn(TaskExecutors.BLOCKING)
+class KeyController {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyController.class);
+
+    private final ManageProviderKeys providerKeys;
+    private final JsonBodies bodies;
+
+    KeyController(ManageProviderKeys providerKeys, JsonBodies bodies) {
+        this.providerKeys = providerKeys;
+        this.bodies = bodies;
+    }
+
+    @Get(produces = MediaType.APPLICATION_JSON)
+    HttpResponse<?> show(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
+        return RefusalResponses.respond(providerKeys.show(Bearer.token(authorization)), key -> HttpResponse.ok(Views.key(key)));
+    }
+
+    @Put(uri = "/provider-keys/{provider}", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    HttpResponse<?> attach(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String provider,
+                           @Nullable @Body byte[] body) {
+        try {
+            String apiKey = JsonBodies.string(bodies.object(body), "api_key");
+            return RefusalResponses.respond(providerKeys.attach(Bearer.token(authorization), provider, apiKey), key -> {
+                LOG.info("gateway key {} attached a {} key", key.id(), provider);
+                return HttpResponse.ok(Views.key(key));
+            });
+        } catch (BadRequest bad) {
+            return OpenAiError.invalidRequest(bad.getMessage(), bad.param());
+        }
+    }
+
+    @Delete(uri = "/provider-keys/{provider}", produces = MediaType.APPLICATION_JSON)
+    HttpResponse<?> detach(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String provider) {
+        return RefusalResponses.respond(providerKeys.detach(Bearer.token(authorization), provider), key -> {
+            LOG.info("gateway key {} detached its {} key", key.id(), provider);
+            return HttpResponse.ok(Views.key(key));
+        });
+    }
+}

@@ -1,0 +1,48 @@
+package io.keyway.http;
+
+import io.keyway.application.ListModels;
+import io.keyway.application.Outcome;
+import io.keyway.domain.completion.ModelDescriptor;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** {@code GET /v1/models}: the operator's models and, for a key carrying provider keys, those providers' catalogues. */
+@Controller("/v1/models")
+@ExecuteOn(TaskExecutors.BLOCKING)
+class ModelsController {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelsController.class);
+
+    private final ListModels listModels;
+
+    ModelsController(ListModels listModels) {
+        this.listModels = listModels;
+    }
+
+    @Get(produces = MediaType.APPLICATION_JSON)
+    CompletableFuture<HttpResponse<?>> list(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
+        Outcome<CompletionStage<List<ModelDescriptor>>> outcome = listModels.list(Bearer.token(authorization));
+        if (outcome instanceof Outcome.Refused<CompletionStage<List<ModelDescriptor>>> refused) {
+            return CompletableFuture.completedFuture(RefusalResponses.of(refused.refusal()));
+        }
+        return ((Outcome.Done<CompletionStage<List<ModelDescriptor>>>) outcome).value().toCompletableFuture()
+                .<HttpResponse<?>>thenApply(models -> HttpResponse.ok(Views.models(models)))
+                .exceptionally(failure -> {
+                    LOG.warn("a provider's model catalogue could not be fetched: {}", failure.toString());
+                    return OpenAiError.response(502, OpenAiError.UPSTREAM, "upstream_unreachable", null,
+                            "A provider's model catalogue could not be fetched; try again shortly.");
+                });
+    }
+}

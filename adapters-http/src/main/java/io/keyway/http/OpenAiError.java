@@ -1,0 +1,33 @@
+package io.keyway.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.serde.annotation.Serdeable;
+
+/** The OpenAI error shape, {@code {"error":{"message","type","param","code"}}}, which every failure answers with. */
+@Serdeable
+record OpenAiError(Detail error) {
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record Detail(String message, String type, String param, String code) {
+    }
+
+    static final String INVALID_REQUEST = "invalid_request_error";
+    static final String AUTHENTICATION = "authentication_error";
+    static final String PERMISSION = "permission_error";
+    static final String NOT_FOUND = "not_found_error";
+    static final String UPSTREAM = "upstream_error";
+    static final String SERVER = "server_error";
+
+    static MutableHttpResponse<OpenAiError> response(int status, String type, String code, String param, String message) {
+        return HttpResponse.<OpenAiError>status(status, null)
+                .contentType(MediaType.APPLICATION_JSON_TYPE)
+                .body(new OpenAiError(new Detail(message, type, param, code)));
+    }
+
+    static MutableHttpResponse<OpenAiError> invalidRequest(String message, String param) {
+        return response(400, INVALID_REQUEST, "invalid_request", param, message);
+    }
+}

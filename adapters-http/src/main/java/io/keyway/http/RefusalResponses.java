@@ -1,0 +1,49 @@
+package io.keyway.http;
+
+import io.keyway.application.Outcome;
+import io.keyway.application.Refusal;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpResponse;
+
+import java.util.function.Function;
+
+/** The one place that says which status, type and code each refusal answers with. */
+final class RefusalResponses {
+    private RefusalResponses() {
+    }
+
+    static MutableHttpResponse<OpenAiError> of(Refusal refusal) {
+        if (refusal instanceof Refusal.Unauthenticated r) {
+            return OpenAiError.response(401, OpenAiError.AUTHENTICATION, "invalid_api_key", null, r.message())
+                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
+        if (refusal instanceof Refusal.WrongKeyKind r) {
+            return OpenAiError.response(403, OpenAiError.PERMISSION, "wrong_key_kind", null, r.message());
+        }
+        if (refusal instanceof Refusal.InvalidRequest r) {
+            return OpenAiError.response(400, OpenAiError.INVALID_REQUEST, "invalid_request", r.param(), r.message());
+        }
+        if (refusal instanceof Refusal.NotFound r) {
+            return OpenAiError.response(404, OpenAiError.NOT_FOUND, "not_found", null, r.message());
+        }
+        if (refusal instanceof Refusal.ModelNotFound r) {
+            return OpenAiError.response(404, OpenAiError.INVALID_REQUEST, "model_not_found", "model", r.message());
+        }
+        if (refusal instanceof Refusal.ProviderKeyMissing r) {
+            return OpenAiError.response(403, OpenAiError.PERMISSION, "provider_key_missing", "model", r.message());
+        }
+        if (refusal instanceof Refusal.ProviderKeyUnreadable r) {
+            return OpenAiError.response(500, OpenAiError.SERVER, "provider_key_unreadable", null, r.message());
+        }
+        throw new IllegalStateException("unmapped refusal " + refusal.getClass().getSimpleName());
+    }
+
+    /** The response for an outcome: {@code onDone} for a value, the refusal's error otherwise. */
+    static <T> HttpResponse<?> respond(Outcome<T> outcome, Function<T, HttpResponse<?>> onDone) {
+        if (outcome instanceof Outcome.Done<T> done) {
+            return onDone.apply(done.value());
+        }
+        return of(((Outcome.Refused<T>) outcome).refusal());
+    }
+}

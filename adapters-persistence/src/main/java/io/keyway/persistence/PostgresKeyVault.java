@@ -1,0 +1,97 @@
+package io.keyway.persistence;
+
+import io.keyway.domain.keys.KeyId;
+import io.keyway.domain.keys.Verifier;
+import io.keyway.domain.model.Account;
+import io.keyway.domain.model.AccountId;
+import io.keyway.domain.model.GatewayKey;
+import io.keyway.domain.model.ManagementKey;
+import io.keyway.domain.model.ProviderId;
+import io.keyway.domain.model.SealedProviderKey;
+import io.keyway.domain.port.KeyVault;
+import io.micronaut.transaction.annotation.Transactional;
+import jakarta.inject.Singleton;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The {@link KeyVault} on PostgreSQL. Rows stay inside this package; the domain sees only its own types. */
+@Singleton
+class PostgresKeyVault implements KeyVault {
+    private final Repositories.AccountRows accounts;
+    private final Repositories.ManagementKeyRows managementKeys;
+    private final Repositories.GatewayKeyRows gatewayKeys;
+    private final ProviderKeyTable providerKeys;
+
+    PostgresKeyVault(Repositories.AccountRows accounts, Repositories.ManagementKeyRows managementKeys,
+                     Repositories.GatewayKeyRows gatewayKeys, ProviderKeyTable providerKeys) {
+        this.accounts = accounts;
+        this.managementKeys = managementKeys;
+        this.gatewayKeys = gatewayKeys;
+        this.providerKeys = providerKeys;
+    }
+
+    @Override
+    @Transactional
+    public void createAccount(Account account, ManagementKey key) {
+        accounts.save(new AccountRow(account.id().value(), account.name(), account.createdAt()));
+        managementKeys.save(new ManagementKeyRow(key.id().value(), key.account().value(), key.verifier().value(), key.createdAt()));
+    }
+
+    @Override
+    @Transactional
+    public Optional<ManagementKey> findManagementKey(KeyId id) {
+        return managementKeys.findById(id.value()).map(row -> new ManagementKey(new KeyId(row.keyId()),
+                new AccountId(row.accountId()), new Verifier(row.verifier()), row.createdAt()));
+    }
+
+    @Override
+    @Transactional
+    public void createGatewayKey(GatewayKey key) {
+        gatewayKeys.save(new GatewayKeyRow(key.id().value(), key.account().value(), key.name(), key.verifier().value(), key.createdAt()));
+        key.providerKeys().values().forEach(providerKey -> providerKeys.upsert(key.id().value(), providerKey));
+    }
+
+    @Override
+    @Transactional
+    public Optional<GatewayKey> findGatewayKey(KeyId id) {
+        return gatewayKeys.findById(id.value()).map(row -> toDomain(row, providerKeys.ofKey(row.keyId())));
+    }
+
+    @Override
+    @Transactional
+    public List<GatewayKey> listGatewayKeys(AccountId account) {
+        Map<String, Map<ProviderId, SealedProviderKey>> sealed = providerKeys.ofAccount(account.value());
+        return gatewayKeys.findByAccountIdOrderByCreatedAt(account.value()).stream()
+                .map(row -> toDomain(row, sealed.getOrDefault(row.keyId(), Map.of())))
+                .toList();
+    }
+
+    @Override
+    @Transactional
+    public boolean deleteGatewayKey(AccountId account, KeyId id) {
+        return gatewayKeys.deleteByKeyIdAndAccountId(id.value(), account.value()) > 0;
+    }
+
+    @Override
+    @Transactional
+    public boolean putProviderKey(KeyId gatewayKey, SealedProviderKey providerKey) {
+        if (!gatewayKeys.existsById(gatewayKey.value())) {
+            return false;
+        }
+        providerKeys.upsert(gatewayKey.value(), providerKey);
+        return true;
+    }
+
+    @Override
+    @Transactional
+    public boolean removeProviderKey(KeyId gatewayKey, ProviderId provider) {
+        return providerKeys.delete(gatewayKey.value(), provider);
+    }
+
+    private static GatewayKey toDomain(GatewayKeyRow row, Map<ProviderId, SealedProviderKey> sealed) {
+        return new GatewayKey(new KeyId(row.keyId()), new AccountId(row.accountId()), row.name(),
+                new Verifier(row.verifier()), row.createdAt(), sealed);
+    }
+}

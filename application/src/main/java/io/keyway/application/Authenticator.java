@@ -1,0 +1,65 @@
+package io.keyway.application;
+
+import io.keyway.domain.keys.KeyKind;
+import io.keyway.domain.keys.PresentedKey;
+import io.keyway.domain.model.GatewayKey;
+import io.keyway.domain.model.ManagementKey;
+import io.keyway.domain.port.KeyVault;
+
+import java.util.Optional;
+
+/** Turns a presented bearer token into an authenticated caller, or a refusal. No lookup is made for a malformed key. */
+public final class Authenticator {
+    static final String INVALID = "Invalid or revoked API key.";
+
+    private final KeyVault vault;
+
+    public Authenticator(KeyVault vault) {
+        this.vault = vault;
+    }
+
+    /** A gateway key's holder: the presented key (for unsealing) and its stored record. */
+    public record GatewayCaller(PresentedKey key, GatewayKey record) {
+    }
+
+    public Outcome<GatewayCaller> gateway(String bearer) {
+        return parse(bearer, KeyKind.GATEWAY).then(key -> {
+            Optional<GatewayKey> found = vault.findGatewayKey(key.id());
+            if (found.isEmpty() || !key.matches(found.get().verifier())) {
+                return Outcome.refused(new Refusal.Unauthenticated(INVALID));
+            }
+            return Outcome.done(new GatewayCaller(key, found.get()));
+        });
+    }
+
+    public Outcome<ManagementKey> management(String bearer) {
+        return parse(bearer, KeyKind.MANAGEMENT).then(key -> {
+            Optional<ManagementKey> found = vault.findManagementKey(key.id());
+            boolean verified = found.isPresent() && key.matches(found.get().verifier());
+            key.destroy();
+            if (!verified) {
+                return Outcome.refused(new Refusal.Unauthenticated(INVALID));
+            }
+            return Outcome.done(found.get());
+        });
+    }
+
+    private static Outcome<PresentedKey> parse(String bearer, KeyKind wanted) {
+        if (bearer == null || bearer.isBlank()) {
+            return Outcome.refused(new Refusal.Unauthenticated(
+                    "No API key given. Send it as 'Authorization: Bearer <key>'."));
+        }
+        Optional<PresentedKey> parsed = PresentedKey.parse(bearer.strip());
+        if (parsed.isEmpty()) {
+            return Outcome.refused(new Refusal.Unauthenticated(
+                    "Malformed API key: Keyway keys start with 'kw-' (gateway) or 'kwm-' (management) and carry a checksum."));
+        }
+        PresentedKey key = parsed.get();
+        if (key.kind() != wanted) {
+            return Outcome.refused(new Refusal.WrongKeyKind(wanted == KeyKind.GATEWAY
+                    ? "This endpoint takes a gateway key (kw-...), not a management key."
+                    : "This endpoint takes a management key (kwm-...), not a gateway key."));
+        }
+        return Outcome.done(key);
+    }
+}

@@ -1,0 +1,93 @@
+package io.keyway.application;
+
+import io.keyway.domain.keys.KeyKind;
+import io.keyway.domain.keys.KeyMint;
+import io.keyway.domain.keys.PresentedKey;
+import io.keyway.domain.keys.ProviderKeySeal;
+import io.keyway.domain.model.GatewayKey;
+import io.keyway.domain.model.ManagementKey;
+import io.keyway.domain.model.Names;
+import io.keyway.domain.model.ProviderId;
+import io.keyway.domain.model.ProviderKey;
+import io.keyway.domain.model.SealedProviderKey;
+import io.keyway.domain.port.KeyVault;
+import io.keyway.domain.port.ModelRouter;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An account creates a gateway key, optionally carrying provider keys. The provider keys are sealed under the new
+ * key's secret before anything is stored; the secret is returned once, here.
+ */
+public final class IssueGatewayKey {
+    private final Authenticator authenticator;
+    private final KeyVault vault;
+    private final ModelRouter router;
+    private final KeyMint mint;
+    private final ProviderKeySeal seal;
+    private final Clock clock;
+
+    public IssueGatewayKey(Authenticator authenticator, KeyVault vault, ModelRouter router, KeyMint mint,
+                           ProviderKeySeal seal, Clock clock) {
+        this.authenticator = authenticator;
+        this.vault = vault;
+        this.router = router;
+        this.mint = mint;
+        this.seal = seal;
+        this.clock = clock;
+    }
+
+    /** @param providerKeys provider name → API key, as the caller sent them */
+    public record Command(String managementBearer, String name, Map<String, String> providerKeys) {
+        @Override
+        public String toString() {
+            return "IssueGatewayKey.Command[" + name + ", providers=" + providerKeys.keySet() + "]";
+        }
+    }
+
+    public record NewGatewayKey(GatewayKey key, String secret) {
+        @Override
+        public String toString() {
+            return "NewGatewayKey[" + key.id() + "]";
+        }
+    }
+
+    public Outcome<NewGatewayKey> issue(Command command) {
+        return authenticator.management(command.managementBearer()).then(owner -> {
+            if (!Names.isValid(command.name())) {
+                return Outcome.refused(new Refusal.InvalidRequest(
+                        "'name' is required: 1 to " + Names.MAX_LENGTH + " printable characters.", "name"));
+            }
+            Map<ProviderId, ProviderKey> plain = new LinkedHashMap<>();
+            for (Map.Entry<String, String> entry : command.providerKeys().entrySet()) {
+                String param = "provider_keys." + entry.getKey();
+                Outcome<ProviderId> provider = ProviderKeyInput.provider(entry.getKey(), router.userProviders(), "provider_keys");
+                if (provider instanceof Outcome.Refused<ProviderId> refused) {
+                    return Outcome.refused(refused.refusal());
+                }
+                Outcome<ProviderKey> key = ProviderKeyInput.key(entry.getValue(), param);
+                if (key instanceof Outcome.Refused<ProviderKey> refused) {
+                    return Outcome.refused(refused.refusal());
+                }
+                plain.put(((Outcome.Done<ProviderId>) provider).value(), ((Outcome.Done<ProviderKey>) key).value());
+            }
+            return Outcome.done(mintAndStore(owner, command.name(), plain));
+        });
+    }
+
+    private NewGatewayKey mintAndStore(ManagementKey owner, String name, Map<ProviderId, ProviderKey> plain) {
+        PresentedKey key = mint.mint(KeyKind.GATEWAY);
+        Instant now = clock.instant();
+        Map<ProviderId, SealedProviderKey> sealed = new LinkedHashMap<>();
+        plain.forEach((provider, providerKey) -> sealed.put(provider,
+                new SealedProviderKey(provider, seal.seal(key, provider, providerKey), providerKey.hint(), now)));
+        GatewayKey record = new GatewayKey(key.id(), owner.account(), name, key.verifier(), now, sealed);
+        vault.createGatewayKey(record);
+        String secret = key.token();
+        key.destroy();
+        return new NewGatewayKey(record, secret);
+    }
+}

@@ -1,0 +1,71 @@
+package io.keyway.application;
+
+import io.keyway.domain.keys.ProviderKeySeal;
+import io.keyway.domain.model.GatewayKey;
+import io.keyway.domain.model.ProviderId;
+import io.keyway.domain.model.SealedProviderKey;
+import io.keyway.domain.port.KeyVault;
+import io.keyway.domain.port.ModelRouter;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A gateway key's holder reads, attaches, replaces and detaches the provider keys it carries. Only the holder can
+ * attach one, because sealing needs the gateway key's secret, which only the holder presents.
+ */
+public final class ManageProviderKeys {
+    private final Authenticator authenticator;
+    private final KeyVault vault;
+    private final ModelRouter router;
+    private final ProviderKeySeal seal;
+    private final Clock clock;
+
+    public ManageProviderKeys(Authenticator authenticator, KeyVault vault, ModelRouter router, ProviderKeySeal seal, Clock clock) {
+        this.authenticator = authenticator;
+        this.vault = vault;
+        this.router = router;
+        this.seal = seal;
+        this.clock = clock;
+    }
+
+    public Outcome<GatewayKey> show(String gatewayBearer) {
+        return authenticator.gateway(gatewayBearer).then(caller -> {
+            caller.key().destroy();
+            return Outcome.done(caller.record());
+        });
+    }
+
+    public Outcome<GatewayKey> attach(String gatewayBearer, String providerName, String apiKey) {
+        return authenticator.gateway(gatewayBearer).then(caller -> ProviderKeyInput.provider(providerName, router.userProviders(), "provider")
+                .then(provider -> ProviderKeyInput.key(apiKey, "api_key").then(providerKey -> {
+                    SealedProviderKey sealed = new SealedProviderKey(provider,
+                            seal.seal(caller.key(), provider, providerKey), providerKey.hint(), clock.instant());
+                    caller.key().destroy();
+                    if (!vault.putProviderKey(caller.record().id(), sealed)) {
+                        return Outcome.refused(new Refusal.Unauthenticated(Authenticator.INVALID));
+                    }
+                    Map<ProviderId, SealedProviderKey> keys = new HashMap<>(caller.record().providerKeys());
+                    keys.put(provider, sealed);
+                    return Outcome.done(withProviderKeys(caller.record(), keys));
+                })));
+    }
+
+    public Outcome<GatewayKey> detach(String gatewayBearer, String providerName) {
+        return authenticator.gateway(gatewayBearer).then(caller -> ProviderKeyInput.provider(providerName, router.userProviders(), "provider")
+                .then(provider -> {
+                    caller.key().destroy();
+                    if (!vault.removeProviderKey(caller.record().id(), provider)) {
+                        return Outcome.refused(new Refusal.NotFound("This gateway key carries no " + provider + " key."));
+                    }
+                    Map<ProviderId, SealedProviderKey> keys = new HashMap<>(caller.record().providerKeys());
+                    keys.remove(provider);
+                    return Outcome.done(withProviderKeys(caller.record(), keys));
+                }));
+    }
+
+    private static GatewayKey withProviderKeys(GatewayKey key, Map<ProviderId, SealedProviderKey> providerKeys) {
+        return new GatewayKey(key.id(), key.account(), key.name(), key.verifier(), key.createdAt(), providerKeys);
+    }
+}

@@ -1,0 +1,27 @@
+package io.keyway.application;
+
+import java.util.function.Function;
+
+/** The result of a use case: done with a value, or refused for an expected reason. */
+public sealed interface Outcome<T> {
+    record Done<T>(T value) implements Outcome<T> {
+    }
+
+    record Refused<T>(Refusal refusal) implements Outcome<T> {
+    }
+
+    static <T> Outcome<T> done(T value) {
+        return new Done<>(value);
+    }
+
+    static <T> Outcome<T> refused(Refusal refusal) {
+        return new Refused<>(refusal);
+    }
+
+    default <R> Outcome<R> then(Function<? super T, Outcome<R>> next) {
+        if (this instanceof Done<T> done) {
+            return next.apply(done.value());
+        }
+        return new Refused<>(((Refused<T>) this).refusal());
+    }
+}

@@ -1,0 +1,49 @@
+package io.keyway.application;
+
+import io.keyway.domain.model.ProviderId;
+
+/** The expected ways a request is turned down. Messages are shown to callers: they never carry a secret. */
+public sealed interface Refusal {
+    String message();
+
+    /** No key, a malformed key, or a key that is unknown or revoked. */
+    record Unauthenticated(String message) implements Refusal {
+    }
+
+    /** A valid key of the kind that may not do this. */
+    record WrongKeyKind(String message) implements Refusal {
+    }
+
+    /** The request itself is wrong; {@code param} names the field, when there is one. */
+    record InvalidRequest(String message, String param) implements Refusal {
+    }
+
+    /** The thing asked for does not exist for this caller. */
+    record NotFound(String message) implements Refusal {
+    }
+
+    record ModelNotFound(String model) implements Refusal {
+        @Override
+        public String message() {
+            return "The model '" + model + "' does not exist or is not served by this gateway.";
+        }
+    }
+
+    record ProviderKeyMissing(ProviderId provider) implements Refusal {
+        @Override
+        public String message() {
+            return "Models prefixed '" + provider.modelPrefix() + "' are called with your own " + provider
+                    + " key, and this gateway key has none. Attach one with PUT /v1/key/provider-keys/" + provider
+                    + " {\"api_key\":\"...\"} using this gateway key, or set provider_keys." + provider
+                    + " when creating the key.";
+        }
+    }
+
+    /** A sealed provider key failed to open under the key that presented it: the stored blob was altered. */
+    record ProviderKeyUnreadable(ProviderId provider) implements Refusal {
+        @Override
+        public String message() {
+            return "The " + provider + " key attached to this gateway key could not be unsealed. Attach it again with PUT /v1/key/provider-keys/" + provider + ".";
+        }
+    }
+}

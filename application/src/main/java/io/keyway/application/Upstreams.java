@@ -1,0 +1,25 @@
+package io.keyway.application;
+
+import io.keyway.domain.port.CompletionProvider;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The completion providers known to this gateway, by the name routes use. */
+public final class Upstreams {
+    private final Map<String, CompletionProvider> byName = new LinkedHashMap<>();
+
+    public Upstreams(List<CompletionProvider> providers) {
+        for (CompletionProvider provider : providers) {
+            if (byName.putIfAbsent(provider.name(), provider) != null) {
+                throw new IllegalArgumentException("two upstreams are named '" + provider.name() + "'");
+            }
+        }
+    }
+
+    public Optional<CompletionProvider> named(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+}

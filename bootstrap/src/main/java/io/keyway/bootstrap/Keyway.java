@@ -1,0 +1,74 @@
+package io.keyway.bootstrap;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.Micronaut;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Starts Keyway. With no database configured ({@code DATASOURCES_DEFAULT_URL} or {@code datasources.default.url}),
+ * it first starts an embedded PostgreSQL whose data lives in {@code ./keyway-data} ({@code KEYWAY_DATA_DIR}).
+ */
+public final class Keyway {
+    private static final Logger LOG = LoggerFactory.getLogger(Keyway.class);
+
+    private Keyway() {
+    }
+
+    public static void main(String[] args) {
+        start(args);
+    }
+
+    /** Starts the gateway and returns its running context; closing the context also stops an embedded database. */
+    public static ApplicationContext start(String... args) {
+        Map<String, Object> properties = new HashMap<>();
+        EmbeddedDatabase embedded = null;
+        if (!databaseConfigured()) {
+            Path dataDirectory = Path.of(setting("KEYWAY_DATA_DIR", "keyway.data-dir", "keyway-data"));
+            embedded = EmbeddedDatabase.start(dataDirectory);
+            LOG.info("No database configured (DATASOURCES_DEFAULT_URL is unset): using an embedded PostgreSQL on port {} with its data in {}",
+                    embedded.port(), embedded.dataDirectory());
+            properties.put("datasources.default.url", embedded.jdbcUrl());
+            properties.put("datasources.default.username", embedded.username());
+            properties.put("datasources.default.password", "");
+        }
+        ApplicationContext context;
+        try {
+            context = Micronaut.build(args).mainClass(Keyway.class).properties(properties).start();
+        } catch (RuntimeException startFailed) {
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw startFailed;
+        }
+        if (embedded != null) {
+            EmbeddedDatabase database = embedded;
+            context.registerSingleton(EmbeddedDatabase.class, database);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                if (context.isRunning()) {
+                    context.close();
+                }
+                database.close();
+            }, "keyway-embedded-postgres-stop"));
+        }
+        return context;
+    }
+
+    private static boolean databaseConfigured() {
+        String url = setting("DATASOURCES_DEFAULT_URL", "datasources.default.url", "");
+        return !url.isBlank();
+    }
+
+    private static String setting(String environmentVariable, String systemProperty, String fallback) {
+        String fromProperty = System.getProperty(systemProperty);
+        if (fromProperty != null && !fromProperty.isBlank()) {
+            return fromProperty;
+        }
+        String fromEnvironment = System.getenv(environmentVariable);
+        return fromEnvironment != null && !fromEnvironment.isBlank() ? fromEnvironment : fallback;
+    }
+}
