@@ -31,6 +31,7 @@ final class Views {
     }
 
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record KeyList(String object, List<KeyView> data) {
     }
 
@@ -39,6 +40,7 @@ final class Views {
     }
 
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record ModelList(String object, List<ModelView> data) {
     }
 

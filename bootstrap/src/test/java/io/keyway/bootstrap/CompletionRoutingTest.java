@@ -1,0 +1,180 @@
+package io.keyway.bootstrap;
+
+import io.keyway.bootstrap.support.FakeUpstream;
+import io.keyway.bootstrap.support.Gateway;
+import io.keyway.bootstrap.support.SecretLedger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+
+import static io.keyway.bootstrap.support.Gateway.field;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CompletionRoutingTest {
+    private static final String OPENROUTER_KEY = "sk-or-v1-routing-test-key-9876";
+    private static final String OPERATOR_KEY = "operator-upstream-key-5555";
+
+    private static FakeUpstream openRouter;
+    private static FakeUpstream operator;
+    private static Gateway gateway;
+    private static String keyWithOpenRouter;
+    private static String keyWithout;
+
+    @BeforeAll
+    static void start() throws IOException {
+        openRouter = FakeUpstream.start();
+        operator = FakeUpstream.start();
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        gateway = Gateway.start(openRouter.baseUrl(), Map.of(
+                "keyway.upstreams.local.base-url", operator.baseUrl(),
+                "keyway.upstreams.local.api-key", SecretLedger.record(OPERATOR_KEY),
+                "keyway.upstreams.local.models", List.of("local-chat", "local-embed"),
+                "keyway.upstreams.down.base-url", "http://127.0.0.1:" + closedPort + "/v1",
+                "keyway.upstreams.down.models", List.of("down-model")));
+        String management = gateway.createAccount("routing");
+        keyWithOpenRouter = gateway.createGatewayKey(management, OPENROUTER_KEY);
+        keyWithout = gateway.createGatewayKey(management, null);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        openRouter.close();
+        operator.close();
+    }
+
+    @BeforeEach
+    void clearUpstreams() {
+        openRouter.reset();
+        operator.reset();
+    }
+
+    @Test
+    void anOpenRouterModelGoesToOpenRouterWithThePrefixStrippedTheUsersKeyAndTheBodyUntouched() {
+        String upstreamAnswer = FakeUpstream.chatCompletion("meta-llama/llama-3.1-405b-instruct", "hello");
+        openRouter.answer("chat/completions", FakeUpstream.json(200, upstreamAnswer, Map.of("X-Generation-Id", "gen-123")));
+        String body = "{\"model\":\"openrouter-meta-llama/llama-3.1-405b-instruct\",  \"messages\":[{\"role\":\"user\",\"content\":\"hi \\u00e9\"}],"
+                + "\"temperature\":0.70,\"provider\":{\"order\":[\"Fake\"],\"allow_fallbacks\":false},\"transforms\":[],\"x_unknown\":{\"n\":1e3}}";
+
+        HttpResponse<String> response = gateway.send("POST", "/v1/chat/completions", keyWithOpenRouter, body,
+                Map.of("HTTP-Referer", "https://app.example", "X-Title", "Example App"));
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(upstreamAnswer, response.body());
+        assertEquals("gen-123", response.headers().firstValue("X-Generation-Id").orElse(null));
+        FakeUpstream.Received received = openRouter.last();
+        assertEquals("/api/v1/chat/completions", received.path());
+        assertEquals("Bearer " + OPENROUTER_KEY, received.header("Authorization"));
+        assertEquals(body.replace("openrouter-meta-llama/llama-3.1-405b-instruct", "meta-llama/llama-3.1-405b-instruct"),
+                received.bodyText());
+        assertEquals("https://app.example", received.header("HTTP-Referer"));
+        assertEquals("Example App", received.header("X-Title"));
+    }
+
+    @Test
+    void legacyCompletionsRouteTheSameWay() {
+        openRouter.answer("completions", FakeUpstream.json(200, "{\"id\":\"c1\",\"object\":\"text_completion\",\"choices\":[{\"text\":\"ok\",\"index\":0}]}"));
+
+        HttpResponse<String> response = gateway.post("/v1/completions", keyWithOpenRouter,
+                "{\"model\":\"openrouter-mistralai/mistral-7b\",\"prompt\":\"Say ok\"}");
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("/api/v1/completions", openRouter.last().path());
+        assertEquals("{\"model\":\"mistralai/mistral-7b\",\"prompt\":\"Say ok\"}", openRouter.last().bodyText());
+    }
+
+    @Test
+    void anOperatorModelGoesToTheOperatorsUpstreamWithTheOperatorsKey() {
+        operator.answer("chat/completions", FakeUpstream.json(200, FakeUpstream.chatCompletion("local-chat", "from local")));
+
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", keyWithout, "{\"model\":\"local-chat\",\"messages\":[]}");
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(response.body().contains("from local"));
+        assertEquals("Bearer " + OPERATOR_KEY, operator.last().header("Authorization"));
+        assertEquals("{\"model\":\"local-chat\",\"messages\":[]}", operator.last().bodyText());
+        assertEquals(0, openRouter.received().size());
+    }
+
+    @Test
+    void aModelNobodyServesIs404ModelNotFound() {
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", keyWithOpenRouter, "{\"model\":\"gpt-nothing\",\"messages\":[]}");
+
+        assertEquals(404, response.statusCode());
+        assertEquals("model_not_found", field(response.body(), "code"));
+        assertEquals(0, openRouter.received().size() + operator.received().size());
+    }
+
+    @Test
+    void anOpenRouterModelOnAKeyWithoutAnOpenRouterKeyIs403SayingHowToAttachOne() {
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", keyWithout, "{\"model\":\"openrouter-a/b\",\"messages\":[]}");
+
+        assertEquals(403, response.statusCode());
+        assertEquals("provider_key_missing", field(response.body(), "code"));
+        assertTrue(field(response.body(), "message").contains("PUT /v1/key/provider-keys/openrouter"));
+        assertEquals(0, openRouter.received().size());
+    }
+
+    @Test
+    void malformedJsonAndAMissingModelAre400AndNeverReachAnUpstream() {
+        for (String bad : List.of("{\"model\":", "[]", "{\"messages\":[]}", "{\"model\":7}", "{\"model\":\"\"}",
+                "{\"model\":\"local-chat\",\"stream\":\"yes\"}", "{\"model\":\"local-chat\"} trailing")) {
+            HttpResponse<String> response = gateway.post("/v1/chat/completions", keyWithOpenRouter, bad);
+            assertEquals(400, response.statusCode(), bad + " -> " + response.body());
+            assertEquals("invalid_request_error", field(response.body(), "type"));
+        }
+        assertEquals("model", field(gateway.post("/v1/chat/completions", keyWithOpenRouter, "{\"messages\":[]}").body(), "param"));
+        assertEquals(0, openRouter.received().size() + operator.received().size());
+    }
+
+    @Test
+    void anUpstreamErrorKeepsItsStatusAndMessage() {
+        String error = "{\"error\":{\"code\":429,\"message\":\"Rate limit exceeded: free-models-per-day\",\"metadata\":{}}}";
+        openRouter.answer("chat/completions", FakeUpstream.json(429, error, Map.of("Retry-After", "7")));
+
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", keyWithOpenRouter, "{\"model\":\"openrouter-a/b\",\"messages\":[]}");
+
+        assertEquals(429, response.statusCode());
+        assertEquals(error, response.body());
+        assertEquals("7", response.headers().firstValue("Retry-After").orElse(null));
+    }
+
+    @Test
+    void aRevokedOpenRouterKeyReadsAsOpenRoutersOwn401() {
+        String error = "{\"error\":{\"code\":401,\"message\":\"No auth credentials found\"}}";
+        openRouter.answer("chat/completions", FakeUpstream.json(401, error));
+
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", keyWithOpenRouter, "{\"model\":\"openrouter-a/b\",\"messages\":[]}");
+
+        assertEquals(401, response.statusCode());
+        assertEquals("No auth credentials found", field(response.body(), "message"));
+    }
+
+    @Test
+    void anUnreachableUpstreamIs502() {
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", keyWithout, "{\"model\":\"down-model\",\"messages\":[]}");
+
+        assertEquals(502, response.statusCode(), response.body());
+        assertEquals("upstream_unreachable", field(response.body(), "code"));
+    }
+
+    @Test
+    void theGatewayKeepsServingAfterBadRequests() {
+        for (int i = 0; i < 20; i++) {
+            gateway.post("/v1/chat/completions", keyWithOpenRouter, "{\"model\":");
+        }
+        operator.answer("chat/completions", FakeUpstream.json(200, FakeUpstream.chatCompletion("local-chat", "still here")));
+        assertEquals(200, gateway.post("/v1/chat/completions", keyWithout, "{\"model\":\"local-chat\"}").statusCode());
+    }
+}

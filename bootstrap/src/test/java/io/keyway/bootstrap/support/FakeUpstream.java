@@ -1,0 +1,165 @@
+package io.keyway.bootstrap.support;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** An OpenAI-compatible upstream on loopback that records what it received and answers as told, path by path. */
+public final class FakeUpstream implements AutoCloseable {
+    public record Received(String method, String path, Map<String, List<String>> headers, byte[] body) {
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+        }
+
+        public String bodyText() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    @FunctionalInterface
+    public interface Reply {
+        void send(HttpExchange exchange) throws IOException, InterruptedException;
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Map<String, Reply> replies = new ConcurrentHashMap<>();
+
+    private FakeUpstream(HttpServer server) {
+        this.server = server;
+    }
+
+    public static FakeUpstream start() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            FakeUpstream fake = new FakeUpstream(server);
+            server.setExecutor(fake.executor);
+            server.createContext("/", fake::handle);
+            server.start();
+            return fake;
+        } catch (IOException e) {
+            throw new IllegalStateException("the fake upstream could not bind to loopback", e);
+        }
+    }
+
+    /** The base URL to configure, under an {@code /api/v1} path as OpenRouter's is. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/v1";
+    }
+
+    /** Answers requests to {@code path} (relative to the base URL, e.g. {@code chat/completions}) with {@code reply}. */
+    public FakeUpstream answer(String path, Reply reply) {
+        replies.put("/api/v1/" + path, reply);
+        return this;
+    }
+
+    public List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    public Received last() {
+        if (received.isEmpty()) {
+            throw new AssertionError("the fake upstream received nothing");
+        }
+        return received.get(received.size() - 1);
+    }
+
+    public long count(String path) {
+        return received.stream().filter(r -> r.path().equals("/api/v1/" + path)).count();
+    }
+
+    public void reset() {
+        received.clear();
+        replies.clear();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                    Map.copyOf(exchange.getRequestHeaders()), body));
+            Reply reply = replies.get(exchange.getRequestURI().getPath());
+            if (reply == null) {
+                json(404, "{\"error\":{\"message\":\"no such fake route\",\"code\":404}}").send(exchange);
+            } else {
+                reply.send(exchange);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public static Reply json(int status, String body) {
+        return json(status, body, Map.of());
+    }
+
+    public static Reply json(int status, String body, Map<String, String> headers) {
+        return exchange -> {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+        };
+    }
+
+    /** A server-sent event stream: each chunk written and flushed, then a pause of {@code gap}. */
+    public static Reply eventStream(List<String> chunks, Duration gap) {
+        return exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            for (int i = 0; i < chunks.size(); i++) {
+                if (i > 0) {
+                    Thread.sleep(gap.toMillis());
+                }
+                out.write(chunks.get(i).getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        };
+    }
+
+    /** A chat completion in OpenAI's shape, as OpenRouter sends it (with extra fields that must pass through). */
+    public static String chatCompletion(String model, String content) {
+        return "{\"id\":\"gen-123\",\"object\":\"chat.completion\",\"created\":1732000000,\"model\":\"" + model + "\","
+                + "\"provider\":\"Fake\",\"system_fingerprint\":\"fp_1\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                + "\"content\":\"" + content + "\"},\"finish_reason\":\"stop\",\"native_finish_reason\":\"stop\"}],"
+                + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":7,\"total_tokens\":12,\"cost\":0.00012,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":2}}}";
+    }
+
+    /** The SSE chunks of a streamed chat completion that says {@code words}, ending in usage and {@code [DONE]}. */
+    public static List<String> chatStream(String model, List<String> words) {
+        List<String> chunks = new java.util.ArrayList<>();
+        chunks.add(": OPENROUTER PROCESSING\n\n");
+        for (String word : words) {
+            chunks.add("data: {\"id\":\"gen-9\",\"object\":\"chat.completion.chunk\",\"created\":1732000000,\"model\":\"" + model
+                    + "\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"" + word + "\"},\"finish_reason\":null}]}\n\n");
+        }
+        chunks.add("data: {\"id\":\"gen-9\",\"object\":\"chat.completion.chunk\",\"created\":1732000000,\"model\":\"" + model
+                + "\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],"
+                + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":" + words.size() + ",\"total_tokens\":" + (5 + words.size()) + "}}\n\n");
+        chunks.add("data: [DONE]\n\n");
+        return chunks;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,145 @@
+package io.keyway.bootstrap.support;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real Keyway application started in-process on a random port against the test database, with a client that
+ * speaks to it over real HTTP.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Pattern STRING_FIELD = Pattern.compile("\"(%s)\"\\s*:\\s*\"([^\"]*)\"");
+
+    private final EmbeddedServer server;
+    private final String adminToken;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Gateway(EmbeddedServer server, String adminToken) {
+        this.server = server;
+        this.adminToken = adminToken;
+    }
+
+    /** Starts Keyway with an admin token and OpenRouter at {@code openRouterBaseUrl}, plus any other properties. */
+    public static Gateway start(String openRouterBaseUrl, Map<String, Object> properties) {
+        String adminToken = SecretLedger.record("admin-" + UUID.randomUUID());
+        Map<String, Object> all = new HashMap<>();
+        all.put("keyway.admin-token", adminToken);
+        all.put("keyway.openrouter.base-url", openRouterBaseUrl);
+        all.putAll(properties);
+        return startWith(all, adminToken);
+    }
+
+    /** Starts Keyway with exactly these properties on top of the test database. */
+    public static Gateway startWith(Map<String, Object> properties, String adminToken) {
+        TestDatabase database = TestDatabase.get();
+        Map<String, Object> all = new HashMap<>();
+        all.put("micronaut.server.port", -1);
+        all.put("datasources.default.url", database.url());
+        if (database.username() != null) {
+            all.put("datasources.default.username", database.username());
+            all.put("datasources.default.password", database.password() == null ? "" : database.password());
+        }
+        all.putAll(properties);
+        return new Gateway(ApplicationContext.run(EmbeddedServer.class, all), adminToken);
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.getPort() + path);
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getPort();
+    }
+
+    public ApplicationContext context() {
+        return server.getApplicationContext();
+    }
+
+    public HttpClient http() {
+        return http;
+    }
+
+    public HttpResponse<String> send(String method, String path, String bearer, String json) {
+        return send(method, path, bearer, json, Map.of());
+    }
+
+    public HttpResponse<String> send(String method, String path, String bearer, String json, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        headers.forEach(request::header);
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpResponse<String> get(String path, String bearer) {
+        return send("GET", path, bearer, null);
+    }
+
+    public HttpResponse<String> post(String path, String bearer, String json) {
+        return send("POST", path, bearer, json);
+    }
+
+    /** Creates an account through the admin API and returns its management key. */
+    public String createAccount(String name) {
+        HttpResponse<String> response = post("/admin/accounts", adminToken, "{\"name\":\"" + name + "\"}");
+        if (response.statusCode() != 201) {
+            throw new AssertionError("account creation answered " + response.statusCode() + ": " + response.body());
+        }
+        return SecretLedger.record(field(response.body(), "management_key"));
+    }
+
+    /** Creates a gateway key, with an OpenRouter key when one is given, and returns the gateway key. */
+    public String createGatewayKey(String managementKey, String openRouterKey) {
+        String providerKeys = openRouterKey == null ? "" : ",\"provider_keys\":{\"openrouter\":\"" + SecretLedger.record(openRouterKey) + "\"}";
+        HttpResponse<String> response = post("/v1/keys", managementKey, "{\"name\":\"test key\"" + providerKeys + "}");
+        if (response.statusCode() != 201) {
+            throw new AssertionError("key creation answered " + response.statusCode() + ": " + response.body());
+        }
+        return SecretLedger.record(field(response.body(), "key"));
+    }
+
+    public String adminToken() {
+        return adminToken;
+    }
+
+    /** A top-level or nested string field of a JSON text, for assertions. */
+    public static String field(String json, String name) {
+        Matcher matcher = Pattern.compile(String.format(STRING_FIELD.pattern(), Pattern.quote(name))).matcher(json);
+        if (!matcher.find()) {
+            throw new AssertionError("no string field '" + name + "' in " + json);
+        }
+        return matcher.group(2);
+    }
+
+    @Override
+    public void close() {
+        server.getApplicationContext().close();
+    }
+}
