@@ -1,0 +1,4 @@
+package io.keyway.archfixture.domain;
+
+public record CleanModel(String value) {
+}

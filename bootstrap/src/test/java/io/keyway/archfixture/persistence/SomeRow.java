@@ -1,0 +1,4 @@
+package io.keyway.archfixture.persistence;
+
+public class SomeRow {
+}

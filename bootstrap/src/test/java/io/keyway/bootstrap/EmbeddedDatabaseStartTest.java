@@ -1,0 +1,70 @@
+package io.keyway.bootstrap;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static io.keyway.bootstrap.support.Gateway.field;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The main entry point with no database configured: an embedded PostgreSQL whose data survives a restart. */
+class EmbeddedDatabaseStartTest {
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void withNoDatabaseConfiguredKeywayKeepsItsDataInItsDataDirectoryAcrossARestart(@TempDir Path dataDirectory) throws Exception {
+        Map<String, String> properties = Map.of("keyway.data-dir", dataDirectory.toString(), "micronaut.server.port", "-1",
+                "keyway.admin-token", io.keyway.bootstrap.support.SecretLedger.record("restart-admin-token-1"));
+        properties.forEach(System::setProperty);
+        try {
+            String managementKey;
+            ApplicationContext first = Keyway.start();
+            try {
+                HttpResponse<String> created = send(first, HttpRequest.newBuilder(uri(first, "/admin/accounts"))
+                        .header("Authorization", "Bearer restart-admin-token-1").header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"durable\"}")));
+                assertEquals(201, created.statusCode(), created.body());
+                managementKey = io.keyway.bootstrap.support.SecretLedger.record(field(created.body(), "management_key"));
+            } finally {
+                stop(first);
+            }
+            assertTrue(Files.exists(dataDirectory.resolve("PG_VERSION")), "no PostgreSQL cluster in " + dataDirectory);
+
+            ApplicationContext second = Keyway.start();
+            try {
+                HttpResponse<String> listed = send(second, HttpRequest.newBuilder(uri(second, "/v1/keys"))
+                        .header("Authorization", "Bearer " + managementKey).GET());
+                assertEquals(200, listed.statusCode(), "the account did not survive the restart: " + listed.body());
+                assertEquals(200, send(second, HttpRequest.newBuilder(uri(second, "/health")).GET()).statusCode());
+            } finally {
+                stop(second);
+            }
+        } finally {
+            properties.keySet().forEach(System::clearProperty);
+        }
+    }
+
+    private static URI uri(ApplicationContext context, String path) {
+        return URI.create("http://127.0.0.1:" + context.getBean(EmbeddedServer.class).getPort() + path);
+    }
+
+    private HttpResponse<String> send(ApplicationContext context, HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void stop(ApplicationContext context) {
+        EmbeddedDatabase database = context.getBean(EmbeddedDatabase.class);
+        context.close();
+        database.close();
+    }
+}

@@ -1,0 +1,88 @@
+package io.keyway.bootstrap;
+
+import io.keyway.bootstrap.support.FakeUpstream;
+import io.keyway.bootstrap.support.Gateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ModelsTest {
+    private static FakeUpstream openRouter;
+    private static FakeUpstream operator;
+    private static Gateway gateway;
+    private static String management;
+
+    @BeforeAll
+    static void start() {
+        openRouter = FakeUpstream.start();
+        operator = FakeUpstream.start();
+        openRouter.answer("models", FakeUpstream.json(200, "{\"data\":[{\"id\":\"meta-llama/llama-3.1-405b-instruct\",\"name\":\"Llama\","
+                + "\"created\":1721000000,\"context_length\":131072},{\"id\":\"openai/gpt-4o\",\"created\":1715000000}]}"));
+        gateway = Gateway.start(openRouter.baseUrl(), Map.of(
+                "keyway.upstreams.local.base-url", operator.baseUrl(),
+                "keyway.upstreams.local.models", List.of("local-chat", "local-embed")));
+        management = gateway.createAccount("models");
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        openRouter.close();
+        operator.close();
+    }
+
+    @Test
+    void aKeyWithAnOpenRouterKeySeesTheOperatorsModelsAndOpenRoutersCataloguePrefixed() {
+        String key = gateway.createGatewayKey(management, "sk-or-v1-models-listing-1234");
+
+        HttpResponse<String> response = gateway.get("/v1/models", key);
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(response.body().startsWith("{\"object\":\"list\",\"data\":["), response.body());
+        for (String id : List.of("local-chat", "local-embed", "openrouter-meta-llama/llama-3.1-405b-instruct", "openrouter-openai/gpt-4o")) {
+            assertTrue(response.body().contains("\"id\":\"" + id + "\""), id + " missing from " + response.body());
+        }
+        assertTrue(response.body().contains("\"object\":\"model\""));
+        assertTrue(response.body().contains("\"owned_by\":\"meta-llama\""));
+        assertTrue(response.body().contains("\"created\":1721000000"));
+    }
+
+    @Test
+    void aKeyWithoutAnOpenRouterKeySeesOnlyTheOperatorsModels() {
+        String key = gateway.createGatewayKey(management, null);
+
+        HttpResponse<String> response = gateway.get("/v1/models", key);
+
+        assertEquals(200, response.statusCode());
+        assertTrue(response.body().contains("\"id\":\"local-chat\""));
+        assertFalse(response.body().contains("openrouter-"), response.body());
+    }
+
+    @Test
+    void theOpenRouterCatalogueIsFetchedOnceAndCached() {
+        String key = gateway.createGatewayKey(management, "sk-or-v1-models-cache-5678");
+        gateway.get("/v1/models", key);
+        long fetchesBefore = openRouter.count("models");
+
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200, gateway.get("/v1/models", key).statusCode());
+        }
+
+        assertTrue(fetchesBefore >= 1);
+        assertEquals(fetchesBefore, openRouter.count("models"));
+    }
+
+    @Test
+    void listingModelsNeedsAGatewayKey() {
+        assertEquals(401, gateway.get("/v1/models", null).statusCode());
+        assertEquals(403, gateway.get("/v1/models", management).statusCode());
+    }
+}

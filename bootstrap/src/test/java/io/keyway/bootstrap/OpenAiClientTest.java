@@ -1,0 +1,104 @@
+package io.keyway.bootstrap;
+
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import io.keyway.bootstrap.support.FakeUpstream;
+import io.keyway.bootstrap.support.Gateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** An unmodified OpenAI client library (LangChain4j's) pointed at Keyway, plain and streaming. */
+class OpenAiClientTest {
+    private static final String MODEL = "openrouter-meta-llama/llama-3.1-405b-instruct";
+    private static final String OPENROUTER_KEY = "sk-or-v1-langchain4j-client-7777";
+
+    private static FakeUpstream openRouter;
+    private static Gateway gateway;
+    private static String key;
+
+    @BeforeAll
+    static void start() {
+        openRouter = FakeUpstream.start();
+        gateway = Gateway.start(openRouter.baseUrl(), Map.of());
+        key = gateway.createGatewayKey(gateway.createAccount("sdk-user"), OPENROUTER_KEY);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        openRouter.close();
+    }
+
+    @Test
+    void aPlainChatCallGetsTheUpstreamsAnswer() {
+        openRouter.answer("chat/completions", FakeUpstream.json(200,
+                FakeUpstream.chatCompletion("meta-llama/llama-3.1-405b-instruct", "Hello from upstream")));
+        OpenAiChatModel model = OpenAiChatModel.builder()
+                .baseUrl(gateway.baseUrl() + "/v1").apiKey(key).modelName(MODEL)
+                .timeout(Duration.ofSeconds(20)).maxRetries(0).build();
+
+        String answer = model.chat("Say hello");
+
+        assertEquals("Hello from upstream", answer);
+        assertEquals("Bearer " + OPENROUTER_KEY, openRouter.last().header("Authorization"));
+        assertTrue(openRouter.last().bodyText().matches("(?s).*\"model\"\\s*:\\s*\"meta-llama/llama-3.1-405b-instruct\".*"),
+                openRouter.last().bodyText());
+    }
+
+    @Test
+    void aStreamingChatCallReceivesEveryPartAndTheEnd() throws Exception {
+        openRouter.answer("chat/completions", FakeUpstream.eventStream(
+                FakeUpstream.chatStream("meta-llama/llama-3.1-405b-instruct", List.of("Hel", "lo", " there")), Duration.ofMillis(50)));
+        OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder()
+                .baseUrl(gateway.baseUrl() + "/v1").apiKey(key).modelName(MODEL)
+                .timeout(Duration.ofSeconds(20)).build();
+        List<String> parts = new CopyOnWriteArrayList<>();
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+
+        model.chat("Say hello", new StreamingChatResponseHandler() {
+            @Override
+            public void onPartialResponse(String partialResponse) {
+                parts.add(partialResponse);
+            }
+
+            @Override
+            public void onCompleteResponse(ChatResponse response) {
+                done.complete(response);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                done.completeExceptionally(error);
+            }
+        });
+
+        ChatResponse response = done.get(20, TimeUnit.SECONDS);
+        assertEquals(List.of("Hel", "lo", " there"), parts);
+        assertEquals("Hello there", response.aiMessage().text());
+        assertTrue(openRouter.last().bodyText().matches("(?s).*\"stream\"\\s*:\\s*true.*"), openRouter.last().bodyText());
+    }
+
+    @Test
+    void aMissingProviderKeySurfacesAsTheClientsPermissionError() {
+        String bare = gateway.createGatewayKey(gateway.createAccount("sdk-bare"), null);
+        OpenAiChatModel model = OpenAiChatModel.builder()
+                .baseUrl(gateway.baseUrl() + "/v1").apiKey(bare).modelName(MODEL).maxRetries(0).build();
+
+        RuntimeException error = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> model.chat("hi"));
+
+        assertTrue(String.valueOf(error.getMessage()).contains("provider_key_missing"), String.valueOf(error.getMessage()));
+    }
+}
