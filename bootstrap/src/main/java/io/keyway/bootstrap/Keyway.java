@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Starts Keyway. With no database configured ({@code DATASOURCES_DEFAULT_URL} or {@code datasources.default.url}),
@@ -48,9 +49,17 @@ public final class Keyway {
         if (embedded != null) {
             EmbeddedDatabase database = embedded;
             context.registerSingleton(EmbeddedDatabase.class, database);
+            // Micronaut's own shutdown hook stops the context; closing it here as well deadlocks the two hooks.
+            // This one waits for the context to stop, so the pool closes before its database does.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                if (context.isRunning()) {
-                    context.close();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (context.isRunning() && System.nanoTime() < deadline) {
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
                 }
                 database.close();
             }, "keyway-embedded-postgres-stop"));
