@@ -1,5 +1,6 @@
 package io.keyway.bootstrap;
 
+import io.keyway.bootstrap.support.TestDatabase;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.junit.jupiter.api.Test;
@@ -17,8 +18,8 @@ import static io.keyway.bootstrap.support.Gateway.field;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The main entry point with no database configured: an embedded PostgreSQL whose data survives a restart. */
-class EmbeddedDatabaseStartTest {
+/** The main entry point: an embedded PostgreSQL that survives a restart when no database is configured, the configured one otherwise. */
+class KeywayStartTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
@@ -48,6 +49,29 @@ class EmbeddedDatabaseStartTest {
                 assertEquals(200, send(second, HttpRequest.newBuilder(uri(second, "/health")).GET()).statusCode());
             } finally {
                 stop(second);
+            }
+        } finally {
+            properties.keySet().forEach(System::clearProperty);
+        }
+    }
+
+    @Test
+    void withADatabaseConfiguredKeywayUsesItAndStartsNoEmbeddedOne() throws Exception {
+        TestDatabase database = TestDatabase.get();
+        Map<String, String> properties = new java.util.HashMap<>(Map.of("datasources.default.url", database.url(),
+                "micronaut.server.port", "-1"));
+        if (database.username() != null) {
+            properties.put("datasources.default.username", database.username());
+            properties.put("datasources.default.password", database.password() == null ? "" : database.password());
+        }
+        properties.forEach(System::setProperty);
+        try (ApplicationContext context = Keyway.start()) {
+            assertTrue(context.findBean(EmbeddedDatabase.class).isEmpty(), "an embedded PostgreSQL was started anyway");
+            assertEquals(200, send(context, HttpRequest.newBuilder(uri(context, "/health")).GET()).statusCode());
+            try (java.sql.Connection connection = database.connect();
+                 java.sql.ResultSet migrated = connection.createStatement().executeQuery(
+                         "SELECT count(*) FROM flyway_schema_history WHERE success")) {
+                assertTrue(migrated.next() && migrated.getInt(1) >= 1, "Flyway did not migrate the configured database");
             }
         } finally {
             properties.keySet().forEach(System::clearProperty);
