@@ -10,12 +10,35 @@ import java.util.Optional;
  * @param name           the name routes use
  * @param baseUrl        e.g. {@code https://openrouter.ai/api/v1}; endpoint paths are appended to it
  * @param operatorApiKey the operator's key for this upstream; empty when each call brings the caller's own key
- * @param connectTimeout how long to wait for a connection
- * @param readTimeout    how long to wait for the response to start
+ * @param timeouts       connect, first byte, idle gap between stream events, total for a non-streamed answer
+ * @param retries        how often a refused or reset connection, or a 502/503, is tried again
  * @param modelsTtl      how long a fetched model catalogue is reused
  */
-public record UpstreamSettings(String name, URI baseUrl, Optional<String> operatorApiKey, Duration connectTimeout,
-                               Duration readTimeout, Duration modelsTtl) {
+public record UpstreamSettings(String name, URI baseUrl, Optional<String> operatorApiKey, Timeouts timeouts,
+                               Retries retries, Duration modelsTtl) {
+
+    public record Timeouts(Duration connect, Duration firstByte, Duration idle, Duration total) {
+        public static Timeouts defaults() {
+            return new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(120), Duration.ofSeconds(120), Duration.ofSeconds(600));
+        }
+    }
+
+    /**
+     * @param maxRetries tries after the first; 0 never retries
+     * @param backoff    the first wait; each further wait doubles, up to {@code maxBackoff}, and is jittered down to half
+     */
+    public record Retries(int maxRetries, Duration backoff, Duration maxBackoff) {
+        public Retries {
+            if (maxRetries < 0) {
+                throw new IllegalArgumentException("retries cannot be negative");
+            }
+        }
+
+        public static Retries defaults() {
+            return new Retries(2, Duration.ofMillis(250), Duration.ofSeconds(4));
+        }
+    }
+
     @Override
     public String toString() {
         return "UpstreamSettings[" + name + ", " + baseUrl + ", operatorKey=" + operatorApiKey.map(k -> "set").orElse("none") + "]";

@@ -59,14 +59,14 @@ class CoreFactory {
     Upstreams upstreams(UpstreamClients clients, OpenRouterProperties openRouter, List<UpstreamProperties> operatorUpstreams) {
         List<CompletionProvider> providers = new ArrayList<>();
         providers.add(clients.connect(new UpstreamSettings(ProviderId.OPENROUTER.value(), openRouter.getBaseUrl(),
-                Optional.empty(), openRouter.getConnectTimeout(), openRouter.getReadTimeout(), openRouter.getModelsTtl())));
+                Optional.empty(), openRouter.timeouts(), openRouter.retryPolicy(), openRouter.getModelsTtl())));
         for (UpstreamProperties upstream : operatorUpstreams) {
             if (upstream.getBaseUrl() == null) {
                 throw new IllegalStateException("keyway.upstreams." + upstream.getName() + ".base-url is not set");
             }
             providers.add(clients.connect(new UpstreamSettings(upstream.getName(), upstream.getBaseUrl(),
                     Optional.ofNullable(upstream.getApiKey()).filter(key -> !key.isBlank()),
-                    upstream.getConnectTimeout(), upstream.getReadTimeout(), openRouter.getModelsTtl())));
+                    upstream.timeouts(), upstream.retryPolicy(), openRouter.getModelsTtl())));
         }
         return new Upstreams(providers);
     }

@@ -4,19 +4,16 @@ import io.micronaut.context.annotation.EachProperty;
 import io.micronaut.context.annotation.Parameter;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /** One operator upstream: {@code keyway.upstreams.<name>.base-url}, {@code .api-key}, {@code .models}, timeouts. */
 @EachProperty("keyway.upstreams")
-public class UpstreamProperties {
+public class UpstreamProperties extends UpstreamTuning {
     private final String name;
     private URI baseUrl;
     private String apiKey;
     private List<String> models = new ArrayList<>();
-    private Duration connectTimeout = Duration.ofSeconds(10);
-    private Duration readTimeout = Duration.ofSeconds(300);
 
     public UpstreamProperties(@Parameter String name) {
         this.name = name;
@@ -48,22 +45,6 @@ public class UpstreamProperties {
 
     public void setModels(List<String> models) {
         this.models = models;
-    }
-
-    public Duration getConnectTimeout() {
-        return connectTimeout;
-    }
-
-    public void setConnectTimeout(Duration connectTimeout) {
-        this.connectTimeout = connectTimeout;
-    }
-
-    public Duration getReadTimeout() {
-        return readTimeout;
-    }
-
-    public void setReadTimeout(Duration readTimeout) {
-        this.readTimeout = readTimeout;
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.keyway.bootstrap;
 
-import io.keyway.bootstrap.support.FakeUpstream;
+import io.keyway.domain.testkit.FakeUpstream;
 import io.keyway.bootstrap.support.Gateway;
 import io.keyway.bootstrap.support.SecretLedger;
 import org.junit.jupiter.api.AfterAll;

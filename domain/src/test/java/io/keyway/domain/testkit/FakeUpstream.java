@@ -1,4 +1,4 @@
-package io.keyway.bootstrap.support;
+package io.keyway.domain.testkit;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -38,6 +38,7 @@ public final class FakeUpstream implements AutoCloseable {
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Reply> replies = new ConcurrentHashMap<>();
+    private final List<Long> abandonedAt = new CopyOnWriteArrayList<>();
 
     private FakeUpstream(HttpServer server) {
         this.server = server;
@@ -85,6 +86,7 @@ public final class FakeUpstream implements AutoCloseable {
     public void reset() {
         received.clear();
         replies.clear();
+        abandonedAt.clear();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -98,9 +100,16 @@ public final class FakeUpstream implements AutoCloseable {
             } else {
                 reply.send(exchange);
             }
+        } catch (IOException peerGone) {
+            abandonedAt.add(System.nanoTime());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** When (System.nanoTime) a reply failed because its reader had gone: how a cancelled request looks from here. */
+    public List<Long> abandonedAt() {
+        return List.copyOf(abandonedAt);
     }
 
     public static Reply json(int status, String body) {
@@ -130,6 +139,44 @@ public final class FakeUpstream implements AutoCloseable {
                 out.write(chunks.get(i).getBytes(StandardCharsets.UTF_8));
                 out.flush();
             }
+        };
+    }
+
+    /** Each request gets the next reply of the list; the last one repeats. */
+    public static Reply sequence(Reply... replies) {
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        return exchange -> replies[Math.min(next.getAndIncrement(), replies.length - 1)].send(exchange);
+    }
+
+    /** Waits {@code delay} before sending anything, then replies. */
+    public static Reply after(Duration delay, Reply then) {
+        return exchange -> {
+            Thread.sleep(delay.toMillis());
+            then.send(exchange);
+        };
+    }
+
+    /** Starts an event stream, sends {@code first}, then falls silent for {@code silence}. */
+    public static Reply streamThenSilence(String first, Duration silence) {
+        return exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            exchange.getResponseBody().write(first.getBytes(StandardCharsets.UTF_8));
+            exchange.getResponseBody().flush();
+            Thread.sleep(silence.toMillis());
+        };
+    }
+
+    /** A JSON answer whose body is sent in two halves {@code pause} apart. */
+    public static Reply jsonSlowly(int status, String body, Duration pause) {
+        return exchange -> {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes, 0, bytes.length / 2);
+            exchange.getResponseBody().flush();
+            Thread.sleep(pause.toMillis());
+            exchange.getResponseBody().write(bytes, bytes.length / 2, bytes.length - bytes.length / 2);
         };
     }
 

@@ -1,0 +1,31 @@
+package io.keyway.domain.completion;
+
+/**
+ * How an answer's body failed after the upstream had started answering: the connection was lost, or the upstream fell
+ * silent too long. A body publisher signals it with {@code onError}; the message names no secret.
+ */
+public final class UpstreamFailure extends RuntimeException {
+    public enum Kind {
+        /** The connection broke (reset, closed mid-body). */
+        CONNECTION_LOST,
+        /** No bytes for longer than the idle limit between stream events. */
+        IDLE_TIMEOUT,
+        /** The whole answer took longer than the total limit. */
+        TOTAL_TIMEOUT
+    }
+
+    private final Kind kind;
+
+    public UpstreamFailure(Kind kind, String message) {
+        super(message, null, false, false);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public boolean isTimeout() {
+        return kind != Kind.CONNECTION_LOST;
+    }
+}
