@@ -4,6 +4,7 @@ import io.keyway.application.CreateAccount;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
@@ -35,15 +36,15 @@ class AdminController {
     }
 
     @Post(uri = "/accounts", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    HttpResponse<?> createAccount(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @Body byte[] body) {
+    HttpResponse<?> createAccount(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @Body byte[] body) {
         HttpResponse<?> denied = admit(authorization);
         if (denied != null) {
             return denied;
         }
         try {
-            String name = JsonBodies.string(bodies.object(body), "name");
+            String name = JsonBodies.string(bodies.object(request, body), "name");
             return RefusalResponses.respond(createAccount.create(name), created -> {
-                LOG.info("account {} created", created.account().id());
+                LOG.info("request_id={} account {} created", RequestIds.of(request), created.account().id());
                 return HttpResponse.created(new Views.AccountCreated(created.account().id().toString(),
                         created.account().name(), created.managementKey(), created.account().createdAt().getEpochSecond()));
             });

@@ -32,9 +32,11 @@ class CompletionsController {
     private static final List<String> FORWARDED = List.of("HTTP-Referer", "X-Title");
 
     private final RouteCompletion routeCompletion;
+    private final UpstreamRelay relay;
 
-    CompletionsController(RouteCompletion routeCompletion) {
+    CompletionsController(RouteCompletion routeCompletion, UpstreamRelay relay) {
         this.routeCompletion = routeCompletion;
+        this.relay = relay;
     }
 
     @Post(uri = "/chat/completions", consumes = MediaType.ALL, produces = {MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
@@ -59,8 +61,10 @@ class CompletionsController {
 
     private CompletableFuture<HttpResponse<?>> route(Endpoint endpoint, HttpRequest<?> request, byte[] body) {
         String bearer = Bearer.token(request.getHeaders().get(HttpHeaders.AUTHORIZATION));
+        String requestId = RequestIds.of(request);
         JsonCompletionBody completionBody;
         try {
+            JsonBodies.requireJsonContentType(request);
             completionBody = JsonCompletionBody.parse(body);
         } catch (BadRequest bad) {
             if (bearer == null) {
@@ -70,6 +74,7 @@ class CompletionsController {
             return CompletableFuture.completedFuture(OpenAiError.invalidRequest(bad.getMessage(), bad.param()));
         }
         Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("X-Request-Id", requestId);
         for (String name : FORWARDED) {
             String value = request.getHeaders().get(name);
             if (value != null) {
@@ -83,9 +88,9 @@ class CompletionsController {
         }
         RouteCompletion.Sent sent = ((Outcome.Done<RouteCompletion.Sent>) outcome).value();
         return sent.reply().toCompletableFuture().thenCompose(reply -> {
-            LOG.info("{} key={} model={} upstream={} stream={} -> {}", endpoint.path(), sent.keyId(),
+            LOG.info("request_id={} {} key={} model={} upstream={} stream={} -> {}", requestId, endpoint.path(), sent.keyId(),
                     completionBody.model(), sent.upstream(), completionBody.stream(), describe(reply));
-            return UpstreamRelay.relay(reply);
+            return relay.relay(reply, sent.upstream(), requestId);
         });
     }
 

@@ -1,11 +1,14 @@
 package io.keyway.http;
 
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MediaType;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /** Reads small JSON request bodies of the key-management API, with errors that name the field and never echo values. */
@@ -15,6 +18,19 @@ final class JsonBodies {
 
     JsonBodies(JsonMapper json) {
         this.json = json;
+    }
+
+    /** Refuses a body that is not declared as JSON ({@code application/json} or a {@code +json} type). */
+    static void requireJsonContentType(HttpRequest<?> request) throws BadRequest {
+        String type = request.getContentType().map(MediaType::getName).orElse("").toLowerCase(Locale.ROOT);
+        if (!type.equals("application/json") && !type.endsWith("+json")) {
+            throw new BadRequest("The request body must be JSON, sent with 'Content-Type: application/json'.", null);
+        }
+    }
+
+    JsonNode object(HttpRequest<?> request, byte[] body) throws BadRequest {
+        requireJsonContentType(request);
+        return object(body);
     }
 
     JsonNode object(byte[] body) throws BadRequest {

@@ -8,7 +8,6 @@ import io.keyway.application.CompletionBody;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A completion request body, checked as JSON once with a streaming parser. It remembers where the top-level
@@ -108,30 +107,11 @@ final class JsonCompletionBody implements CompletionBody {
 
     @Override
     public byte[] withModel(String upstreamModel) {
-        byte[] replacement = quoted(upstreamModel);
+        byte[] replacement = JsonText.quotedBytes(upstreamModel);
         ByteArrayOutputStream out = new ByteArrayOutputStream(body.length - (modelEnd - modelStart) + replacement.length);
         out.write(body, 0, modelStart);
         out.writeBytes(replacement);
         out.write(body, modelEnd, body.length - modelEnd);
         return out.toByteArray();
-    }
-
-    private static byte[] quoted(String text) {
-        StringBuilder json = new StringBuilder(text.length() + 2).append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        json.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        json.append(c);
-                    }
-                }
-            }
-        }
-        return json.append('"').toString().getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -3,6 +3,7 @@ package io.keyway.http;
 import io.keyway.application.ManageProviderKeys;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
@@ -32,17 +33,17 @@ class KeyController {
     }
 
     @Get(produces = MediaType.APPLICATION_JSON)
-    HttpResponse<?> show(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
+    HttpResponse<?> show(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
         return RefusalResponses.respond(providerKeys.show(Bearer.token(authorization)), key -> HttpResponse.ok(Views.key(key)));
     }
 
     @Put(uri = "/provider-keys/{provider}", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    HttpResponse<?> attach(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String provider,
+    HttpResponse<?> attach(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String provider,
                            @Nullable @Body byte[] body) {
         try {
-            String apiKey = JsonBodies.string(bodies.object(body), "api_key");
+            String apiKey = JsonBodies.string(bodies.object(request, body), "api_key");
             return RefusalResponses.respond(providerKeys.attach(Bearer.token(authorization), provider, apiKey), key -> {
-                LOG.info("gateway key {} attached a {} key", key.id(), provider);
+                LOG.info("request_id={} gateway key {} attached a {} key", RequestIds.of(request), key.id(), provider);
                 return HttpResponse.ok(Views.key(key));
             });
         } catch (BadRequest bad) {
@@ -51,9 +52,9 @@ class KeyController {
     }
 
     @Delete(uri = "/provider-keys/{provider}", produces = MediaType.APPLICATION_JSON)
-    HttpResponse<?> detach(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String provider) {
+    HttpResponse<?> detach(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String provider) {
         return RefusalResponses.respond(providerKeys.detach(Bearer.token(authorization), provider), key -> {
-            LOG.info("gateway key {} detached its {} key", key.id(), provider);
+            LOG.info("request_id={} gateway key {} detached its {} key", RequestIds.of(request), key.id(), provider);
             return HttpResponse.ok(Views.key(key));
         });
     }

@@ -5,6 +5,7 @@ import io.keyway.application.RevokeGatewayKey;
 import io.keyway.application.ViewGatewayKeys;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
@@ -39,13 +40,13 @@ class KeysController {
     }
 
     @Post(consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    HttpResponse<?> create(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @Body byte[] body) {
+    HttpResponse<?> create(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @Body byte[] body) {
         try {
-            JsonNode request = bodies.object(body);
+            JsonNode fields = bodies.object(request, body);
             IssueGatewayKey.Command command = new IssueGatewayKey.Command(Bearer.token(authorization),
-                    JsonBodies.string(request, "name"), JsonBodies.stringMap(request, "provider_keys"));
+                    JsonBodies.string(fields, "name"), JsonBodies.stringMap(fields, "provider_keys"));
             return RefusalResponses.respond(issue.issue(command), created -> {
-                LOG.info("gateway key {} created for account {} with provider keys {}", created.key().id(),
+                LOG.info("request_id={} gateway key {} created for account {} with provider keys {}", RequestIds.of(request), created.key().id(),
                         created.key().account(), created.key().providerKeys().keySet());
                 return HttpResponse.created(Views.key(created.key(), created.secret()));
             });
@@ -55,19 +56,19 @@ class KeysController {
     }
 
     @Get(produces = MediaType.APPLICATION_JSON)
-    HttpResponse<?> list(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
+    HttpResponse<?> list(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
         return RefusalResponses.respond(view.list(Bearer.token(authorization)), keys -> HttpResponse.ok(Views.keys(keys)));
     }
 
     @Get(uri = "/{id}", produces = MediaType.APPLICATION_JSON)
-    HttpResponse<?> get(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
+    HttpResponse<?> get(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
         return RefusalResponses.respond(view.get(Bearer.token(authorization), id), key -> HttpResponse.ok(Views.key(key)));
     }
 
     @Delete(uri = "/{id}", produces = MediaType.APPLICATION_JSON)
-    HttpResponse<?> delete(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
+    HttpResponse<?> delete(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
         return RefusalResponses.respond(revoke.revoke(Bearer.token(authorization), id), revoked -> {
-            LOG.info("gateway key {} deleted", revoked);
+            LOG.info("request_id={} gateway key {} deleted", RequestIds.of(request), revoked);
             return HttpResponse.noContent();
         });
     }

@@ -5,6 +5,7 @@ import io.keyway.application.Outcome;
 import io.keyway.domain.completion.ModelDescriptor;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
@@ -32,7 +33,7 @@ class ModelsController {
     }
 
     @Get(produces = MediaType.APPLICATION_JSON)
-    CompletableFuture<HttpResponse<?>> list(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
+    CompletableFuture<HttpResponse<?>> list(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
         Outcome<CompletionStage<List<ModelDescriptor>>> outcome = listModels.list(Bearer.token(authorization));
         if (outcome instanceof Outcome.Refused<CompletionStage<List<ModelDescriptor>>> refused) {
             return CompletableFuture.completedFuture(RefusalResponses.of(refused.refusal()));
@@ -40,7 +41,7 @@ class ModelsController {
         return ((Outcome.Done<CompletionStage<List<ModelDescriptor>>>) outcome).value().toCompletableFuture()
                 .<HttpResponse<?>>thenApply(models -> HttpResponse.ok(Views.models(models)))
                 .exceptionally(failure -> {
-                    LOG.warn("a provider's model catalogue could not be fetched: {}", failure.toString());
+                    LOG.warn("request_id={} a provider's model catalogue could not be fetched: {}", RequestIds.of(request), failure.toString());
                     return OpenAiError.response(502, OpenAiError.UPSTREAM, "upstream_unreachable", null,
                             "A provider's model catalogue could not be fetched; try again shortly.");
                 });

@@ -11,7 +11,11 @@ import io.micronaut.serde.annotation.Serdeable;
 record OpenAiError(Detail error) {
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record Detail(String message, String type, String param, String code) {
+    record Detail(String message, String type, String param, String code,
+                  @JsonInclude(JsonInclude.Include.NON_NULL) String provider) {
+        Detail(String message, String type, String param, String code) {
+            this(message, type, param, code, null);
+        }
     }
 
     static final String INVALID_REQUEST = "invalid_request_error";
@@ -22,9 +26,14 @@ record OpenAiError(Detail error) {
     static final String SERVER = "server_error";
 
     static MutableHttpResponse<OpenAiError> response(int status, String type, String code, String param, String message) {
+        return response(status, type, code, param, message, null);
+    }
+
+    /** An error about an upstream, naming it as {@code provider}. */
+    static MutableHttpResponse<OpenAiError> response(int status, String type, String code, String param, String message, String provider) {
         return HttpResponse.<OpenAiError>status(status, null)
                 .contentType(MediaType.APPLICATION_JSON_TYPE)
-                .body(new OpenAiError(new Detail(message, type, param, code)));
+                .body(new OpenAiError(new Detail(message, type, param, code, provider)));
     }
 
     static MutableHttpResponse<OpenAiError> invalidRequest(String message, String param) {

@@ -1,40 +1,53 @@
 package io.keyway.http;
 
+import io.keyway.domain.completion.UpstreamFailure;
 import io.keyway.domain.completion.UpstreamReply;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.json.JsonMapper;
+import jakarta.inject.Singleton;
 import org.reactivestreams.FlowAdapters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Turns an upstream's reply into the client's response: an event stream is relayed chunk by chunk as it arrives;
- * any other body is passed on whole, status and bytes unchanged.
+ * Turns an upstream's reply into the client's response. An event stream is relayed chunk by chunk as it arrives; if
+ * the upstream fails mid-stream, the client gets one last {@code data: {"error":…}} event and the stream ends without
+ * {@code [DONE]}, never with a made-up finish. Any other body is read whole and passed on with its status; an error
+ * body is put in the OpenAI shape naming the provider.
  */
+@Singleton
 final class UpstreamRelay {
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamRelay.class);
     /** Headers that describe one hop's connection or framing, or belong to the upstream's own site: never relayed. */
     private static final Set<String> NOT_RELAYED = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "trailers", "transfer-encoding", "upgrade", "content-length",
-            "content-encoding", "content-type", "date", "server", "set-cookie", "alt-svc", "via");
+            "content-encoding", "content-type", "date", "server", "set-cookie", "alt-svc", "via", "x-request-id");
 
-    private UpstreamRelay() {
+    private final UpstreamErrors errors;
+
+    UpstreamRelay(JsonMapper json) {
+        this.errors = new UpstreamErrors(json);
     }
 
-    static CompletableFuture<HttpResponse<?>> relay(UpstreamReply reply) {
+    CompletableFuture<HttpResponse<?>> relay(UpstreamReply reply, String upstream, String requestId) {
         if (reply instanceof UpstreamReply.Unreachable unreachable) {
-            return CompletableFuture.completedFuture(
-                    OpenAiError.response(502, OpenAiError.UPSTREAM, "upstream_unreachable", null, unreachable.reason()));
+            return CompletableFuture.completedFuture(gatewayError(502, "upstream_unreachable", unreachable.reason(), upstream));
         }
         if (reply instanceof UpstreamReply.TimedOut timedOut) {
-            return CompletableFuture.completedFuture(
-                    OpenAiError.response(504, OpenAiError.UPSTREAM, "upstream_timeout", null, timedOut.reason()));
+            return CompletableFuture.completedFuture(gatewayError(504, "upstream_timeout", timedOut.reason(), upstream));
         }
         UpstreamReply.Answered answered = (UpstreamReply.Answered) reply;
         String contentType = answered.header("Content-Type");
@@ -44,19 +57,62 @@ final class UpstreamRelay {
                     .contentType(contentType)
                     .header("Cache-Control", "no-cache")
                     .header("X-Accel-Buffering", "no")
-                    .body(body);
+                    .body(endTruthfully(body, upstream, requestId));
             copyHeaders(answered.headers(), response);
             return CompletableFuture.completedFuture(response);
         }
         return body.collect(ByteArrayOutputStream::new, (out, chunk) -> out.write(chunk, 0, chunk.length))
                 .toFuture()
-                .thenApply(bytes -> {
+                .<HttpResponse<?>>thenApply(bytes -> {
+                    boolean failed = answered.status() >= 400;
                     MutableHttpResponse<byte[]> response = HttpResponse.<byte[]>status(answered.status(), null)
-                            .contentType(contentType != null ? contentType : MediaType.APPLICATION_JSON)
-                            .body(bytes.toByteArray());
+                            .contentType(failed || contentType == null ? MediaType.APPLICATION_JSON : contentType)
+                            .body(failed ? errors.normalise(answered.status(), bytes.toByteArray(), upstream) : bytes.toByteArray());
                     copyHeaders(answered.headers(), response);
                     return response;
+                })
+                .exceptionally(failure -> {
+                    Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                    LOG.warn("request_id={} upstream={} answer failed before it was complete: {}", requestId, upstream, cause.getMessage());
+                    boolean timeout = cause instanceof UpstreamFailure upstreamFailure && upstreamFailure.isTimeout();
+                    return gatewayError(timeout ? 504 : 502, timeout ? "upstream_timeout" : "upstream_unreachable",
+                            cause instanceof UpstreamFailure ? cause.getMessage() : "The upstream '" + upstream + "' answer could not be read.", upstream);
                 });
+    }
+
+    private static Flux<byte[]> endTruthfully(Flux<byte[]> body, String upstream, String requestId) {
+        AtomicReference<byte[]> last = new AtomicReference<>(new byte[0]);
+        AtomicLong relayed = new AtomicLong();
+        return body
+                .doOnNext(chunk -> {
+                    last.set(chunk);
+                    relayed.addAndGet(chunk.length);
+                })
+                .onErrorResume(failure -> {
+                    LOG.warn("request_id={} upstream={} stream FAILED after {} bytes: {}", requestId, upstream, relayed.get(),
+                            failure.getMessage());
+                    return Flux.just(errorEvent(failure, upstream, endsAnEvent(last.get())));
+                })
+                .doOnCancel(() -> LOG.info("request_id={} upstream={} client went away after {} bytes; upstream request cancelled",
+                        requestId, upstream, relayed.get()));
+    }
+
+    private static boolean endsAnEvent(byte[] chunk) {
+        int n = chunk.length;
+        return n == 0 || (n >= 2 && chunk[n - 1] == '\n' && chunk[n - 2] == '\n');
+    }
+
+    private static byte[] errorEvent(Throwable failure, String upstream, boolean atEventBoundary) {
+        boolean timeout = failure instanceof UpstreamFailure upstreamFailure && upstreamFailure.isTimeout();
+        String message = failure instanceof UpstreamFailure ? failure.getMessage() : "The stream from '" + upstream + "' failed.";
+        String event = (atEventBoundary ? "" : "\n\n") + "data: {\"error\":{\"message\":" + JsonText.quote(message)
+                + ",\"type\":\"upstream_error\",\"param\":null,\"code\":\"" + (timeout ? "upstream_timeout" : "upstream_stream_interrupted")
+                + "\",\"provider\":" + JsonText.quote(upstream) + "}}\n\n";
+        return event.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static MutableHttpResponse<OpenAiError> gatewayError(int status, String code, String message, String upstream) {
+        return OpenAiError.response(status, OpenAiError.UPSTREAM, code, null, message, upstream);
     }
 
     private static void copyHeaders(Map<String, List<String>> headers, MutableHttpResponse<?> response) {

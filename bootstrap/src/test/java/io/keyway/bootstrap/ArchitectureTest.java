@@ -19,7 +19,10 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importClasses() {
-        production = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages(KEYWAY);
+        production = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(location -> !location.contains("-tests.jar"))
+                .importPackages(KEYWAY);
         wrong = new ClassFileImporter().importPackages(FIXTURE);
     }
 
@@ -28,6 +31,12 @@ class ArchitectureTest {
         for (String module : new String[]{"domain", "application", "http", "persistence", "openrouter", "bootstrap"}) {
             assertTrue(production.containPackage(KEYWAY + "." + module), "no classes imported from " + module);
         }
+    }
+
+    @Test
+    void noTestClassIsTakenForProduction() {
+        assertTrue(production.stream().noneMatch(c -> c.getSimpleName().endsWith("Test") || c.getPackageName().contains("testkit")
+                || c.getPackageName().startsWith(FIXTURE)), "test classes were imported as production classes");
     }
 
     @Test

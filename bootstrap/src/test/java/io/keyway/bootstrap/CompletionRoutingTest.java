@@ -146,7 +146,10 @@ class CompletionRoutingTest {
         HttpResponse<String> response = gateway.post("/v1/chat/completions", keyWithOpenRouter, "{\"model\":\"openrouter-a/b\",\"messages\":[]}");
 
         assertEquals(429, response.statusCode());
-        assertEquals(error, response.body());
+        assertEquals("Rate limit exceeded: free-models-per-day", field(response.body(), "message"));
+        assertEquals("rate_limit_error", field(response.body(), "type"));
+        assertEquals("429", field(response.body(), "code"));
+        assertEquals("openrouter", field(response.body(), "provider"));
         assertEquals("7", response.headers().firstValue("Retry-After").orElse(null));
     }
 
@@ -159,6 +162,8 @@ class CompletionRoutingTest {
 
         assertEquals(401, response.statusCode());
         assertEquals("No auth credentials found", field(response.body(), "message"));
+        assertEquals("authentication_error", field(response.body(), "type"));
+        assertEquals("openrouter", field(response.body(), "provider"));
     }
 
     @Test

@@ -1,0 +1,59 @@
+package io.keyway.http;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ResponseFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * Gives every request an id: the client's {@code x-request-id} when it is a sensible token, a fresh one otherwise.
+ * The id is returned in the response, forwarded upstream, and written in every log line about the request, ending
+ * with one access line per request.
+ */
+@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+final class RequestIds {
+    static final String HEADER = "x-request-id";
+    private static final String ID = "keyway.request-id";
+    private static final String STARTED = "keyway.request-started";
+    private static final Pattern ACCEPTED = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final Logger LOG = LoggerFactory.getLogger(RequestIds.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @RequestFilter
+    void assign(HttpRequest<?> request) {
+        String given = request.getHeaders().get(HEADER);
+        request.setAttribute(ID, given != null && ACCEPTED.matcher(given).matches() ? given : fresh());
+        request.setAttribute(STARTED, System.nanoTime());
+    }
+
+    @ResponseFilter
+    void answer(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        String id = of(request);
+        response.header(HEADER, id);
+        long started = request.getAttribute(STARTED, Long.class).orElse(System.nanoTime());
+        LOG.info("request_id={} {} {} -> {} in {} ms", id, request.getMethodName(), request.getPath(), response.code(),
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** The id of a request; one is made up if the filter has not run. */
+    static String of(HttpRequest<?> request) {
+        return request.getAttribute(ID, String.class).orElseGet(() -> {
+            String id = fresh();
+            request.setAttribute(ID, id);
+            return id;
+        });
+    }
+
+    private static String fresh() {
+        byte[] bytes = new byte[12];
+        RANDOM.nextBytes(bytes);
+        return "req_" + HexFormat.of().formatHex(bytes);
+    }
+}
