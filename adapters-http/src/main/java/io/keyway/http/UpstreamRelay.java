@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Turns an upstream's reply into the client's response. An event stream is relayed chunk by chunk as it arrives; if
  * the upstream fails mid-stream, the client gets one last {@code data: {"error":…}} event and the stream ends without
- * {@code [DONE]}, never with a made-up finish. Any other body is read whole and passed on with its status; an error
+ * {@code [DONE]} and without a clean end of the transfer, never with a made-up finish. Any other body is read whole and passed on with its status; an error
  * body is put in the OpenAI shape naming the provider.
  */
 @Singleton
@@ -91,7 +91,11 @@ final class UpstreamRelay {
                 .onErrorResume(failure -> {
                     LOG.warn("request_id={} upstream={} stream FAILED after {} bytes: {}", requestId, upstream, relayed.get(),
                             failure.getMessage());
-                    return Flux.just(errorEvent(failure, upstream, endsAnEvent(last.get())));
+                    // The error event tells SDKs that read in-band errors; failing the body afterwards makes the server
+                    // drop the connection without the closing chunk, so clients that ignore error events still see a
+                    // broken transfer and never mistake the cut stream for a finished one.
+                    return Flux.concat(Flux.just(errorEvent(failure, upstream, endsAnEvent(last.get()))),
+                            Flux.error(new UpstreamFailure(UpstreamFailure.Kind.CONNECTION_LOST, "relayed stream cut after its error event")));
                 })
                 .doOnCancel(() -> LOG.info("request_id={} upstream={} client went away after {} bytes; upstream request cancelled",
                         requestId, upstream, relayed.get()));

@@ -5,6 +5,10 @@ import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import io.keyway.domain.testkit.FakeUpstream;
+import io.keyway.domain.testkit.RawSocketUpstream;
+import dev.langchain4j.exception.AuthenticationException;
+import dev.langchain4j.exception.ModelNotFoundException;
+import dev.langchain4j.exception.RateLimitException;
 import io.keyway.bootstrap.support.Gateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** An unmodified OpenAI client library (LangChain4j's) pointed at Keyway, plain and streaming. */
@@ -26,13 +31,20 @@ class OpenAiClientTest {
     private static final String OPENROUTER_KEY = "sk-or-v1-langchain4j-client-7777";
 
     private static FakeUpstream openRouter;
+    private static RawSocketUpstream cutting;
     private static Gateway gateway;
     private static String key;
 
     @BeforeAll
     static void start() {
         openRouter = FakeUpstream.start();
-        gateway = Gateway.start(openRouter.baseUrl(), Map.of());
+        cutting = RawSocketUpstream.start(RawSocketUpstream.streamThenReset(List.of(
+                "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"cut\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hal\"},\"finish_reason\":null}]}\n\n")));
+        gateway = Gateway.start(openRouter.baseUrl(), Map.of(
+                "keyway.openrouter.retries", 0,
+                "keyway.upstreams.cut.base-url", cutting.baseUrl(),
+                "keyway.upstreams.cut.models", List.of("cut-model"),
+                "keyway.upstreams.cut.retries", 0));
         key = gateway.createGatewayKey(gateway.createAccount("sdk-user"), OPENROUTER_KEY);
     }
 
@@ -40,6 +52,61 @@ class OpenAiClientTest {
     static void stop() {
         gateway.close();
         openRouter.close();
+        cutting.close();
+    }
+
+    private static OpenAiChatModel chatModel(String apiKey, String model) {
+        return OpenAiChatModel.builder().baseUrl(gateway.baseUrl() + "/v1").apiKey(apiKey).modelName(model)
+                .timeout(Duration.ofSeconds(20)).maxRetries(0).build();
+    }
+
+    @Test
+    void anUnknownKeyIsTheClientsAuthenticationError() {
+        String unknown = new io.keyway.domain.keys.KeyMint().mint(io.keyway.domain.keys.KeyKind.GATEWAY).token();
+        assertThrows(AuthenticationException.class, () -> chatModel(unknown, MODEL).chat("hi"));
+    }
+
+    @Test
+    void aModelNobodyServesIsTheClientsModelNotFoundError() {
+        assertThrows(ModelNotFoundException.class, () -> chatModel(key, "no-such-model").chat("hi"));
+    }
+
+    @Test
+    void anUpstream429IsTheClientsRateLimitError() {
+        openRouter.answer("chat/completions", FakeUpstream.json(429,
+                "{\"error\":{\"code\":429,\"message\":\"Rate limit exceeded\"}}", Map.of("Retry-After", "1")));
+        RateLimitException error = assertThrows(RateLimitException.class, () -> chatModel(key, MODEL).chat("hi"));
+        assertTrue(error.getMessage().contains("Rate limit exceeded"), error.getMessage());
+    }
+
+    @Test
+    void aStreamCutUpstreamIsTheClientsStreamingErrorNotACompletion() throws Exception {
+        OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder()
+                .baseUrl(gateway.baseUrl() + "/v1").apiKey(key).modelName("cut-model").timeout(Duration.ofSeconds(20)).build();
+        List<String> parts = new CopyOnWriteArrayList<>();
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+
+        model.chat("hi", new StreamingChatResponseHandler() {
+            @Override
+            public void onPartialResponse(String partialResponse) {
+                parts.add(partialResponse);
+            }
+
+            @Override
+            public void onCompleteResponse(ChatResponse response) {
+                done.complete(response);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                done.completeExceptionally(error);
+            }
+        });
+
+        java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> done.get(20, TimeUnit.SECONDS));
+        assertEquals(List.of("Hal"), parts);
+        assertTrue(failed.getCause() instanceof dev.langchain4j.exception.LangChain4jException, String.valueOf(failed.getCause()));
     }
 
     @Test

@@ -1,0 +1,250 @@
+package io.keyway.bootstrap;
+
+import io.keyway.bootstrap.support.Gateway;
+import io.keyway.domain.testkit.FakeUpstream;
+import io.keyway.domain.testkit.RawSocketUpstream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static io.keyway.bootstrap.support.Gateway.field;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Keyway fails truthfully and within bounds when upstreams misbehave, over real HTTP on loopback. */
+class ResilienceTest {
+    private static FakeUpstream openRouter;
+    private static RawSocketUpstream resetting;
+    private static Gateway gateway;
+    private static String key;
+
+    @BeforeAll
+    static void start() {
+        openRouter = FakeUpstream.start();
+        resetting = RawSocketUpstream.start(RawSocketUpstream.streamThenReset(List.of(
+                "data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n", "data: {\"choices\":[{\"delta\":{\"content\":\"lo\"}}]}\n\n")));
+        gateway = Gateway.start(openRouter.baseUrl(), Map.of(
+                "keyway.openrouter.first-byte-timeout", "1s",
+                "keyway.openrouter.idle-timeout", "700ms",
+                "keyway.openrouter.total-timeout", "2s",
+                "keyway.openrouter.retry-backoff", "20ms",
+                "keyway.upstreams.flaky.base-url", resetting.baseUrl(),
+                "keyway.upstreams.flaky.models", List.of("flaky-model"),
+                "keyway.upstreams.flaky.retries", 0));
+        key = gateway.createGatewayKey(gateway.createAccount("resilience"), "sk-or-v1-resilience-key-3141");
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        openRouter.close();
+        resetting.close();
+    }
+
+    @BeforeEach
+    void clear() {
+        openRouter.reset();
+    }
+
+    /** What a client reads of a stream, and whether the transfer ended cleanly. */
+    private record Streamed(String body, boolean endedCleanly) {
+    }
+
+    private static Streamed stream(String model) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(gateway.uri("/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model + "\",\"stream\":true,\"messages\":[]}")).build();
+        HttpResponse<InputStream> response = gateway.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+        boolean clean = true;
+        try (InputStream in = response.body()) {
+            byte[] buffer = new byte[4096];
+            int n;
+            while ((n = in.read(buffer)) != -1) {
+                read.write(buffer, 0, n);
+            }
+        } catch (java.io.IOException cut) {
+            clean = false;
+        }
+        return new Streamed(read.toString(StandardCharsets.UTF_8), clean);
+    }
+
+    @Test
+    void aStreamCutUpstreamEndsWithOneErrorEventAndNoDone() throws Exception {
+        Streamed streamed = stream("flaky-model");
+        String body = streamed.body();
+
+        assertFalse(streamed.endedCleanly(), "a cut stream must not end like a finished one");
+        assertTrue(body.startsWith("data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n"), body);
+        assertFalse(body.contains("[DONE]"), "a cut stream was given a made-up end: " + body);
+        assertFalse(body.contains("finish_reason"), body);
+        String last = body.strip().substring(body.strip().lastIndexOf("data: "));
+        assertTrue(last.startsWith("data: {\"error\":{"), last);
+        assertEquals("upstream_stream_interrupted", field(last, "code"));
+        assertEquals("flaky", field(last, "provider"));
+        assertEquals(1, body.split("\"error\"", -1).length - 1, "exactly one error event: " + body);
+    }
+
+    @Test
+    void aStreamThatFallsSilentEndsWithATimeoutErrorEventAndNoDone() throws Exception {
+        openRouter.answer("chat/completions", FakeUpstream.streamThenSilence(": OPENROUTER PROCESSING\n\n", Duration.ofSeconds(10)));
+
+        long started = System.nanoTime();
+        Streamed streamed = stream("openrouter-a/b");
+        String body = streamed.body();
+
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) < 5000);
+        assertTrue(body.startsWith(": OPENROUTER PROCESSING\n\n"), "the keep-alive comment was not relayed: " + body);
+        assertFalse(body.contains("[DONE]"), body);
+        assertEquals("upstream_timeout", field(body, "code"));
+        assertFalse(streamed.endedCleanly());
+    }
+
+    @Test
+    void openRoutersOwnInBandErrorEventsPassThroughAsTheyAre() throws Exception {
+        List<String> chunks = List.of("data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}]}\n\n",
+                "data: {\"error\":{\"code\":502,\"message\":\"Provider disconnected\"},\"choices\":[{\"finish_reason\":\"error\"}]}\n\n");
+        openRouter.answer("chat/completions", FakeUpstream.eventStream(chunks, Duration.ofMillis(20)));
+
+        Streamed streamed = stream("openrouter-a/b");
+        assertEquals(String.join("", chunks), streamed.body());
+        assertTrue(streamed.endedCleanly(), "a stream the upstream ended itself must end cleanly");
+    }
+
+    @Test
+    void noFirstByteInTimeIs504() {
+        openRouter.answer("chat/completions", FakeUpstream.after(Duration.ofSeconds(4), FakeUpstream.json(200, "{}")));
+
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", key, "{\"model\":\"openrouter-a/b\"}");
+
+        assertEquals(504, response.statusCode(), response.body());
+        assertEquals("upstream_timeout", field(response.body(), "code"));
+        assertEquals(1, openRouter.count("chat/completions"), "a timeout must not be retried");
+    }
+
+    @Test
+    void aNonStreamedAnswerOverTheTotalLimitIs504() {
+        openRouter.answer("chat/completions", FakeUpstream.jsonSlowly(200, FakeUpstream.chatCompletion("a/b", "slow"), Duration.ofSeconds(4)));
+
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", key, "{\"model\":\"openrouter-a/b\"}");
+
+        assertEquals(504, response.statusCode(), response.body());
+    }
+
+    @Test
+    void a503IsRetriedBeforeAnythingReachesTheClient() {
+        openRouter.answer("chat/completions", FakeUpstream.sequence(
+                FakeUpstream.json(503, "{\"error\":{\"message\":\"no capacity\",\"code\":503}}"),
+                FakeUpstream.json(200, FakeUpstream.chatCompletion("a/b", "second try"))));
+
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", key, "{\"model\":\"openrouter-a/b\"}");
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(response.body().contains("second try"));
+        assertEquals(2, openRouter.count("chat/completions"));
+    }
+
+    @Test
+    void aClientThatDisconnectsMidStreamCancelsTheUpstreamWithinASecond() throws Exception {
+        List<String> endless = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            endless.add("data: {\"n\":" + i + "}\n\n");
+        }
+        openRouter.answer("chat/completions", FakeUpstream.eventStream(endless, Duration.ofMillis(50)));
+        HttpRequest request = HttpRequest.newBuilder(gateway.uri("/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"openrouter-a/b\",\"stream\":true}")).build();
+        HttpResponse<InputStream> response = gateway.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        InputStream in = response.body();
+        byte[] first = new byte[16];
+        assertTrue(in.read(first) > 0);
+
+        long closedAt = System.nanoTime();
+        in.close();
+
+        long deadline = closedAt + TimeUnit.SECONDS.toNanos(5);
+        while (openRouter.abandonedAt().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertFalse(openRouter.abandonedAt().isEmpty(), "the upstream kept streaming after the client left");
+        long took = TimeUnit.NANOSECONDS.toMillis(openRouter.abandonedAt().get(0) - closedAt);
+        assertTrue(took < 1000, "the upstream was cancelled " + took + " ms after the client left");
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413AndNeverReachesAnUpstream() {
+        String huge = "{\"model\":\"openrouter-a/b\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(11 * 1024 * 1024) + "\"}]}";
+
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", key, huge);
+
+        assertEquals(413, response.statusCode());
+        assertEquals("request_too_large", field(response.body(), "code"));
+        assertEquals(0, openRouter.received().size());
+        assertEquals(404, gateway.post("/v1/chat/completions", key, "{\"model\":\"nobody\"}").statusCode(), "the server stopped serving");
+    }
+
+    @Test
+    void aBodyThatIsNotDeclaredJsonIs400() {
+        HttpResponse<String> response = gateway.send("POST", "/v1/chat/completions", key, null,
+                Map.of("Content-Type", "text/plain"));
+        HttpResponse<String> form = gateway.http().sendAsync(HttpRequest.newBuilder(gateway.uri("/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"openrouter-a/b\"}")).build(),
+                HttpResponse.BodyHandlers.ofString()).join();
+
+        assertEquals(400, response.statusCode(), response.body());
+        assertEquals(400, form.statusCode(), form.body());
+        assertTrue(field(form.body(), "message").contains("application/json"));
+        assertEquals(0, openRouter.received().size());
+    }
+
+    @Test
+    void embeddingsAndResponsesRouteByModelLikeChat() {
+        openRouter.answer("embeddings", FakeUpstream.json(200, "{\"object\":\"list\",\"data\":[{\"embedding\":[0.1,0.2]}]}"));
+        openRouter.answer("responses", FakeUpstream.json(200, "{\"id\":\"resp_1\",\"object\":\"response\",\"output\":[]}"));
+
+        HttpResponse<String> embeddings = gateway.post("/v1/embeddings", key, "{\"input\":\"hi\",\"model\":\"openrouter-openai/text-embedding-3-small\"}");
+        String embeddingsBody = openRouter.last().bodyText();
+        HttpResponse<String> responses = gateway.post("/v1/responses", key, "{\"model\":\"openrouter-openai/gpt-4o\",\"input\":\"hi\"}");
+
+        assertEquals(200, embeddings.statusCode());
+        assertEquals("{\"input\":\"hi\",\"model\":\"openai/text-embedding-3-small\"}", embeddingsBody);
+        assertEquals(200, responses.statusCode());
+        assertEquals("{\"id\":\"resp_1\",\"object\":\"response\",\"output\":[]}", responses.body());
+        assertEquals("/api/v1/responses", openRouter.last().path());
+    }
+
+    @Test
+    void aRequestIdIsTakenOrMadeForwardedReturnedAndLogged() throws Exception {
+        openRouter.answer("chat/completions", FakeUpstream.json(200, FakeUpstream.chatCompletion("a/b", "ok")));
+
+        HttpResponse<String> given = gateway.send("POST", "/v1/chat/completions", key, "{\"model\":\"openrouter-a/b\"}",
+                Map.of("x-request-id", "client-chosen-42"));
+        String forwardedGiven = openRouter.last().header("x-request-id");
+        HttpResponse<String> made = gateway.post("/v1/chat/completions", key, "{\"model\":\"openrouter-a/b\"}");
+        String madeId = made.headers().firstValue("x-request-id").orElse("");
+
+        assertEquals("client-chosen-42", given.headers().firstValue("x-request-id").orElse(null));
+        assertEquals("client-chosen-42", forwardedGiven);
+        assertTrue(madeId.startsWith("req_"), madeId);
+        assertEquals(madeId, openRouter.last().header("x-request-id"));
+        String log = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("keyway.test.log",
+                "target/test-logs/keyway-test.log")), StandardCharsets.UTF_8);
+        long linesWithId = log.lines().filter(line -> line.contains("request_id=" + madeId)).count();
+        assertTrue(linesWithId >= 2, "the request's log lines do not carry its id: " + linesWithId);
+        assertTrue(log.lines().filter(line -> line.contains("request_id=" + madeId)).anyMatch(line -> line.contains("upstream=openrouter")));
+    }
+}
