@@ -167,6 +167,42 @@ class CompletionRoutingTest {
     }
 
     @Test
+    void everyUpstreamErrorStatusIsKeptAndReadsAsTheProvidersOwn() {
+        Map<Integer, String> types = Map.of(400, "invalid_request_error", 402, "insufficient_quota", 403, "permission_error",
+                404, "not_found_error", 408, "timeout_error", 500, "upstream_error");
+        types.forEach((status, type) -> {
+            openRouter.answer("chat/completions", FakeUpstream.json(status,
+                    "{\"error\":{\"code\":" + status + ",\"message\":\"upstream says " + status + "\",\"metadata\":{\"raw\":\"x\"}}}"));
+
+            HttpResponse<String> response = gateway.post("/v1/chat/completions", keyWithOpenRouter, "{\"model\":\"openrouter-a/b\"}");
+
+            assertEquals(status, response.statusCode(), response.body());
+            assertEquals("upstream says " + status, field(response.body(), "message"));
+            assertEquals(type, field(response.body(), "type"));
+            assertEquals(String.valueOf(status), field(response.body(), "code"));
+            assertEquals("openrouter", field(response.body(), "provider"));
+            assertEquals("x", field(response.body(), "raw"), "metadata was dropped: " + response.body());
+        });
+    }
+
+    @Test
+    void anUpstreamErrorThatIsNotJsonStillAnswersInTheOpenAiShape() {
+        openRouter.answer("chat/completions", exchange -> {
+            byte[] html = "<html>Bad gateway</html>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html");
+            exchange.sendResponseHeaders(500, html.length);
+            exchange.getResponseBody().write(html);
+        });
+
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", keyWithOpenRouter, "{\"model\":\"openrouter-a/b\"}");
+
+        assertEquals(500, response.statusCode());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+        assertTrue(field(response.body(), "message").contains("answered HTTP 500"), response.body());
+        assertEquals("openrouter", field(response.body(), "provider"));
+    }
+
+    @Test
     void anUnreachableUpstreamIs502() {
         HttpResponse<String> response = gateway.post("/v1/chat/completions", keyWithout, "{\"model\":\"down-model\",\"messages\":[]}");
 

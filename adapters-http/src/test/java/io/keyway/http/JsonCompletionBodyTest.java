@@ -1,0 +1,51 @@
+package io.keyway.http;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JsonCompletionBodyTest {
+    private static JsonCompletionBody parse(String json) throws BadRequest {
+        return JsonCompletionBody.parse(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void onlyTheTopLevelModelValueIsReplacedAndEveryOtherByteKept() throws BadRequest {
+        String json = "{ \"messages\":[{\"model\":\"inner\"}],\n \"model\" : \"openrouter-a\\/b\", \"n\":1.50e0, \"x\":\"\\u00e9\"}";
+
+        JsonCompletionBody body = parse(json);
+
+        assertEquals("openrouter-a/b", body.model());
+        assertEquals(json.replace("\"openrouter-a\\/b\"", "\"a/b\""), new String(body.withModel("a/b"), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aReplacementModelIsEscaped() throws BadRequest {
+        assertEquals("{\"model\":\"a\\\"b\\\\c\"}", new String(parse("{\"model\":\"m\"}").withModel("a\"b\\c"), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void streamIsReadAsABooleanOnly() throws BadRequest {
+        assertTrue(parse("{\"model\":\"m\",\"stream\":true}").stream());
+        assertFalse(parse("{\"model\":\"m\",\"stream\":false}").stream());
+        assertFalse(parse("{\"model\":\"m\",\"stream\":null}").stream());
+        assertEquals("stream", assertThrows(BadRequest.class, () -> parse("{\"model\":\"m\",\"stream\":1}")).param());
+    }
+
+    @Test
+    void badBodiesNameTheFieldAndNeverEchoValues() {
+        assertEquals("model", assertThrows(BadRequest.class, () -> parse("{\"model\":\"\"}")).param());
+        assertEquals("model", assertThrows(BadRequest.class, () -> parse("{\"model\":[\"m\"]}")).param());
+        assertEquals("model", assertThrows(BadRequest.class, () -> parse("{\"model\":\"a\",\"model\":\"b\"}")).param());
+        BadRequest malformed = assertThrows(BadRequest.class, () -> parse("{\"model\":\"sk-secret-value\", oops}"));
+        assertFalse(malformed.getMessage().contains("sk-secret"));
+        assertThrows(BadRequest.class, () -> parse("{\"model\":\"m\"} {}"));
+        assertThrows(BadRequest.class, () -> parse("[]"));
+        assertThrows(BadRequest.class, () -> JsonCompletionBody.parse(new byte[0]));
+    }
+}
