@@ -13,7 +13,6 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.body.stream.AvailableByteArrayBody;
-import io.micronaut.http.client.RawHttpClient;
 import io.micronaut.http.client.exceptions.ReadTimeoutException;
 import io.micronaut.json.JsonMapper;
 import org.reactivestreams.FlowAdapters;
@@ -82,9 +81,11 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
      */
     private CompletableFuture<UpstreamReply> attempt(UpstreamCall call, int attempt, long deadline) {
         Duration firstByte = call.stream() ? settings.timeouts().firstByte() : min(settings.timeouts().firstByte(), remaining(deadline));
-        RawHttpClient client = call.stream() ? connections.dedicated() : connections.shared();
-        Runnable release = call.stream() ? () -> UpstreamConnections.close(client) : () -> { };
-        return Flux.from(client.exchange(request(call), AvailableByteArrayBody.create(ByteArrayBufferFactory.INSTANCE, call.body()), null))
+        InFlightConnections inFlight = connections.inFlight();
+        String tag = inFlight.newTag();
+        Runnable release = () -> inFlight.finished(tag);
+        MutableHttpRequest<?> request = request(call).header(InFlightConnections.TAG_HEADER, tag);
+        return Flux.from(connections.client().exchange(request, AvailableByteArrayBody.create(ByteArrayBufferFactory.INSTANCE, call.body()), null))
                 .singleOrEmpty()
                 .timeout(firstByte)
                 .toFuture()
@@ -102,7 +103,7 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
                         release.run();
                         return retry(call, attempt, deadline, "status " + response.code());
                     }
-                    return CompletableFuture.<UpstreamReply>completedFuture(answered(raw, deadline, release));
+                    return CompletableFuture.<UpstreamReply>completedFuture(answered(raw, deadline, tag));
                 })
                 .thenCompose(next -> next);
     }
@@ -148,7 +149,7 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
         return request;
     }
 
-    private UpstreamReply answered(ByteBodyHttpResponse<?> response, long deadline, Runnable release) {
+    private UpstreamReply answered(ByteBodyHttpResponse<?> response, long deadline, String tag) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         response.getHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
         String contentType = response.getHeaders().get(HttpHeaders.CONTENT_TYPE);
@@ -159,8 +160,9 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
                 : body.timeout(Mono.delay(remaining(deadline)), chunk -> Mono.delay(remaining(deadline)));
         body = body
                 .onErrorMap(failure -> !(failure instanceof UpstreamFailure), failure -> midBodyFailure(failure, eventStream))
-                .doOnCancel(response::close)
-                .doFinally(signal -> release.run());
+                .doOnCancel(() -> connections.inFlight().abandon(tag))
+                .doOnError(failure -> connections.inFlight().abandon(tag))
+                .doOnComplete(() -> connections.inFlight().finished(tag));
         return new UpstreamReply.Answered(response.code(), headers, FlowAdapters.toFlowPublisher(body));
     }
 
@@ -213,7 +215,7 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
     private CompletableFuture<List<ModelDescriptor>> fetchModels() {
         MutableHttpRequest<?> request = HttpRequest.GET(URI.create(base + "/models")).accept(MediaType.APPLICATION_JSON_TYPE);
         settings.operatorApiKey().ifPresent(key -> request.header(HttpHeaders.AUTHORIZATION, "Bearer " + key));
-        return Flux.from(connections.shared().exchange(request, null, null))
+        return Flux.from(connections.client().exchange(request, null, null))
                 .singleOrEmpty()
                 .timeout(settings.timeouts().firstByte())
                 .toFuture()

@@ -1,38 +1,33 @@
 package io.keyway.openrouter;
 
+import io.micronaut.core.annotation.AnnotationMetadataResolver;
+import io.micronaut.core.convert.ConversionService;
+import io.micronaut.core.io.ResourceResolver;
+import io.micronaut.http.bind.DefaultRequestBinderRegistry;
+import io.micronaut.http.body.MessageBodyHandlerRegistry;
 import io.micronaut.http.client.DefaultHttpClientConfiguration;
+import io.micronaut.http.codec.MediaTypeCodecRegistry;
+import io.micronaut.http.client.LoadBalancer;
 import io.micronaut.http.client.RawHttpClient;
+import io.micronaut.http.client.filter.DefaultHttpClientFilterResolver;
+import io.micronaut.http.client.netty.DefaultHttpClient;
+import io.micronaut.http.client.netty.ssl.NettyClientSslBuilder;
+import io.micronaut.websocket.context.WebSocketBeanRegistry;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 
-import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 
 /**
- * The HTTP clients of one upstream: a pooled client for answers read whole, and a client of its own for each stream.
- *
- * <p>Why a client per stream: Micronaut's HTTP client (4.10) answers a cancelled response body by draining the rest
- * of it to keep the connection for reuse. For an event stream whose reader has gone, that means the upstream keeps
- * generating, and billing, to the end. Closing the stream's own client closes its connection at once, which is how
- * the upstream learns the request was abandoned. The price is one connection set-up per stream.
+ * The pooled HTTP client of one upstream, built with {@link InFlightConnections} in its pipeline so that an abandoned
+ * call's connection can be closed (see there why). Everything else is Micronaut's default client.
  */
 final class UpstreamConnections {
-    private final UpstreamSettings settings;
-    private final RawHttpClient shared;
+    private final DefaultHttpClient client;
+    private final InFlightConnections inFlight = new InFlightConnections();
 
     UpstreamConnections(UpstreamSettings settings) {
-        this.settings = settings;
-        this.shared = RawHttpClient.create(settings.baseUrl(), configuration(false));
-    }
-
-    RawHttpClient shared() {
-        return shared;
-    }
-
-    /** A client for one stream only; the caller closes it when the stream ends, fails or is cancelled. */
-    RawHttpClient dedicated() {
-        return RawHttpClient.create(settings.baseUrl(), configuration(true));
-    }
-
-    private DefaultHttpClientConfiguration configuration(boolean dedicated) {
         DefaultHttpClientConfiguration configuration = new DefaultHttpClientConfiguration();
         configuration.setConnectTimeout(settings.timeouts().connect());
         // Keyway's own timers (first byte, idle, total) govern; the client's must never cut a long stream first.
@@ -40,22 +35,25 @@ final class UpstreamConnections {
         configuration.setReadIdleTimeout(Duration.ofDays(1));
         configuration.setMaxContentLength(Integer.MAX_VALUE);
         configuration.setFollowRedirects(false);
-        if (dedicated) {
-            configuration.setNumOfThreads(1);
-            configuration.getConnectionPoolConfiguration().setEnabled(false);
-        }
-        return configuration;
+        // The client RawHttpClient.create builds, plus the in-flight customizer (the builder keeps that setter to itself).
+        this.client = new DefaultHttpClient(LoadBalancer.fixed(settings.baseUrl()), null, configuration, null,
+                new DefaultHttpClientFilterResolver(null, AnnotationMetadataResolver.DEFAULT, List.of()), null,
+                null, new NettyClientSslBuilder(new ResourceResolver()),
+                // Raw exchanges carry bytes both ways: no codec or body handler is ever asked for.
+                MediaTypeCodecRegistry.of(), MessageBodyHandlerRegistry.EMPTY, WebSocketBeanRegistry.EMPTY,
+                new DefaultRequestBinderRegistry(ConversionService.SHARED), null, NioSocketChannel::new, NioDatagramChannel::new,
+                inFlight, null, ConversionService.SHARED, null);
     }
 
-    static void close(RawHttpClient client) {
-        try {
-            client.close();
-        } catch (IOException ignored) {
-            // the connection is gone either way
-        }
+    RawHttpClient client() {
+        return client;
+    }
+
+    InFlightConnections inFlight() {
+        return inFlight;
     }
 
     void close() {
-        close(shared);
+        client.close();
     }
 }

@@ -104,6 +104,8 @@ public abstract class CompletionProviderContract {
         assertEquals("Contract", received.header("X-Title"));
         assertEquals("req-contract-1", received.header("x-request-id"));
         assertTrue(received.header("Content-Type").startsWith("application/json"));
+        assertTrue(received.headers().keySet().stream().noneMatch(name -> name.toLowerCase(java.util.Locale.ROOT).startsWith("x-keyway")),
+                "a gateway-internal header reached the upstream: " + received.headers().keySet());
     }
 
     @Test

@@ -39,6 +39,7 @@ public final class FakeUpstream implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Reply> replies = new ConcurrentHashMap<>();
     private final List<Long> abandonedAt = new CopyOnWriteArrayList<>();
+    private volatile boolean recording = true;
 
     private FakeUpstream(HttpServer server) {
         this.server = server;
@@ -68,6 +69,11 @@ public final class FakeUpstream implements AutoCloseable {
         return this;
     }
 
+    /** Stops recording requests, for load runs that would otherwise fill memory. */
+    public void recordNothing() {
+        recording = false;
+    }
+
     public List<Received> received() {
         return List.copyOf(received);
     }
@@ -92,8 +98,10 @@ public final class FakeUpstream implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+            if (recording) {
+                received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                     Map.copyOf(exchange.getRequestHeaders()), body));
+            }
             Reply reply = replies.get(exchange.getRequestURI().getPath());
             if (reply == null) {
                 json(404, "{\"error\":{\"message\":\"no such fake route\",\"code\":404}}").send(exchange);
