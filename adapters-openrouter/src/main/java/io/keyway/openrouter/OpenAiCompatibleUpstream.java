@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 import java.io.IOException;
 import java.net.URI;
@@ -36,6 +37,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * A {@link CompletionProvider} for any OpenAI-compatible HTTP API: OpenRouter with each caller's own key, or an
@@ -44,6 +46,12 @@ import java.util.concurrent.TimeoutException;
  */
 final class OpenAiCompatibleUpstream implements CompletionProvider {
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiCompatibleUpstream.class);
+    /**
+     * Closing the connection of an abandoned or timed-out call makes the client report the close to a subscriber
+     * that is already gone; Reactor would log that as an error. It is not one: the call has been answered for.
+     * ({@code reactor.onErrorDropped.local} is Reactor's context key for a subscription's own dropped-error hook.)
+     */
+    private static final Context IGNORE_DROPPED_ERRORS = Context.of("reactor.onErrorDropped.local", (Consumer<Throwable>) dropped -> { });
 
     private final UpstreamSettings settings;
     private final UpstreamConnections connections;
@@ -88,6 +96,7 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
         return Flux.from(connections.client().exchange(request, AvailableByteArrayBody.create(ByteArrayBufferFactory.INSTANCE, call.body()), null))
                 .singleOrEmpty()
                 .timeout(firstByte)
+                .contextWrite(IGNORE_DROPPED_ERRORS)
                 .toFuture()
                 .handle((response, failure) -> {
                     if (failure != null || response == null) {
@@ -162,7 +171,8 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
                 .onErrorMap(failure -> !(failure instanceof UpstreamFailure), failure -> midBodyFailure(failure, eventStream))
                 .doOnCancel(() -> connections.inFlight().abandon(tag))
                 .doOnError(failure -> connections.inFlight().abandon(tag))
-                .doOnComplete(() -> connections.inFlight().finished(tag));
+                .doOnComplete(() -> connections.inFlight().finished(tag))
+                .contextWrite(IGNORE_DROPPED_ERRORS);
         return new UpstreamReply.Answered(response.code(), headers, FlowAdapters.toFlowPublisher(body));
     }
 
@@ -170,9 +180,9 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
         if (failure instanceof TimeoutException) {
             return eventStream
                     ? new UpstreamFailure(UpstreamFailure.Kind.IDLE_TIMEOUT, "The upstream '" + name() + "' sent nothing for "
-                    + settings.timeouts().idle().toSeconds() + " s and the stream was abandoned.")
+                    + seconds(settings.timeouts().idle()) + " and the stream was abandoned.")
                     : new UpstreamFailure(UpstreamFailure.Kind.TOTAL_TIMEOUT, "The upstream '" + name() + "' did not finish its answer within "
-                    + settings.timeouts().total().toSeconds() + " s.");
+                    + seconds(settings.timeouts().total()) + ".");
         }
         return new UpstreamFailure(UpstreamFailure.Kind.CONNECTION_LOST,
                 "The connection to the upstream '" + name() + "' was lost before its answer ended.");
@@ -189,6 +199,10 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
     private static String requestId(UpstreamCall call) {
         return call.headers().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("x-request-id"))
                 .map(Map.Entry::getValue).findFirst().orElse("-");
+    }
+
+    private static String seconds(Duration duration) {
+        return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
     }
 
     private static Duration remaining(long deadline) {
