@@ -55,6 +55,34 @@ class OpenAiClientTest {
         cutting.close();
     }
 
+    /** The parts a streaming chat received, and how it ended. */
+    private record StreamedChat(List<String> parts, CompletableFuture<ChatResponse> done) {
+    }
+
+    private static StreamedChat streamChat(String modelName) {
+        OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder()
+                .baseUrl(gateway.baseUrl() + "/v1").apiKey(key).modelName(modelName).timeout(Duration.ofSeconds(20)).build();
+        List<String> parts = new CopyOnWriteArrayList<>();
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        model.chat("Say hello", new StreamingChatResponseHandler() {
+            @Override
+            public void onPartialResponse(String partialResponse) {
+                parts.add(partialResponse);
+            }
+
+            @Override
+            public void onCompleteResponse(ChatResponse response) {
+                done.complete(response);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                done.completeExceptionally(error);
+            }
+        });
+        return new StreamedChat(parts, done);
+    }
+
     private static OpenAiChatModel chatModel(String apiKey, String model) {
         return OpenAiChatModel.builder().baseUrl(gateway.baseUrl() + "/v1").apiKey(apiKey).modelName(model)
                 .timeout(Duration.ofSeconds(20)).maxRetries(0).build();
@@ -81,31 +109,11 @@ class OpenAiClientTest {
 
     @Test
     void aStreamCutUpstreamIsTheClientsStreamingErrorNotACompletion() throws Exception {
-        OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder()
-                .baseUrl(gateway.baseUrl() + "/v1").apiKey(key).modelName("cut-model").timeout(Duration.ofSeconds(20)).build();
-        List<String> parts = new CopyOnWriteArrayList<>();
-        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
-
-        model.chat("hi", new StreamingChatResponseHandler() {
-            @Override
-            public void onPartialResponse(String partialResponse) {
-                parts.add(partialResponse);
-            }
-
-            @Override
-            public void onCompleteResponse(ChatResponse response) {
-                done.complete(response);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                done.completeExceptionally(error);
-            }
-        });
+        StreamedChat streamed = streamChat("cut-model");
 
         java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
-                () -> done.get(20, TimeUnit.SECONDS));
-        assertEquals(List.of("Hal"), parts);
+                () -> streamed.done().get(20, TimeUnit.SECONDS));
+        assertEquals(List.of("Hal"), streamed.parts());
         assertTrue(failed.getCause() instanceof dev.langchain4j.exception.LangChain4jException, String.valueOf(failed.getCause()));
     }
 
@@ -129,31 +137,10 @@ class OpenAiClientTest {
     void aStreamingChatCallReceivesEveryPartAndTheEnd() throws Exception {
         openRouter.answer("chat/completions", FakeUpstream.eventStream(
                 FakeUpstream.chatStream("meta-llama/llama-3.1-405b-instruct", List.of("Hel", "lo", " there")), Duration.ofMillis(50)));
-        OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder()
-                .baseUrl(gateway.baseUrl() + "/v1").apiKey(key).modelName(MODEL)
-                .timeout(Duration.ofSeconds(20)).build();
-        List<String> parts = new CopyOnWriteArrayList<>();
-        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        StreamedChat streamed = streamChat(MODEL);
 
-        model.chat("Say hello", new StreamingChatResponseHandler() {
-            @Override
-            public void onPartialResponse(String partialResponse) {
-                parts.add(partialResponse);
-            }
-
-            @Override
-            public void onCompleteResponse(ChatResponse response) {
-                done.complete(response);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                done.completeExceptionally(error);
-            }
-        });
-
-        ChatResponse response = done.get(20, TimeUnit.SECONDS);
-        assertEquals(List.of("Hel", "lo", " there"), parts);
+        ChatResponse response = streamed.done().get(20, TimeUnit.SECONDS);
+        assertEquals(List.of("Hel", "lo", " there"), streamed.parts());
         assertEquals("Hello there", response.aiMessage().text());
         assertTrue(openRouter.last().bodyText().matches("(?s).*\"stream\"\\s*:\\s*true.*"), openRouter.last().bodyText());
     }
