@@ -22,10 +22,10 @@ class PostgresKeyVault implements KeyVault {
     private final Repositories.AccountRows accounts;
     private final Repositories.ManagementKeyRows managementKeys;
     private final Repositories.GatewayKeyRows gatewayKeys;
-    private final ProviderKeyTable providerKeys;
+    private final KeySql providerKeys;
 
     PostgresKeyVault(Repositories.AccountRows accounts, Repositories.ManagementKeyRows managementKeys,
-                     Repositories.GatewayKeyRows gatewayKeys, ProviderKeyTable providerKeys) {
+                     Repositories.GatewayKeyRows gatewayKeys, KeySql providerKeys) {
         this.accounts = accounts;
         this.managementKeys = managementKeys;
         this.gatewayKeys = gatewayKeys;
@@ -56,7 +56,7 @@ class PostgresKeyVault implements KeyVault {
     @Override
     @Transactional
     public Optional<GatewayKey> findGatewayKey(KeyId id) {
-        return gatewayKeys.findById(id.value()).map(row -> toDomain(row, providerKeys.ofKey(row.keyId())));
+        return providerKeys.gatewayKeyWithProviderKeys(id.value());
     }
 
     @Override
@@ -77,7 +77,8 @@ class PostgresKeyVault implements KeyVault {
     @Override
     @Transactional
     public boolean putProviderKey(KeyId gatewayKey, SealedProviderKey providerKey) {
-        if (!gatewayKeys.existsById(gatewayKey.value())) {
+        // The lock keeps a concurrent delete of the gateway key from slipping between the check and the insert.
+        if (!providerKeys.lockGatewayKey(gatewayKey.value())) {
             return false;
         }
         providerKeys.upsert(gatewayKey.value(), providerKey);
@@ -90,7 +91,7 @@ class PostgresKeyVault implements KeyVault {
         return providerKeys.delete(gatewayKey.value(), provider);
     }
 
-    private static GatewayKey toDomain(GatewayKeyRow row, Map<ProviderId, SealedProviderKey> sealed) {
+    static GatewayKey toDomain(GatewayKeyRow row, Map<ProviderId, SealedProviderKey> sealed) {
         return new GatewayKey(new KeyId(row.keyId()), new AccountId(row.accountId()), row.name(),
                 new Verifier(row.verifier()), row.createdAt(), sealed);
     }

@@ -1,5 +1,6 @@
 package io.keyway.persistence;
 
+import io.keyway.domain.model.GatewayKey;
 import io.keyway.domain.model.ProviderId;
 import io.keyway.domain.model.SealedProviderKey;
 import io.keyway.domain.model.SealedSecret;
@@ -14,19 +15,31 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The provider_keys table, kept with plain SQL through Micronaut Data's {@link JdbcOperations}: its composite key,
- * its upsert and its join by account read more plainly as SQL than as a generated repository.
+ * The key queries kept in plain SQL through Micronaut Data's {@link JdbcOperations}: provider_keys' composite key
+ * and upsert, the row lock, and the joins of gateway and provider keys read more plainly as SQL than as generated
+ * repository methods.
  */
 @Singleton
-class ProviderKeyTable {
+class KeySql {
     private static final String COLUMNS = "p.key_id, p.provider, p.sealed, p.hint, p.updated_at";
 
     private final JdbcOperations jdbc;
 
-    ProviderKeyTable(JdbcOperations jdbc) {
+    KeySql(JdbcOperations jdbc) {
         this.jdbc = jdbc;
+    }
+
+    /** Locks a gateway key's row until the transaction ends; false when the key does not exist. */
+    boolean lockGatewayKey(String keyId) {
+        return jdbc.prepareStatement("SELECT 1 FROM gateway_keys WHERE key_id = ? FOR UPDATE", statement -> {
+            statement.setString(1, keyId);
+            try (ResultSet found = statement.executeQuery()) {
+                return found.next();
+            }
+        });
     }
 
     void upsert(String keyId, SealedProviderKey key) {
@@ -50,10 +63,29 @@ class ProviderKeyTable {
         });
     }
 
-    Map<ProviderId, SealedProviderKey> ofKey(String keyId) {
-        return jdbc.prepareStatement("SELECT " + COLUMNS + " FROM provider_keys p WHERE p.key_id = ?", statement -> {
+    /**
+     * A gateway key with its sealed provider keys in one round trip: this lookup runs on every request, so it is one
+     * query rather than the repository's read plus this table's.
+     */
+    Optional<GatewayKey> gatewayKeyWithProviderKeys(String keyId) {
+        return jdbc.prepareStatement("SELECT g.key_id AS g_key_id, g.account_id, g.name, g.verifier, g.created_at, " + COLUMNS
+                + " FROM gateway_keys g LEFT JOIN provider_keys p ON p.key_id = g.key_id WHERE g.key_id = ?", statement -> {
             statement.setString(1, keyId);
-            return byProvider(read(statement)).getOrDefault(keyId, Map.of());
+            try (ResultSet rows = statement.executeQuery()) {
+                GatewayKeyRow key = null;
+                Map<ProviderId, SealedProviderKey> sealed = new HashMap<>();
+                while (rows.next()) {
+                    if (key == null) {
+                        key = new GatewayKeyRow(rows.getString("g_key_id"), rows.getObject("account_id", java.util.UUID.class),
+                                rows.getString("name"), rows.getBytes("verifier"), rows.getTimestamp("created_at").toInstant());
+                    }
+                    if (rows.getString("provider") != null) {
+                        SealedProviderKey providerKey = row(rows);
+                        sealed.put(providerKey.provider(), providerKey);
+                    }
+                }
+                return key == null ? Optional.empty() : Optional.of(PostgresKeyVault.toDomain(key, sealed));
+            }
         });
     }
 
@@ -73,13 +105,15 @@ class ProviderKeyTable {
         List<Row> rows = new ArrayList<>();
         try (ResultSet results = statement.executeQuery()) {
             while (results.next()) {
-                ProviderId provider = new ProviderId(results.getString("provider"));
-                rows.add(new Row(results.getString("key_id"), new SealedProviderKey(provider,
-                        new SealedSecret(results.getBytes("sealed")), results.getString("hint"),
-                        results.getTimestamp("updated_at").toInstant())));
+                rows.add(new Row(results.getString("key_id"), row(results)));
             }
         }
         return rows;
+    }
+
+    private static SealedProviderKey row(ResultSet results) throws SQLException {
+        return new SealedProviderKey(new ProviderId(results.getString("provider")), new SealedSecret(results.getBytes("sealed")),
+                results.getString("hint"), results.getTimestamp("updated_at").toInstant());
     }
 
     private static Map<String, Map<ProviderId, SealedProviderKey>> byProvider(List<Row> rows) {
