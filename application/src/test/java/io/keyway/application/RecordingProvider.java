@@ -1,0 +1,42 @@
+package io.keyway.application;
+
+import io.keyway.domain.completion.ModelDescriptor;
+import io.keyway.domain.completion.UpstreamCall;
+import io.keyway.domain.completion.UpstreamReply;
+import io.keyway.domain.port.CompletionProvider;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.SubmissionPublisher;
+
+/** A {@link CompletionProvider} that records the calls it gets and answers 200 with an empty body. */
+final class RecordingProvider implements CompletionProvider {
+    private final String name;
+    final List<UpstreamCall> calls = new CopyOnWriteArrayList<>();
+    List<ModelDescriptor> catalogue = List.of();
+
+    RecordingProvider(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public CompletionStage<UpstreamReply> send(UpstreamCall call) {
+        calls.add(call);
+        SubmissionPublisher<byte[]> body = new SubmissionPublisher<>();
+        body.close();
+        return CompletableFuture.completedFuture(new UpstreamReply.Answered(200, Map.of(), body));
+    }
+
+    @Override
+    public CompletionStage<List<ModelDescriptor>> models() {
+        return CompletableFuture.completedFuture(catalogue);
+    }
+}
