@@ -60,7 +60,10 @@ final class Views {
     }
 
     static ModelList models(List<ModelDescriptor> models) {
-        return new ModelList("list", models.stream()
-                .map(m -> new ModelView(m.id(), "model", m.created(), m.ownedBy())).toList());
+        return new ModelList("list", models.stream().map(Views::model).toList());
+    }
+
+    static ModelView model(ModelDescriptor model) {
+        return new ModelView(model.id(), "model", model.created(), model.ownedBy());
     }
 }

@@ -81,6 +81,22 @@ class ModelsTest {
     }
 
     @Test
+    void oneModelIsRetrievedByItsIdSlashesIncluded() {
+        String key = gateway.createGatewayKey(management, "sk-or-v1-models-retrieve-9012");
+
+        HttpResponse<String> found = gateway.get("/v1/models/openrouter-meta-llama/llama-3.1-405b-instruct", key);
+        HttpResponse<String> local = gateway.get("/v1/models/local-chat", key);
+        HttpResponse<String> missing = gateway.get("/v1/models/openrouter-nobody/nothing", key);
+
+        assertEquals(200, found.statusCode(), found.body());
+        assertEquals("openrouter-meta-llama/llama-3.1-405b-instruct", Gateway.field(found.body(), "id"));
+        assertEquals("model", Gateway.field(found.body(), "object"));
+        assertEquals(200, local.statusCode());
+        assertEquals(404, missing.statusCode());
+        assertEquals("model_not_found", Gateway.field(missing.body(), "code"));
+    }
+
+    @Test
     void listingModelsNeedsAGatewayKey() {
         assertEquals(401, gateway.get("/v1/models", null).statusCode());
         assertEquals(403, gateway.get("/v1/models", management).statusCode());
