@@ -61,20 +61,16 @@ public final class IssueGatewayKey {
                 return Outcome.refused(new Refusal.InvalidRequest(
                         "'name' is required: 1 to " + Names.MAX_LENGTH + " printable characters.", "name"));
             }
-            Map<ProviderId, ProviderKey> plain = new LinkedHashMap<>();
+            Outcome<Map<ProviderId, ProviderKey>> checked = Outcome.done(new LinkedHashMap<>());
             for (Map.Entry<String, String> entry : command.providerKeys().entrySet()) {
-                String param = "provider_keys." + entry.getKey();
-                Outcome<ProviderId> provider = ProviderKeyInput.provider(entry.getKey(), router.userProviders(), "provider_keys");
-                if (provider instanceof Outcome.Refused<ProviderId> refused) {
-                    return Outcome.refused(refused.refusal());
-                }
-                Outcome<ProviderKey> key = ProviderKeyInput.key(entry.getValue(), param);
-                if (key instanceof Outcome.Refused<ProviderKey> refused) {
-                    return Outcome.refused(refused.refusal());
-                }
-                plain.put(((Outcome.Done<ProviderId>) provider).value(), ((Outcome.Done<ProviderKey>) key).value());
+                checked = checked.then(keys -> ProviderKeyInput.provider(entry.getKey(), router.userProviders(), "provider_keys")
+                        .then(provider -> ProviderKeyInput.key(entry.getValue(), "provider_keys." + entry.getKey())
+                                .then(key -> {
+                                    keys.put(provider, key);
+                                    return Outcome.done(keys);
+                                })));
             }
-            return Outcome.done(mintAndStore(owner, command.name(), plain));
+            return checked.then(plain -> Outcome.done(mintAndStore(owner, command.name(), plain)));
         });
     }
 
