@@ -2,14 +2,11 @@ package io.keyway.application;
 
 import io.keyway.domain.keys.ProviderKeySeal;
 import io.keyway.domain.model.GatewayKey;
-import io.keyway.domain.model.ProviderId;
 import io.keyway.domain.model.SealedProviderKey;
 import io.keyway.domain.port.KeyVault;
 import io.keyway.domain.port.ModelRouter;
 
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * A gateway key's holder reads, attaches, replaces and detaches the provider keys it carries. Only the holder can
@@ -46,9 +43,7 @@ public final class ManageProviderKeys {
                     if (!vault.putProviderKey(caller.record().id(), sealed)) {
                         return Outcome.refused(new Refusal.Unauthenticated(Authenticator.INVALID));
                     }
-                    Map<ProviderId, SealedProviderKey> keys = new HashMap<>(caller.record().providerKeys());
-                    keys.put(provider, sealed);
-                    return Outcome.done(withProviderKeys(caller.record(), keys));
+                    return Outcome.done(caller.record().withProviderKey(sealed));
                 })));
     }
 
@@ -59,13 +54,7 @@ public final class ManageProviderKeys {
                     if (!vault.removeProviderKey(caller.record().id(), provider)) {
                         return Outcome.refused(new Refusal.NotFound("This gateway key carries no " + provider + " key."));
                     }
-                    Map<ProviderId, SealedProviderKey> keys = new HashMap<>(caller.record().providerKeys());
-                    keys.remove(provider);
-                    return Outcome.done(withProviderKeys(caller.record(), keys));
+                    return Outcome.done(caller.record().withoutProviderKey(provider));
                 }));
-    }
-
-    private static GatewayKey withProviderKeys(GatewayKey key, Map<ProviderId, SealedProviderKey> providerKeys) {
-        return new GatewayKey(key.id(), key.account(), key.name(), key.verifier(), key.createdAt(), providerKeys);
     }
 }

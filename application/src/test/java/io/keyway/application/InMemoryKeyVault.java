@@ -10,7 +10,6 @@ import io.keyway.domain.model.SealedProviderKey;
 import io.keyway.domain.port.KeyVault;
 
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,7 +56,7 @@ final class InMemoryKeyVault implements KeyVault {
 
     @Override
     public boolean putProviderKey(KeyId gatewayKey, SealedProviderKey providerKey) {
-        return gatewayKeys.computeIfPresent(gatewayKey, (id, key) -> with(key, providerKey.provider(), providerKey)) != null;
+        return gatewayKeys.computeIfPresent(gatewayKey, (id, key) -> key.withProviderKey(providerKey)) != null;
     }
 
     @Override
@@ -66,22 +65,12 @@ final class InMemoryKeyVault implements KeyVault {
         if (key == null || key.providerKey(provider).isEmpty()) {
             return false;
         }
-        gatewayKeys.put(gatewayKey, with(key, provider, null));
+        gatewayKeys.put(gatewayKey, key.withoutProviderKey(provider));
         return true;
     }
 
     /** Replaces a stored sealed key, as an attacker with write access to the database could. */
     void overwrite(KeyId gatewayKey, SealedProviderKey providerKey) {
-        gatewayKeys.computeIfPresent(gatewayKey, (id, key) -> with(key, providerKey.provider(), providerKey));
-    }
-
-    private static GatewayKey with(GatewayKey key, ProviderId provider, SealedProviderKey providerKey) {
-        Map<ProviderId, SealedProviderKey> keys = new HashMap<>(key.providerKeys());
-        if (providerKey == null) {
-            keys.remove(provider);
-        } else {
-            keys.put(provider, providerKey);
-        }
-        return new GatewayKey(key.id(), key.account(), key.name(), key.verifier(), key.createdAt(), keys);
+        gatewayKeys.computeIfPresent(gatewayKey, (id, key) -> key.withProviderKey(providerKey));
     }
 }
