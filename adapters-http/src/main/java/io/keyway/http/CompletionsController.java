@@ -13,15 +13,19 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.server.netty.NettyHttpRequest;
 import io.micronaut.scheduling.TaskExecutors;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import reactor.core.publisher.Mono;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /** The OpenAI endpoints routed by model. */
 @Controller("/v1")
@@ -40,26 +44,26 @@ class CompletionsController {
     }
 
     @Post(uri = "/chat/completions", consumes = MediaType.ALL, produces = {MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
-    CompletableFuture<HttpResponse<?>> chatCompletions(HttpRequest<?> request, @Nullable @Body byte[] body) {
+    Mono<HttpResponse<?>> chatCompletions(HttpRequest<?> request, @Nullable @Body byte[] body) {
         return route(Endpoint.CHAT_COMPLETIONS, request, body);
     }
 
     @Post(uri = "/completions", consumes = MediaType.ALL, produces = {MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
-    CompletableFuture<HttpResponse<?>> completions(HttpRequest<?> request, @Nullable @Body byte[] body) {
+    Mono<HttpResponse<?>> completions(HttpRequest<?> request, @Nullable @Body byte[] body) {
         return route(Endpoint.COMPLETIONS, request, body);
     }
 
     @Post(uri = "/embeddings", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    CompletableFuture<HttpResponse<?>> embeddings(HttpRequest<?> request, @Nullable @Body byte[] body) {
+    Mono<HttpResponse<?>> embeddings(HttpRequest<?> request, @Nullable @Body byte[] body) {
         return route(Endpoint.EMBEDDINGS, request, body);
     }
 
     @Post(uri = "/responses", consumes = MediaType.ALL, produces = {MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
-    CompletableFuture<HttpResponse<?>> responses(HttpRequest<?> request, @Nullable @Body byte[] body) {
+    Mono<HttpResponse<?>> responses(HttpRequest<?> request, @Nullable @Body byte[] body) {
         return route(Endpoint.RESPONSES, request, body);
     }
 
-    private CompletableFuture<HttpResponse<?>> route(Endpoint endpoint, HttpRequest<?> request, byte[] body) {
+    private Mono<HttpResponse<?>> route(Endpoint endpoint, HttpRequest<?> request, byte[] body) {
         String bearer = Bearer.token(request.getHeaders().get(HttpHeaders.AUTHORIZATION));
         String requestId = RequestIds.of(request);
         JsonCompletionBody completionBody;
@@ -68,10 +72,10 @@ class CompletionsController {
             completionBody = JsonCompletionBody.parse(body);
         } catch (BadRequest bad) {
             if (bearer == null) {
-                return CompletableFuture.completedFuture(RefusalResponses.of(new Refusal.Unauthenticated(
+                return Mono.just(RefusalResponses.of(new Refusal.Unauthenticated(
                         "No API key given. Send it as 'Authorization: Bearer <key>'.")));
             }
-            return CompletableFuture.completedFuture(OpenAiError.invalidRequest(bad.getMessage(), bad.param()));
+            return Mono.just(OpenAiError.invalidRequest(bad.getMessage(), bad.param()));
         }
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("X-Request-Id", requestId);
@@ -84,14 +88,36 @@ class CompletionsController {
         RouteCompletion.Command command = new RouteCompletion.Command(bearer, endpoint, completionBody, headers);
         Outcome<RouteCompletion.Sent> outcome = routeCompletion.route(command);
         if (outcome instanceof Outcome.Refused<RouteCompletion.Sent> refused) {
-            return CompletableFuture.completedFuture(RefusalResponses.of(refused.refusal()));
+            return Mono.just(RefusalResponses.of(refused.refusal()));
         }
         RouteCompletion.Sent sent = ((Outcome.Done<RouteCompletion.Sent>) outcome).value();
-        return sent.reply().toCompletableFuture().thenCompose(reply -> {
+        // Cancelling this publisher (the client went away) cancels the call upstream: the try in flight before the
+        // answer, the body after it.
+        return whileConnected(request, requestId, Mono.fromCompletionStage(sent.reply()).flatMap(reply -> {
             LOG.info("request_id={} {} key={} model={} upstream={} stream={} -> {}", requestId, endpoint.path(), sent.keyId(),
                     completionBody.model(), sent.upstream(), completionBody.stream(), describe(reply));
             return relay.relay(reply, sent.upstream(), requestId);
+        }));
+    }
+
+    /**
+     * The response, given up when the client's connection closes first. Micronaut (4.10) does not cancel a pending
+     * response when its client goes away, so the call upstream would run, and bill, to its end.
+     */
+    private static Mono<HttpResponse<?>> whileConnected(HttpRequest<?> request, String requestId, Mono<HttpResponse<?>> response) {
+        if (!(request instanceof NettyHttpRequest<?> netty)) {
+            return response;
+        }
+        Channel channel = netty.getChannelHandlerContext().channel();
+        Mono<Void> clientGone = Mono.create(sink -> {
+            ChannelFutureListener listener = closed -> {
+                LOG.info("request_id={} client went away before the answer; cancelling the upstream request", requestId);
+                sink.success();
+            };
+            channel.closeFuture().addListener(listener);
+            sink.onDispose(() -> channel.closeFuture().removeListener(listener));
         });
+        return response.takeUntilOther(clientGone);
     }
 
     private static String describe(UpstreamReply reply) {

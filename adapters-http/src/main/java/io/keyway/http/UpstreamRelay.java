@@ -11,6 +11,7 @@ import org.reactivestreams.FlowAdapters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -42,12 +42,16 @@ final class UpstreamRelay {
         this.errors = new UpstreamErrors(json);
     }
 
-    CompletableFuture<HttpResponse<?>> relay(UpstreamReply reply, String upstream, String requestId) {
+    /**
+     * The client's response. Cancelling the returned publisher (the client went away) cancels the upstream body,
+     * which aborts the upstream request.
+     */
+    Mono<HttpResponse<?>> relay(UpstreamReply reply, String upstream, String requestId) {
         if (reply instanceof UpstreamReply.Unreachable unreachable) {
-            return CompletableFuture.completedFuture(gatewayError(502, "upstream_unreachable", unreachable.reason(), upstream));
+            return Mono.just(gatewayError(502, "upstream_unreachable", unreachable.reason(), upstream));
         }
         if (reply instanceof UpstreamReply.TimedOut timedOut) {
-            return CompletableFuture.completedFuture(gatewayError(504, "upstream_timeout", timedOut.reason(), upstream));
+            return Mono.just(gatewayError(504, "upstream_timeout", timedOut.reason(), upstream));
         }
         UpstreamReply.Answered answered = (UpstreamReply.Answered) reply;
         String contentType = answered.header("Content-Type");
@@ -59,11 +63,10 @@ final class UpstreamRelay {
                     .header("X-Accel-Buffering", "no")
                     .body(endTruthfully(body, upstream, requestId));
             copyHeaders(answered.headers(), response);
-            return CompletableFuture.completedFuture(response);
+            return Mono.just(response);
         }
         return body.collect(ByteArrayOutputStream::new, (out, chunk) -> out.write(chunk, 0, chunk.length))
-                .toFuture()
-                .<HttpResponse<?>>thenApply(bytes -> {
+                .<HttpResponse<?>>map(bytes -> {
                     boolean failed = answered.status() >= 400;
                     MutableHttpResponse<byte[]> response = HttpResponse.<byte[]>status(answered.status(), null)
                             .contentType(failed || contentType == null ? MediaType.APPLICATION_JSON : contentType)
@@ -71,13 +74,14 @@ final class UpstreamRelay {
                     copyHeaders(answered.headers(), response);
                     return response;
                 })
-                .exceptionally(failure -> {
-                    Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                .onErrorResume(cause -> {
                     LOG.warn("request_id={} upstream={} answer failed before it was complete: {}", requestId, upstream, cause.getMessage());
                     boolean timeout = cause instanceof UpstreamFailure upstreamFailure && upstreamFailure.isTimeout();
-                    return gatewayError(timeout ? 504 : 502, timeout ? "upstream_timeout" : "upstream_unreachable",
-                            cause instanceof UpstreamFailure ? cause.getMessage() : "The upstream '" + upstream + "' answer could not be read.", upstream);
-                });
+                    return Mono.just(gatewayError(timeout ? 504 : 502, timeout ? "upstream_timeout" : "upstream_unreachable",
+                            cause instanceof UpstreamFailure ? cause.getMessage() : "The upstream '" + upstream + "' answer could not be read.", upstream));
+                })
+                .doOnCancel(() -> LOG.info("request_id={} upstream={} client went away before the answer was complete; upstream request cancelled",
+                        requestId, upstream));
     }
 
     private static Flux<byte[]> endTruthfully(Flux<byte[]> body, String upstream, String requestId) {

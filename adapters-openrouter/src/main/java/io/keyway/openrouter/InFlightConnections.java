@@ -8,6 +8,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -26,6 +27,8 @@ final class InFlightConnections implements NettyClientCustomizer {
     private static final String HANDLER = "keyway-call-tags";
 
     private final Map<String, Channel> byCall = new ConcurrentHashMap<>();
+    /** Calls abandoned before their request was written: their connection is closed as soon as it is known. */
+    private final Set<String> abandonedEarly = ConcurrentHashMap.newKeySet();
 
     String newTag() {
         return UUID.randomUUID().toString();
@@ -36,16 +39,19 @@ final class InFlightConnections implements NettyClientCustomizer {
         Channel channel = byCall.remove(tag);
         if (channel != null) {
             channel.close();
+        } else {
+            abandonedEarly.add(tag);
         }
     }
 
-    /** Forgets a call that ended normally; its connection goes back to the pool. */
+    /** Forgets a call that ended, normally or not; its connection, if still open, goes back to the pool. */
     void finished(String tag) {
         byCall.remove(tag);
+        abandonedEarly.remove(tag);
     }
 
     int inFlight() {
-        return byCall.size();
+        return byCall.size() + abandonedEarly.size();
     }
 
     @Override
@@ -80,6 +86,11 @@ final class InFlightConnections implements NettyClientCustomizer {
                 String tag = request.headers().get(TAG_HEADER);
                 if (tag != null) {
                     request.headers().remove(TAG_HEADER);
+                    if (abandonedEarly.remove(tag)) {
+                        promise.setFailure(new java.util.concurrent.CancellationException("call abandoned before it was sent"));
+                        ctx.channel().close();
+                        return;
+                    }
                     byCall.put(tag, ctx.channel());
                     ctx.channel().closeFuture().addListener(closed -> byCall.remove(tag, ctx.channel()));
                 }

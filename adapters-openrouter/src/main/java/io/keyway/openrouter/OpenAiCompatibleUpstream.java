@@ -10,6 +10,7 @@ import io.micronaut.core.io.buffer.ByteArrayBufferFactory;
 import io.micronaut.http.ByteBodyHttpResponse;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.body.stream.AvailableByteArrayBody;
@@ -33,10 +34,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -79,67 +84,148 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
 
     @Override
     public CompletionStage<UpstreamReply> send(UpstreamCall call) {
-        long deadline = System.nanoTime() + settings.timeouts().total().toNanos();
-        return attempt(call, 0, deadline);
+        Attempts attempts = new Attempts(call, System.nanoTime() + settings.timeouts().total().toNanos());
+        CompletableFuture<UpstreamReply> result = new CompletableFuture<>();
+        attempt(attempts, 0).whenComplete((reply, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+            } else if (!result.complete(reply) && reply instanceof UpstreamReply.Answered late) {
+                late.body().subscribe(new CancelAtOnce());
+            }
+        });
+        // The caller gave up before the answer: abort the try in flight (its connection) or the wait before the next.
+        result.whenComplete((reply, failure) -> {
+            if (result.isCancelled()) {
+                attempts.cancel();
+            }
+        });
+        return result;
+    }
+
+    /**
+     * The tries of one call, with whichever is in flight, so that the caller can abandon it: the wait for an answer
+     * (its connection is closed, since Micronaut 4.10 does not abort a request whose exchange is cancelled) or the
+     * pause before the next try.
+     */
+    private final class Attempts {
+        final UpstreamCall call;
+        final long deadline;
+        private final AtomicReference<Future<?>> current = new AtomicReference<>();
+        private final AtomicReference<String> currentTag = new AtomicReference<>();
+        private volatile boolean cancelled;
+
+        Attempts(UpstreamCall call, long deadline) {
+            this.call = call;
+            this.deadline = deadline;
+        }
+
+        <T extends Future<?>> T track(T future, String tag) {
+            current.set(future);
+            currentTag.set(tag);
+            if (cancelled) {
+                cancel();
+            }
+            return future;
+        }
+
+        void cancel() {
+            cancelled = true;
+            String tag = currentTag.get();
+            if (tag != null) {
+                connections.inFlight().abandon(tag);
+            }
+            Future<?> inFlight = current.get();
+            if (inFlight != null) {
+                inFlight.cancel(true);
+            }
+        }
+    }
+
+    /** Subscribes to a body nobody wants any more and cancels it, which releases its connection. */
+    private static final class CancelAtOnce implements Flow.Subscriber<byte[]> {
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.cancel();
+        }
+
+        @Override
+        public void onNext(byte[] item) {
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+        }
+
+        @Override
+        public void onComplete() {
+        }
     }
 
     /**
      * One try. Nothing has reached the client while this runs, so a refused or reset connection and a 502/503 are
      * tried again (bounded, with jittered backoff); a timeout and any other status are final.
      */
-    private CompletableFuture<UpstreamReply> attempt(UpstreamCall call, int attempt, long deadline) {
+    private CompletableFuture<UpstreamReply> attempt(Attempts attempts, int attempt) {
+        UpstreamCall call = attempts.call;
+        long deadline = attempts.deadline;
         Duration firstByte = call.stream() ? settings.timeouts().firstByte() : min(settings.timeouts().firstByte(), remaining(deadline));
         InFlightConnections inFlight = connections.inFlight();
         String tag = inFlight.newTag();
         Runnable release = () -> inFlight.finished(tag);
         MutableHttpRequest<?> request = request(call).header(InFlightConnections.TAG_HEADER, tag);
-        return Flux.from(connections.client().exchange(request, AvailableByteArrayBody.create(ByteArrayBufferFactory.INSTANCE, call.body()), null))
-                .singleOrEmpty()
-                .timeout(firstByte)
-                .contextWrite(IGNORE_DROPPED_ERRORS)
-                .toFuture()
+        CompletableFuture<HttpResponse<?>> exchange = attempts.track(
+                Flux.from(connections.client().exchange(request, AvailableByteArrayBody.create(ByteArrayBufferFactory.INSTANCE, call.body()), null))
+                        .<HttpResponse<?>>map(response -> response)
+                        .singleOrEmpty()
+                        .timeout(firstByte)
+                        .contextWrite(IGNORE_DROPPED_ERRORS)
+                        .toFuture(), tag);
+        return exchange
                 .handle((response, failure) -> {
                     if (failure != null || response == null) {
                         release.run();
                         return failure != null
-                                ? afterFailure(call, attempt, deadline, unwrap(failure))
-                                : retryOr(call, attempt, deadline, "no response", new UpstreamReply.Unreachable(
+                                ? afterFailure(attempts, attempt, unwrap(failure))
+                                : retryOr(attempts, attempt, "no response", new UpstreamReply.Unreachable(
                                 "The upstream '" + name() + "' closed the connection without answering."));
                     }
                     ByteBodyHttpResponse<?> raw = (ByteBodyHttpResponse<?>) response;
                     if ((response.code() == 502 || response.code() == 503) && attempt < settings.retries().maxRetries()) {
                         raw.close();
                         release.run();
-                        return retry(call, attempt, deadline, "status " + response.code());
+                        return retry(attempts, attempt, "status " + response.code());
                     }
                     return CompletableFuture.<UpstreamReply>completedFuture(answered(raw, deadline, tag));
                 })
                 .thenCompose(next -> next);
     }
 
-    private CompletableFuture<UpstreamReply> afterFailure(UpstreamCall call, int attempt, long deadline, Throwable cause) {
+    private CompletableFuture<UpstreamReply> afterFailure(Attempts attempts, int attempt, Throwable cause) {
+        if (cause instanceof CancellationException) {
+            return CompletableFuture.failedFuture(cause);
+        }
         if (cause instanceof TimeoutException || cause instanceof ReadTimeoutException) {
-            LOG.warn("request_id={} upstream={} timed out before answering", requestId(call), name());
+            LOG.warn("request_id={} upstream={} timed out before answering", requestId(attempts.call), name());
             return CompletableFuture.completedFuture(new UpstreamReply.TimedOut(
                     "The upstream '" + name() + "' did not answer within its time limit."));
         }
-        return retryOr(call, attempt, deadline, cause.getClass().getSimpleName(),
+        return retryOr(attempts, attempt, cause.getClass().getSimpleName(),
                 new UpstreamReply.Unreachable("The upstream '" + name() + "' could not be reached."));
     }
 
-    private CompletableFuture<UpstreamReply> retryOr(UpstreamCall call, int attempt, long deadline, String reason, UpstreamReply last) {
+    private CompletableFuture<UpstreamReply> retryOr(Attempts attempts, int attempt, String reason, UpstreamReply last) {
         if (attempt < settings.retries().maxRetries()) {
-            return retry(call, attempt, deadline, reason);
+            return retry(attempts, attempt, reason);
         }
-        LOG.warn("request_id={} upstream={} failed after {} tries: {}", requestId(call), name(), attempt + 1, reason);
+        LOG.warn("request_id={} upstream={} failed after {} tries: {}", requestId(attempts.call), name(), attempt + 1, reason);
         return CompletableFuture.completedFuture(last);
     }
 
-    private CompletableFuture<UpstreamReply> retry(UpstreamCall call, int attempt, long deadline, String reason) {
+    private CompletableFuture<UpstreamReply> retry(Attempts attempts, int attempt, String reason) {
         long delay = backoffMillis(attempt);
-        LOG.info("request_id={} upstream={} try {} failed ({}); trying again in {} ms", requestId(call), name(), attempt + 1, reason, delay);
-        return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS))
-                .thenCompose(ignored -> attempt(call, attempt + 1, deadline));
+        LOG.info("request_id={} upstream={} try {} failed ({}); trying again in {} ms", requestId(attempts.call), name(), attempt + 1, reason, delay);
+        return attempts.track(CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)), null)
+                .thenCompose(ignored -> attempt(attempts, attempt + 1));
     }
 
     private long backoffMillis(int attempt) {

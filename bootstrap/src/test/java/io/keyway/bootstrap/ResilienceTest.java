@@ -185,6 +185,39 @@ class ResilienceTest {
     }
 
     @Test
+    void aClientThatGivesUpOnAWholeAnswerCancelsTheUpstreamWithinASecond() throws Exception {
+        List<Long> closedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (RawSocketUpstream thinking = RawSocketUpstream.start(RawSocketUpstream.silentUntilClosed(closedAt));
+             Gateway slow = Gateway.start(openRouter.baseUrl(), Map.of(
+                     "keyway.upstreams.thinking.base-url", thinking.baseUrl(),
+                     "keyway.upstreams.thinking.models", List.of("thinking-model")))) {
+            String slowKey = slow.createGatewayKey(slow.createAccount("impatient"), null);
+            String body = "{\"model\":\"thinking-model\"}";
+            java.net.Socket client = new java.net.Socket("127.0.0.1", slow.uri("/").getPort());
+            client.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + slowKey
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+                    .getBytes(StandardCharsets.UTF_8));
+            client.getOutputStream().flush();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (thinking.connections() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(200);
+
+            long gaveUpAt = System.nanoTime();
+            client.close();
+
+            deadline = gaveUpAt + TimeUnit.SECONDS.toNanos(5);
+            while (closedAt.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertFalse(closedAt.isEmpty(), "the upstream request stayed open after the client gave up");
+            long took = TimeUnit.NANOSECONDS.toMillis(closedAt.get(0) - gaveUpAt);
+            assertTrue(took < 1000, "the upstream request was cancelled " + took + " ms after the client gave up");
+        }
+    }
+
+    @Test
     void aBodyOverTheLimitIs413AndNeverReachesAnUpstream() {
         String huge = "{\"model\":\"openrouter-a/b\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(11 * 1024 * 1024) + "\"}]}";
 

@@ -94,6 +94,30 @@ public final class RawSocketUpstream implements AutoCloseable {
         in.readNBytes((int) length);
     }
 
+    /**
+     * Answers nothing and watches the connection: when the caller closes it, the time (System.nanoTime) is added to
+     * {@code closedAt}. Gives up after ten seconds.
+     */
+    public static Script silentUntilClosed(List<Long> closedAt) {
+        return (socket, out) -> {
+            socket.setSoTimeout(50);
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (socket.getInputStream().read() < 0) {
+                        closedAt.add(System.nanoTime());
+                        return;
+                    }
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // keep watching
+                } catch (IOException reset) {
+                    closedAt.add(System.nanoTime());
+                    return;
+                }
+            }
+        };
+    }
+
     /** Resets the connection without answering. */
     public static Script resetBeforeAnswer() {
         return (socket, out) -> reset(socket);
