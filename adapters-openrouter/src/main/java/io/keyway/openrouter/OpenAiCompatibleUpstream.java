@@ -183,6 +183,10 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
         return exchange
                 .handle((response, failure) -> {
                     if (failure != null || response == null) {
+                        if (failure != null && unwrap(failure) instanceof TimeoutException) {
+                            // Give up on the request for real: Micronaut 4.10 keeps the connection waiting otherwise.
+                            inFlight.abandon(tag);
+                        }
                         release.run();
                         return failure != null
                                 ? afterFailure(attempts, attempt, unwrap(failure))

@@ -12,7 +12,11 @@ public interface CompletionProvider {
     /** The name routes use: the provider id for user-key providers, the upstream's name for operator upstreams. */
     String name();
 
-    /** Sends a call; never completes exceptionally for upstream trouble, which is a {@link UpstreamReply} value. */
+    /**
+     * Sends a call; never completes exceptionally for upstream trouble, which is a {@link UpstreamReply} value.
+     * Cancelling the returned stage's future before it completes aborts the call (its connection is closed); after
+     * it completes, cancelling the answer's body does.
+     */
     CompletionStage<UpstreamReply> send(UpstreamCall call);
 
     /** The upstream's own model catalogue, with its own ids. */

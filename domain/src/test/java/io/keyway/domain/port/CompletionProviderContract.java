@@ -180,15 +180,46 @@ public abstract class CompletionProviderContract {
     }
 
     @Test
-    void noAnswerWithinTheFirstByteLimitIsTimedOut() throws Exception {
-        fake.answer("chat/completions", FakeUpstream.after(Duration.ofSeconds(3), FakeUpstream.json(200, "{}")));
+    void noAnswerWithinTheFirstByteLimitIsTimedOutAndTheRequestGivenUp() throws Exception {
+        List<Long> closedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (RawSocketUpstream silent = RawSocketUpstream.start(RawSocketUpstream.silentUntilClosed(closedAt))) {
+            long started = System.nanoTime();
+            UpstreamReply reply = reply(connect(silent.baseUrl(), LIMITS), call(true));
 
-        long started = System.nanoTime();
-        UpstreamReply reply = reply(connect(fake.baseUrl(), LIMITS), call(true));
+            assertInstanceOf(UpstreamReply.TimedOut.class, reply);
+            assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) < 2500);
+            awaitClosed(closedAt, "the timed-out request was left open upstream");
+            assertEquals(1, silent.connections(), "a timeout must not be retried");
+        }
+    }
 
-        assertInstanceOf(UpstreamReply.TimedOut.class, reply);
-        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) < 2500);
-        assertEquals(1, fake.count("chat/completions"), "a timeout must not be retried");
+    @Test
+    void cancellingACallBeforeItsAnswerClosesTheUpstreamRequestWithinASecond() throws Exception {
+        List<Long> closedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (RawSocketUpstream silent = RawSocketUpstream.start(RawSocketUpstream.silentUntilClosed(closedAt))) {
+            java.util.concurrent.CompletableFuture<UpstreamReply> pending =
+                    connect(silent.baseUrl(), LIMITS).send(call(false)).toCompletableFuture();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (silent.connections() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(50);
+
+            long cancelledAt = System.nanoTime();
+            pending.cancel(true);
+
+            awaitClosed(closedAt, "the upstream request stayed open after the call was cancelled");
+            long took = TimeUnit.NANOSECONDS.toMillis(closedAt.get(0) - cancelledAt);
+            assertTrue(took < 1000, "the upstream request was closed " + took + " ms after the cancel");
+        }
+    }
+
+    private static void awaitClosed(List<Long> closedAt, String message) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (closedAt.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(1, closedAt.size(), message);
     }
 
     @Test
