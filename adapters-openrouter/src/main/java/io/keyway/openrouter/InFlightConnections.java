@@ -8,9 +8,9 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Knows which pooled connection carries each call in flight, so that the connection of an abandoned call can be
@@ -27,8 +27,11 @@ final class InFlightConnections implements NettyClientCustomizer {
     private static final String HANDLER = "keyway-call-tags";
 
     private final Map<String, Channel> byCall = new ConcurrentHashMap<>();
-    /** Calls abandoned before their request was written: their connection is closed as soon as it is known. */
-    private final Set<String> abandonedEarly = ConcurrentHashMap.newKeySet();
+    /**
+     * Calls abandoned before their request was written, with when: their connection is closed as soon as it is known.
+     * Entries of requests that were never written are dropped after a minute.
+     */
+    private final Map<String, Long> abandonedEarly = new ConcurrentHashMap<>();
 
     String newTag() {
         return UUID.randomUUID().toString();
@@ -40,14 +43,15 @@ final class InFlightConnections implements NettyClientCustomizer {
         if (channel != null) {
             channel.close();
         } else {
-            abandonedEarly.add(tag);
+            long now = System.nanoTime();
+            abandonedEarly.values().removeIf(since -> now - since > TimeUnit.MINUTES.toNanos(1));
+            abandonedEarly.put(tag, now);
         }
     }
 
-    /** Forgets a call that ended, normally or not; its connection, if still open, goes back to the pool. */
+    /** Forgets a call that ended; its connection, if still open, goes back to the pool. An abandoned call stays so. */
     void finished(String tag) {
         byCall.remove(tag);
-        abandonedEarly.remove(tag);
     }
 
     int inFlight() {
@@ -86,7 +90,7 @@ final class InFlightConnections implements NettyClientCustomizer {
                 String tag = request.headers().get(TAG_HEADER);
                 if (tag != null) {
                     request.headers().remove(TAG_HEADER);
-                    if (abandonedEarly.remove(tag)) {
+                    if (abandonedEarly.remove(tag) != null) {
                         promise.setFailure(new java.util.concurrent.CancellationException("call abandoned before it was sent"));
                         ctx.channel().close();
                         return;

@@ -319,10 +319,19 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
     private CompletableFuture<List<ModelDescriptor>> fetchModels() {
         MutableHttpRequest<?> request = HttpRequest.GET(URI.create(base + "/models")).accept(MediaType.APPLICATION_JSON_TYPE);
         settings.operatorApiKey().ifPresent(key -> request.header(HttpHeaders.AUTHORIZATION, "Bearer " + key));
+        String tag = connections.inFlight().newTag();
+        request.header(InFlightConnections.TAG_HEADER, tag);
         return Flux.from(connections.client().exchange(request, null, null))
                 .singleOrEmpty()
                 .timeout(settings.timeouts().firstByte())
+                .contextWrite(IGNORE_DROPPED_ERRORS)
                 .toFuture()
+                .whenComplete((response, failure) -> {
+                    if (failure != null) {
+                        connections.inFlight().abandon(tag);
+                    }
+                    connections.inFlight().finished(tag);
+                })
                 .thenCompose(response -> ((ByteBodyHttpResponse<?>) response).byteBody().buffer()
                         .thenApply(bytes -> {
                             try (bytes) {
