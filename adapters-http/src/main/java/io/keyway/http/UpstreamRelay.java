@@ -15,6 +15,7 @@ import reactor.core.publisher.Mono;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -98,8 +99,11 @@ final class UpstreamRelay {
                     // The error event tells SDKs that read in-band errors; failing the body afterwards makes the server
                     // drop the connection without the closing chunk, so clients that ignore error events still see a
                     // broken transfer and never mistake the cut stream for a finished one.
+                    // The short pause lets the client read the error event before the transfer is cut, so SDKs
+                    // report the upstream's failure rather than a bare "premature close".
                     return Flux.concat(Flux.just(errorEvent(failure, upstream, endsAnEvent(last.get()))),
-                            Flux.error(new UpstreamFailure(UpstreamFailure.Kind.CONNECTION_LOST, "relayed stream cut after its error event")));
+                            Mono.delay(Duration.ofMillis(200)).then(Mono.error(
+                                    new UpstreamFailure(UpstreamFailure.Kind.CONNECTION_LOST, "relayed stream cut after its error event"))));
                 })
                 .doOnCancel(() -> LOG.info("request_id={} upstream={} client went away after {} bytes; upstream request cancelled",
                         requestId, upstream, relayed.get()));
