@@ -1,7 +1,7 @@
 package io.keyway.http;
 
+import io.keyway.application.Authenticator;
 import io.keyway.application.Outcome;
-import io.keyway.application.Refusal;
 import io.keyway.application.RouteCompletion;
 import io.keyway.domain.completion.Endpoint;
 import io.keyway.domain.completion.UpstreamReply;
@@ -72,8 +72,7 @@ class CompletionsController {
             completionBody = JsonCompletionBody.parse(body);
         } catch (BadRequest bad) {
             if (bearer == null) {
-                return Mono.just(RefusalResponses.of(new Refusal.Unauthenticated(
-                        "No API key given. Send it as 'Authorization: Bearer <key>'.")));
+                return Mono.just(RefusalResponses.of(Authenticator.MISSING_KEY));
             }
             return Mono.just(OpenAiError.invalidRequest(bad.getMessage(), bad.param()));
         }

@@ -18,9 +18,6 @@ public record UpstreamSettings(String name, URI baseUrl, Optional<String> operat
                                Retries retries, Duration modelsTtl) {
 
     public record Timeouts(Duration connect, Duration firstByte, Duration idle, Duration total) {
-        public static Timeouts defaults() {
-            return new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(120), Duration.ofSeconds(120), Duration.ofSeconds(600));
-        }
     }
 
     /**
@@ -32,10 +29,6 @@ public record UpstreamSettings(String name, URI baseUrl, Optional<String> operat
             if (maxRetries < 0) {
                 throw new IllegalArgumentException("retries cannot be negative");
             }
-        }
-
-        public static Retries defaults() {
-            return new Retries(2, Duration.ofMillis(250), Duration.ofSeconds(4));
         }
     }
 

@@ -11,6 +11,9 @@ import java.util.Optional;
 /** Turns a presented bearer token into an authenticated caller, or a refusal. No lookup is made for a malformed key. */
 public final class Authenticator {
     static final String INVALID = "Invalid or revoked API key.";
+    /** The refusal for a request that carries no key at all. */
+    public static final Refusal MISSING_KEY = new Refusal.Unauthenticated(
+            "No API key given. Send it as 'Authorization: Bearer <key>'.");
 
     private final KeyVault vault;
 
@@ -46,8 +49,7 @@ public final class Authenticator {
 
     private static Outcome<PresentedKey> parse(String bearer, KeyKind wanted) {
         if (bearer == null || bearer.isBlank()) {
-            return Outcome.refused(new Refusal.Unauthenticated(
-                    "No API key given. Send it as 'Authorization: Bearer <key>'."));
+            return Outcome.refused(MISSING_KEY);
         }
         Optional<PresentedKey> parsed = PresentedKey.parse(bearer.strip());
         if (parsed.isEmpty()) {

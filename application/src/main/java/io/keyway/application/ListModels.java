@@ -39,8 +39,7 @@ public final class ListModels {
                 if (caller.record().providerKey(provider).isEmpty()) {
                     continue;
                 }
-                CompletionProvider upstream = upstreams.named(provider.value()).orElseThrow(
-                        () -> new IllegalStateException("no upstream is wired for provider '" + provider + "'"));
+                CompletionProvider upstream = upstreams.wired(provider.value());
                 CompletableFuture<List<ModelDescriptor>> prefixed = upstream.models().toCompletableFuture()
                         .thenApply(models -> models.stream().map(m -> m.withId(provider.modelPrefix() + m.id())).toList());
                 all = all.thenCombine(prefixed, (left, right) -> {

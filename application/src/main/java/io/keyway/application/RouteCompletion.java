@@ -71,8 +71,7 @@ public final class RouteCompletion {
 
     private Outcome<Sent> send(String upstreamName, Authenticator.GatewayCaller caller, Command command, String model,
                                Optional<ProviderKey> credential) {
-        CompletionProvider provider = upstreams.named(upstreamName).orElseThrow(
-                () -> new IllegalStateException("no upstream is wired for route '" + upstreamName + "'"));
+        CompletionProvider provider = upstreams.wired(upstreamName);
         UpstreamCall call = new UpstreamCall(command.endpoint(), command.body().withModel(model),
                 command.body().stream(), credential, command.headers());
         return Outcome.done(new Sent(upstreamName, caller.record().id().value(), provider.send(call)));

@@ -22,4 +22,9 @@ public final class Upstreams {
     public Optional<CompletionProvider> named(String name) {
         return Optional.ofNullable(byName.get(name));
     }
+
+    /** The provider a route names; its absence is a wiring bug, not a caller's mistake. */
+    CompletionProvider wired(String name) {
+        return named(name).orElseThrow(() -> new IllegalStateException("no upstream is wired for route '" + name + "'"));
+    }
 }
