@@ -8,54 +8,86 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
 
 import java.util.Map;
-import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Knows which pooled connection carries each call in flight, so that the connection of an abandoned call can be
  * closed.
  *
  * <p>Why: Micronaut's HTTP client (4.10) answers a cancelled response body by draining the rest of it, to keep the
- * connection for reuse. For an event stream whose reader has gone, the upstream would keep generating, and billing,
- * to the end. Each request carries a private tag header, which a handler on the connection removes before the request
- * is written and records against its channel; abandoning the call closes that channel, which is how the upstream
- * learns the request was cancelled. Calls that end normally leave their connection in the pool.
+ * connection for reuse (micronaut-core issue #2913; fixed upstream by pull request #13261, which closes the
+ * connection once a discarded body passes 64 KiB or 5 s). For an event stream whose reader has gone, the upstream
+ * would keep generating, and billing, to the end. {@code MicronautDrainsCancelledBodiesCanaryTest} fails once the
+ * client Keyway builds on closes such a connection by itself: then this class, the tag header and the customizer
+ * argument of {@link UpstreamConnections} can go.
+ *
+ * <p>How: each request carries a private tag header, which a handler on the connection removes before the request is
+ * written, recording the channel in the call. The table holds only calls that are open, each added once and removed
+ * once (when it finishes or is abandoned), so every operation costs a constant and nothing outlives its call.
+ * Abandoning a call closes its channel; a call abandoned before its request was written is no longer in the table when
+ * the handler looks for it, so its request is failed and its connection closed instead of being sent.
  */
 final class InFlightConnections implements NettyClientCustomizer {
     static final String TAG_HEADER = "x-keyway-call";
     private static final String HANDLER = "keyway-call-tags";
 
-    private final Map<String, Channel> byCall = new ConcurrentHashMap<>();
-    /**
-     * Calls abandoned before their request was written, with when: their connection is closed as soon as it is known.
-     * Entries of requests that were never written are dropped after a minute.
-     */
-    private final Map<String, Long> abandonedEarly = new ConcurrentHashMap<>();
+    private final Map<String, Call> open = new ConcurrentHashMap<>();
+    private final AtomicLong sequence = new AtomicLong();
 
-    String newTag() {
-        return UUID.randomUUID().toString();
-    }
+    /** One call to an upstream: the tag its request carries, and the connection that carries it once written. */
+    final class Call {
+        private final String tag;
+        private volatile Channel channel;
+        private volatile boolean abandoned;
 
-    /** Closes the connection that carries the call, if it is still in flight. */
-    void abandon(String tag) {
-        Channel channel = byCall.remove(tag);
-        if (channel != null) {
-            channel.close();
-        } else {
-            long now = System.nanoTime();
-            abandonedEarly.values().removeIf(since -> now - since > TimeUnit.MINUTES.toNanos(1));
-            abandonedEarly.put(tag, now);
+        private Call(String tag) {
+            this.tag = tag;
+        }
+
+        String tag() {
+            return tag;
+        }
+
+        /**
+         * Closes the connection that carries the call, or keeps its request from being sent. Does nothing once the
+         * call has finished (its connection may carry another call by then) or was already abandoned.
+         */
+        void abandon() {
+            if (!open.remove(tag, this)) {
+                return;
+            }
+            abandoned = true;
+            Channel carrier = channel;
+            if (carrier != null) {
+                carrier.close();
+            }
+        }
+
+        /** The call ended; its connection, if still open, goes back to the pool. An abandoned call stays so. */
+        void finish() {
+            open.remove(tag, this);
+        }
+
+        /** Called on the connection's event loop as the request is written; false when the call was abandoned. */
+        private boolean carriedBy(Channel carrier) {
+            channel = carrier;
+            // Read after the write above: either abandon() sees the channel, or this sees the flag.
+            return !abandoned;
         }
     }
 
-    /** Forgets a call that ended; its connection, if still open, goes back to the pool. An abandoned call stays so. */
-    void finished(String tag) {
-        byCall.remove(tag);
+    /** A new call, open until it is finished or abandoned. */
+    Call open() {
+        Call call = new Call(Long.toString(sequence.incrementAndGet(), Character.MAX_RADIX));
+        open.put(call.tag(), call);
+        return call;
     }
 
+    /** Calls open right now. */
     int inFlight() {
-        return byCall.size() + abandonedEarly.size();
+        return open.size();
     }
 
     @Override
@@ -90,13 +122,12 @@ final class InFlightConnections implements NettyClientCustomizer {
                 String tag = request.headers().get(TAG_HEADER);
                 if (tag != null) {
                     request.headers().remove(TAG_HEADER);
-                    if (abandonedEarly.remove(tag) != null) {
-                        promise.setFailure(new java.util.concurrent.CancellationException("call abandoned before it was sent"));
+                    Call call = open.get(tag);
+                    if (call == null || !call.carriedBy(ctx.channel())) {
+                        promise.setFailure(new CancellationException("call abandoned before it was sent"));
                         ctx.channel().close();
                         return;
                     }
-                    byCall.put(tag, ctx.channel());
-                    ctx.channel().closeFuture().addListener(closed -> byCall.remove(tag, ctx.channel()));
                 }
             }
             super.write(ctx, msg, promise);

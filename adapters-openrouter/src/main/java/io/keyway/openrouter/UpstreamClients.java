@@ -22,7 +22,13 @@ public class UpstreamClients {
     public CompletionProvider connect(UpstreamSettings settings) {
         UpstreamConnections upstream = new UpstreamConnections(settings);
         connections.add(upstream);
-        return new OpenAiCompatibleUpstream(settings, upstream, json, Clock.systemUTC());
+        return provider(settings, upstream, json);
+    }
+
+    /** The provider for an upstream whose connections are already made. */
+    static OpenAiCompatibleUpstream provider(UpstreamSettings settings, UpstreamConnections connections, JsonMapper json) {
+        UpstreamExchanges exchanges = new UpstreamExchanges(connections);
+        return new OpenAiCompatibleUpstream(settings, exchanges, new UpstreamCatalogue(settings, exchanges, json, Clock.systemUTC()));
     }
 
     @PreDestroy

@@ -32,6 +32,12 @@ public record UpstreamSettings(String name, URI baseUrl, Optional<String> operat
         }
     }
 
+    /** The URL of an endpoint under the base URL, e.g. {@code chat/completions}. */
+    public String endpoint(String path) {
+        String base = baseUrl.toString();
+        return (base.endsWith("/") ? base : base + "/") + path;
+    }
+
     @Override
     public String toString() {
         return "UpstreamSettings[" + name + ", " + baseUrl + ", operatorKey=" + operatorApiKey.map(k -> "set").orElse("none") + "]";

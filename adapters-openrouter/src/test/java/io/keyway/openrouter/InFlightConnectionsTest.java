@@ -18,6 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,7 +39,7 @@ class InFlightConnectionsTest {
                 new UpstreamSettings.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5)),
                 new UpstreamSettings.Retries(0, Duration.ofMillis(10), Duration.ofMillis(10)), Duration.ofMinutes(1));
         connections = new UpstreamConnections(settings);
-        upstream = new OpenAiCompatibleUpstream(settings, connections, ObjectMapper.getDefault(), Clock.systemUTC());
+        upstream = UpstreamClients.provider(settings, connections, ObjectMapper.getDefault());
     }
 
     @AfterEach
@@ -47,7 +50,7 @@ class InFlightConnectionsTest {
 
     private BodyProbe call(boolean stream) throws Exception {
         UpstreamCall call = new UpstreamCall(Endpoint.CHAT_COMPLETIONS, "{\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8),
-                stream, Optional.empty(), Map.of());
+                stream, Optional.empty(), "req-in-flight", Map.of());
         UpstreamReply reply = upstream.send(call).toCompletableFuture().get(5, TimeUnit.SECONDS);
         return BodyProbe.of(((UpstreamReply.Answered) reply).body());
     }
@@ -81,5 +84,43 @@ class InFlightConnectionsTest {
         assertNull(after.awaitEnd(Duration.ofSeconds(5)));
         assertEquals("{\"after\":true}", after.text());
         assertEquals(0, connections.inFlight().inFlight());
+    }
+
+    @Test
+    void thousandsOfCallsHowEverTheyEndLeaveTheTableEmpty() throws Exception {
+        fake.answer("chat/completions", FakeUpstream.json(200, "{\"ok\":true}"));
+        ExecutorService clients = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Throwable>> calls = new ArrayList<>();
+            for (int i = 0; i < 4000; i++) {
+                boolean cancelAfterTheEnd = i % 3 == 0;
+                calls.add(clients.submit(() -> {
+                    BodyProbe probe = call(false);
+                    Throwable failure = probe.awaitEnd(Duration.ofSeconds(10));
+                    if (cancelAfterTheEnd) {
+                        // What a server does with a response it has finished writing: cancel what is already complete.
+                        probe.cancel();
+                    }
+                    return failure;
+                }));
+            }
+            for (Future<Throwable> call : calls) {
+                assertNull(call.get(30, TimeUnit.SECONDS));
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        assertEquals(0, connections.inFlight().inFlight());
+    }
+
+    @Test
+    void cancellingACallThatEndedKeepsItsConnectionForTheNext() throws Exception {
+        fake.answer("chat/completions", FakeUpstream.json(200, "{\"ok\":true}"));
+        BodyProbe first = call(false);
+        assertNull(first.awaitEnd(Duration.ofSeconds(5)));
+        first.cancel();
+        BodyProbe second = call(false);
+        assertNull(second.awaitEnd(Duration.ofSeconds(5)));
+        assertEquals(1, fake.connectionsSeen(), "a finished call's connection was closed by a late cancel");
     }
 }

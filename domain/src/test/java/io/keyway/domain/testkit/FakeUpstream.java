@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -39,6 +40,7 @@ public final class FakeUpstream implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Reply> replies = new ConcurrentHashMap<>();
     private final List<Long> abandonedAt = new CopyOnWriteArrayList<>();
+    private final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
     private volatile boolean recording = true;
 
     private FakeUpstream(HttpServer server) {
@@ -89,7 +91,13 @@ public final class FakeUpstream implements AutoCloseable {
         return received.stream().filter(r -> r.path().equals("/api/v1/" + path)).count();
     }
 
+    /** How many connections requests came on since the start or the last reset (each has its own client port). */
+    public int connectionsSeen() {
+        return clientPorts.size();
+    }
+
     public void reset() {
+        clientPorts.clear();
         received.clear();
         replies.clear();
         abandonedAt.clear();
@@ -97,6 +105,7 @@ public final class FakeUpstream implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            clientPorts.add(exchange.getRemoteAddress().getPort());
             byte[] body = exchange.getRequestBody().readAllBytes();
             if (recording) {
                 received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
