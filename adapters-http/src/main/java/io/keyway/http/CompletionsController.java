@@ -1,7 +1,8 @@
 package io.keyway.http;
 
-import io.keyway.application.Authenticator;
+import io.keyway.application.CompletionBody;
 import io.keyway.application.Outcome;
+import io.keyway.application.Refusal;
 import io.keyway.application.RouteCompletion;
 import io.keyway.domain.completion.Endpoint;
 import io.keyway.domain.completion.UpstreamReply;
@@ -64,39 +65,34 @@ class CompletionsController {
     }
 
     private Mono<HttpResponse<?>> route(Endpoint endpoint, HttpRequest<?> request, byte[] body) {
-        String bearer = Bearer.token(request.getHeaders().get(HttpHeaders.AUTHORIZATION));
         String requestId = RequestIds.of(request);
-        JsonCompletionBody completionBody;
-        try {
-            JsonBodies.requireJsonContentType(request);
-            completionBody = JsonCompletionBody.parse(body);
-        } catch (BadRequest bad) {
-            if (bearer == null) {
-                return Mono.just(RefusalResponses.of(Authenticator.MISSING_KEY));
-            }
-            return Mono.just(OpenAiError.invalidRequest(bad.getMessage(), bad.param()));
-        }
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("X-Request-Id", requestId);
+        Map<String, String> forwarded = new LinkedHashMap<>();
         for (String name : FORWARDED) {
             String value = request.getHeaders().get(name);
             if (value != null) {
-                headers.put(name, value);
+                forwarded.put(name, value);
             }
         }
-        RouteCompletion.Command command = new RouteCompletion.Command(bearer, endpoint, completionBody, headers);
-        Outcome<RouteCompletion.Sent> outcome = routeCompletion.route(command);
-        if (outcome instanceof Outcome.Refused<RouteCompletion.Sent> refused) {
-            return Mono.just(RefusalResponses.of(refused.refusal()));
+        RouteCompletion.Command command = new RouteCompletion.Command(Bearer.token(request.getHeaders().get(HttpHeaders.AUTHORIZATION)),
+                endpoint, completionBody(request, body), requestId, forwarded);
+        return routeCompletion.route(command).fold(
+                // Cancelling this publisher (the client went away) cancels the call upstream: the try in flight
+                // before the answer, the body after it.
+                sent -> whileConnected(request, requestId, Mono.fromCompletionStage(sent.reply()).flatMap(reply -> {
+                    LOG.info("request_id={} {} key={} model={} upstream={} -> {}", requestId, endpoint.path(), sent.keyId(),
+                            sent.model(), sent.upstream(), describe(reply));
+                    return relay.relay(reply, sent.upstream(), requestId);
+                })),
+                refusal -> Mono.just(RefusalResponses.of(refusal)));
+    }
+
+    private static Outcome<CompletionBody> completionBody(HttpRequest<?> request, byte[] body) {
+        try {
+            JsonBodies.requireJsonContentType(request);
+            return Outcome.done(JsonCompletionBody.parse(body));
+        } catch (BadRequest bad) {
+            return Outcome.refused(new Refusal.InvalidRequest(bad.getMessage(), bad.param()));
         }
-        RouteCompletion.Sent sent = ((Outcome.Done<RouteCompletion.Sent>) outcome).value();
-        // Cancelling this publisher (the client went away) cancels the call upstream: the try in flight before the
-        // answer, the body after it.
-        return whileConnected(request, requestId, Mono.fromCompletionStage(sent.reply()).flatMap(reply -> {
-            LOG.info("request_id={} {} key={} model={} upstream={} stream={} -> {}", requestId, endpoint.path(), sent.keyId(),
-                    completionBody.model(), sent.upstream(), completionBody.stream(), describe(reply));
-            return relay.relay(reply, sent.upstream(), requestId);
-        }));
     }
 
     /**
@@ -121,7 +117,7 @@ class CompletionsController {
 
     private static String describe(UpstreamReply reply) {
         if (reply instanceof UpstreamReply.Answered answered) {
-            return String.valueOf(answered.status());
+            return answered.status() + (answered.eventStream() ? " stream" : "");
         }
         return reply.getClass().getSimpleName();
     }

@@ -1,7 +1,6 @@
 package io.keyway.http;
 
 import io.keyway.application.ListModels;
-import io.keyway.application.Outcome;
 import io.keyway.application.Refusal;
 import io.keyway.domain.completion.ModelDescriptor;
 import io.micronaut.core.annotation.Nullable;
@@ -21,7 +20,6 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /** {@code GET /v1/models}: the operator's models and, for a key carrying provider keys, those providers' catalogues. */
 @Controller("/v1/models")
@@ -53,16 +51,14 @@ class ModelsController {
 
     private CompletableFuture<HttpResponse<?>> models(HttpRequest<?> request, String authorization,
                                                       java.util.function.Function<List<ModelDescriptor>, HttpResponse<?>> respond) {
-        Outcome<CompletionStage<List<ModelDescriptor>>> outcome = listModels.list(Bearer.token(authorization));
-        if (outcome instanceof Outcome.Refused<CompletionStage<List<ModelDescriptor>>> refused) {
-            return CompletableFuture.completedFuture(RefusalResponses.of(refused.refusal()));
-        }
-        return ((Outcome.Done<CompletionStage<List<ModelDescriptor>>>) outcome).value().toCompletableFuture()
-                .thenApply(respond)
-                .exceptionally(failure -> {
-                    LOG.warn("request_id={} a provider's model catalogue could not be fetched: {}", RequestIds.of(request), failure.toString());
-                    return OpenAiError.response(502, OpenAiError.UPSTREAM, "upstream_unreachable", null,
-                            "A provider's model catalogue could not be fetched; try again shortly.");
-                });
+        return listModels.list(Bearer.token(authorization)).fold(
+                models -> models.toCompletableFuture()
+                        .thenApply(respond)
+                        .exceptionally(failure -> {
+                            LOG.warn("request_id={} a provider's model catalogue could not be fetched: {}", RequestIds.of(request), failure.toString());
+                            return OpenAiError.response(502, OpenAiError.UPSTREAM, "upstream_unreachable", null,
+                                    "A provider's model catalogue could not be fetched; try again shortly.");
+                        }),
+                refusal -> CompletableFuture.completedFuture(RefusalResponses.of(refusal)));
     }
 }

@@ -41,9 +41,6 @@ final class RefusalResponses {
 
     /** The response for an outcome: {@code onDone} for a value, the refusal's error otherwise. */
     static <T> HttpResponse<?> respond(Outcome<T> outcome, Function<T, HttpResponse<?>> onDone) {
-        if (outcome instanceof Outcome.Done<T> done) {
-            return onDone.apply(done.value());
-        }
-        return of(((Outcome.Refused<T>) outcome).refusal());
+        return outcome.fold(onDone, RefusalResponses::of);
     }
 }

@@ -57,7 +57,7 @@ final class UpstreamRelay {
         UpstreamReply.Answered answered = (UpstreamReply.Answered) reply;
         String contentType = answered.header("Content-Type");
         Flux<byte[]> body = Flux.from(FlowAdapters.toPublisher(answered.body()));
-        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(MediaType.TEXT_EVENT_STREAM)) {
+        if (answered.eventStream()) {
             MutableHttpResponse<Flux<byte[]>> response = HttpResponse.<Flux<byte[]>>status(answered.status(), null)
                     .contentType(contentType)
                     .header("Cache-Control", "no-cache")

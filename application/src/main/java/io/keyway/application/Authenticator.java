@@ -11,8 +11,7 @@ import java.util.Optional;
 /** Turns a presented bearer token into an authenticated caller, or a refusal. No lookup is made for a malformed key. */
 public final class Authenticator {
     static final String INVALID = "Invalid or revoked API key.";
-    /** The refusal for a request that carries no key at all. */
-    public static final Refusal MISSING_KEY = new Refusal.Unauthenticated(
+    private static final Refusal MISSING_KEY = new Refusal.Unauthenticated(
             "No API key given. Send it as 'Authorization: Bearer <key>'.");
 
     private final KeyVault vault;
@@ -47,11 +46,17 @@ public final class Authenticator {
         });
     }
 
-    private static Outcome<PresentedKey> parse(String bearer, KeyKind wanted) {
-        if (bearer == null || bearer.isBlank()) {
-            return Outcome.refused(MISSING_KEY);
-        }
-        Optional<PresentedKey> parsed = PresentedKey.parse(bearer.strip());
+    /** The bearer token when one was given at all: the one place a request without a key is refused. */
+    public Outcome<String> presented(String bearer) {
+        return bearer == null || bearer.isBlank() ? Outcome.refused(MISSING_KEY) : Outcome.done(bearer.strip());
+    }
+
+    private Outcome<PresentedKey> parse(String bearer, KeyKind wanted) {
+        return presented(bearer).then(given -> parsePresent(given, wanted));
+    }
+
+    private static Outcome<PresentedKey> parsePresent(String bearer, KeyKind wanted) {
+        Optional<PresentedKey> parsed = PresentedKey.parse(bearer);
         if (parsed.isEmpty()) {
             return Outcome.refused(new Refusal.Unauthenticated(
                     "Malformed API key: Keyway keys start with 'kw-' (gateway) or 'kwm-' (management) and carry a checksum."));

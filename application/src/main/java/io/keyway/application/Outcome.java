@@ -18,10 +18,15 @@ public sealed interface Outcome<T> {
         return new Refused<>(refusal);
     }
 
-    default <R> Outcome<R> then(Function<? super T, Outcome<R>> next) {
+    /** The one way out of an outcome: {@code onDone} for a value, {@code onRefused} for a refusal. */
+    default <R> R fold(Function<? super T, ? extends R> onDone, Function<? super Refusal, ? extends R> onRefused) {
         if (this instanceof Done<T> done) {
-            return next.apply(done.value());
+            return onDone.apply(done.value());
         }
-        return new Refused<>(((Refused<T>) this).refusal());
+        return onRefused.apply(((Refused<T>) this).refusal());
+    }
+
+    default <R> Outcome<R> then(Function<? super T, Outcome<R>> next) {
+        return fold(next, Outcome::refused);
     }
 }

@@ -31,49 +31,60 @@ public final class RouteCompletion {
         this.seal = seal;
     }
 
-    /** @param headers client headers to pass upstream */
-    public record Command(String gatewayBearer, Endpoint endpoint, CompletionBody body, Map<String, String> headers) {
+    /**
+     * @param body      the request body as the HTTP adapter read it, or why it was refused (not JSON, no model…)
+     * @param requestId the request's id, passed upstream and written in log lines
+     * @param headers   client headers to pass upstream as they came (app attribution)
+     */
+    public record Command(String gatewayBearer, Endpoint endpoint, Outcome<CompletionBody> body, String requestId,
+                          Map<String, String> headers) {
         @Override
         public String toString() {
             return "RouteCompletion.Command[" + endpoint + "]";
         }
     }
 
-    /** Where the call went, for logs, and the upstream's eventual reply. */
-    public record Sent(String upstream, String keyId, CompletionStage<UpstreamReply> reply) {
+    /** Where the call went and for which requested model, for logs, and the upstream's eventual reply. */
+    public record Sent(String upstream, String keyId, String model, CompletionStage<UpstreamReply> reply) {
     }
 
+    /** A request without a key is refused first, then a bad body, then a key that does not authenticate. */
     public Outcome<Sent> route(Command command) {
-        return authenticator.gateway(command.gatewayBearer()).then(caller -> {
-            try {
-                Route route = router.route(command.body().model());
-                if (route instanceof Route.Unroutable unroutable) {
-                    return Outcome.refused(new Refusal.ModelNotFound(unroutable.model()));
-                }
-                if (route instanceof Route.ToUserProvider toProvider) {
-                    Optional<SealedProviderKey> sealed = caller.record().providerKey(toProvider.provider());
-                    if (sealed.isEmpty()) {
-                        return Outcome.refused(new Refusal.ProviderKeyMissing(toProvider.provider()));
-                    }
-                    Optional<ProviderKey> providerKey = seal.unseal(caller.key(), toProvider.provider(), sealed.get().sealed());
-                    if (providerKey.isEmpty()) {
-                        return Outcome.refused(new Refusal.ProviderKeyUnreadable(toProvider.provider()));
-                    }
-                    return send(toProvider.provider().value(), caller, command, toProvider.upstreamModel(), providerKey);
-                }
-                Route.ToOperatorUpstream toOperator = (Route.ToOperatorUpstream) route;
-                return send(toOperator.upstream(), caller, command, toOperator.model(), Optional.empty());
-            } finally {
-                caller.key().destroy();
-            }
-        });
+        return authenticator.presented(command.gatewayBearer())
+                .then(given -> command.body())
+                .then(body -> authenticator.gateway(command.gatewayBearer())
+                        .then(caller -> route(caller, body, command)));
     }
 
-    private Outcome<Sent> send(String upstreamName, Authenticator.GatewayCaller caller, Command command, String model,
-                               Optional<ProviderKey> credential) {
+    private Outcome<Sent> route(Authenticator.GatewayCaller caller, CompletionBody body, Command command) {
+        try {
+            Route route = router.route(body.model());
+            if (route instanceof Route.Unroutable unroutable) {
+                return Outcome.refused(new Refusal.ModelNotFound(unroutable.model()));
+            }
+            if (route instanceof Route.ToUserProvider toProvider) {
+                Optional<SealedProviderKey> sealed = caller.record().providerKey(toProvider.provider());
+                if (sealed.isEmpty()) {
+                    return Outcome.refused(new Refusal.ProviderKeyMissing(toProvider.provider()));
+                }
+                Optional<ProviderKey> providerKey = seal.unseal(caller.key(), toProvider.provider(), sealed.get().sealed());
+                if (providerKey.isEmpty()) {
+                    return Outcome.refused(new Refusal.ProviderKeyUnreadable(toProvider.provider()));
+                }
+                return send(toProvider.provider().value(), caller, body, command, toProvider.upstreamModel(), providerKey);
+            }
+            Route.ToOperatorUpstream toOperator = (Route.ToOperatorUpstream) route;
+            return send(toOperator.upstream(), caller, body, command, toOperator.model(), Optional.empty());
+        } finally {
+            caller.key().destroy();
+        }
+    }
+
+    private Outcome<Sent> send(String upstreamName, Authenticator.GatewayCaller caller, CompletionBody body, Command command,
+                               String model, Optional<ProviderKey> credential) {
         CompletionProvider provider = upstreams.wired(upstreamName);
-        UpstreamCall call = new UpstreamCall(command.endpoint(), command.body().withModel(model),
-                command.body().stream(), credential, command.headers());
-        return Outcome.done(new Sent(upstreamName, caller.record().id().value(), provider.send(call)));
+        UpstreamCall call = new UpstreamCall(command.endpoint(), body.withModel(model), body.stream(), credential,
+                command.requestId(), command.headers());
+        return Outcome.done(new Sent(upstreamName, caller.record().id().value(), body.model(), provider.send(call)));
     }
 }

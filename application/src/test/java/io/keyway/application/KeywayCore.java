@@ -41,7 +41,7 @@ final class KeywayCore {
     }
 
     Outcome<RouteCompletion.Sent> call(String bearer, String model) {
-        return route.route(new RouteCompletion.Command(bearer, Endpoint.CHAT_COMPLETIONS, body(model), Map.of()));
+        return route.route(new RouteCompletion.Command(bearer, Endpoint.CHAT_COMPLETIONS, Outcome.done(body(model)), "req-test", Map.of()));
     }
 
     static <T> T done(Outcome<T> outcome) {

@@ -65,7 +65,7 @@ public abstract class CompletionProviderContract {
 
     private UpstreamCall call(boolean stream) {
         return new UpstreamCall(Endpoint.CHAT_COMPLETIONS, MODEL_BODY.getBytes(StandardCharsets.UTF_8), stream, callerKey(),
-                Map.of("X-Title", "Contract", "x-request-id", "req-contract-1"));
+                "req-contract-1", Map.of("X-Title", "Contract"));
     }
 
     private static UpstreamReply reply(CompletionProvider provider, UpstreamCall call) throws Exception {
