@@ -1,7 +1,6 @@
 package io.keyway.persistence;
 
 import io.keyway.domain.keys.KeyId;
-import io.keyway.domain.keys.Verifier;
 import io.keyway.domain.model.Account;
 import io.keyway.domain.model.AccountId;
 import io.keyway.domain.model.GatewayKey;
@@ -13,7 +12,6 @@ import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** The {@link KeyVault} on PostgreSQL. Rows stay inside this package; the domain sees only its own types. */
@@ -35,37 +33,33 @@ class PostgresKeyVault implements KeyVault {
     @Override
     @Transactional
     public void createAccount(Account account, ManagementKey key) {
-        accounts.save(new AccountRow(account.id().value(), account.name(), account.createdAt()));
-        managementKeys.save(new ManagementKeyRow(key.id().value(), key.account().value(), key.verifier().value(), key.createdAt()));
+        accounts.save(KeyRows.row(account));
+        managementKeys.save(KeyRows.row(key));
     }
 
     @Override
     @Transactional
     public Optional<ManagementKey> findManagementKey(KeyId id) {
-        return managementKeys.findById(id.value()).map(row -> new ManagementKey(new KeyId(row.keyId()),
-                new AccountId(row.accountId()), new Verifier(row.verifier()), row.createdAt()));
+        return managementKeys.findById(id.value()).map(KeyRows::managementKey);
     }
 
     @Override
     @Transactional
     public void createGatewayKey(GatewayKey key) {
-        gatewayKeys.save(new GatewayKeyRow(key.id().value(), key.account().value(), key.name(), key.verifier().value(), key.createdAt()));
-        key.providerKeys().values().forEach(providerKey -> providerKeys.upsert(key.id().value(), providerKey));
+        gatewayKeys.save(KeyRows.row(key));
+        key.providerKeys().values().forEach(providerKey -> providerKeys.upsert(KeyRows.row(key.id(), providerKey)));
     }
 
     @Override
     @Transactional
     public Optional<GatewayKey> findGatewayKey(KeyId id) {
-        return providerKeys.gatewayKeyWithProviderKeys(id.value());
+        return providerKeys.gatewayKeyWithProviderKeys(id.value()).map(rows -> KeyRows.gatewayKey(rows.key(), rows.providerKeys()));
     }
 
     @Override
     @Transactional
     public List<GatewayKey> listGatewayKeys(AccountId account) {
-        Map<String, Map<ProviderId, SealedProviderKey>> sealed = providerKeys.ofAccount(account.value());
-        return gatewayKeys.findByAccountIdOrderByCreatedAt(account.value()).stream()
-                .map(row -> toDomain(row, sealed.getOrDefault(row.keyId(), Map.of())))
-                .toList();
+        return KeyRows.gatewayKeys(gatewayKeys.findByAccountIdOrderByCreatedAt(account.value()), providerKeys.ofAccount(account.value()));
     }
 
     @Override
@@ -81,18 +75,13 @@ class PostgresKeyVault implements KeyVault {
         if (!providerKeys.lockGatewayKey(gatewayKey.value())) {
             return false;
         }
-        providerKeys.upsert(gatewayKey.value(), providerKey);
+        providerKeys.upsert(KeyRows.row(gatewayKey, providerKey));
         return true;
     }
 
     @Override
     @Transactional
     public boolean removeProviderKey(KeyId gatewayKey, ProviderId provider) {
-        return providerKeys.delete(gatewayKey.value(), provider);
-    }
-
-    static GatewayKey toDomain(GatewayKeyRow row, Map<ProviderId, SealedProviderKey> sealed) {
-        return new GatewayKey(new KeyId(row.keyId()), new AccountId(row.accountId()), row.name(),
-                new Verifier(row.verifier()), row.createdAt(), sealed);
+        return providerKeys.delete(gatewayKey.value(), provider.value());
     }
 }
