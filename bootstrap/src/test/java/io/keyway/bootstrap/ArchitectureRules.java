@@ -29,9 +29,13 @@ final class ArchitectureRules {
                 .as("the application depends on the domain only");
     }
 
-    /** Adapters never depend on each other; only bootstrap sees every module, and nothing depends on bootstrap. */
+    /**
+     * Adapters never depend on each other; only bootstrap sees every module, and nothing depends on bootstrap. Every
+     * class belongs to one of the modules: a class in a package no layer names fails the rule instead of escaping it.
+     */
     static ArchRule modulesDependInward(String root) {
         return layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .ensureAllClassesAreContainedInArchitecture()
                 .layer("domain").definedBy(root + ".domain..")
                 .layer("application").definedBy(root + ".application..")
                 .layer("http adapter").definedBy(root + ".http..")

@@ -1,0 +1,10 @@
+package io.keyway.archfixture.persistence;
+
+import io.keyway.archfixture.openrouter.SomeClient;
+
+/** Wrong, and only against the openrouter adapter's clause: the persistence adapter uses the upstream client. */
+public class RowThatCallsAnUpstream {
+    public String load(SomeClient client) {
+        return client.call();
+    }
+}
