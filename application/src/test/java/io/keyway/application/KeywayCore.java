@@ -5,6 +5,7 @@ import io.keyway.domain.keys.KeyMint;
 import io.keyway.domain.keys.ProviderKeySeal;
 import io.keyway.domain.model.ProviderId;
 import io.keyway.domain.routing.PrefixModelRouter;
+import io.keyway.domain.testkit.InMemoryKeyVault;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

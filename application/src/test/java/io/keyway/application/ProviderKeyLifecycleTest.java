@@ -36,7 +36,7 @@ class ProviderKeyLifecycleTest {
                 new IssueGatewayKey.Command(management, "k", Map.of("nobody", "sk-123456789")))));
         assertInstanceOf(Refusal.InvalidRequest.class, refusal(core.issue.issue(
                 new IssueGatewayKey.Command(management, "k", Map.of("openrouter", "has spaces in it")))));
-        assertTrue(core.vault.gatewayKeys.isEmpty());
+        assertTrue(core.vault.gatewayKeyIds().isEmpty());
     }
 
     @Test

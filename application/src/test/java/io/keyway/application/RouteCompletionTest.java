@@ -80,7 +80,7 @@ class RouteCompletionTest {
     @Test
     void aRevokedKeyIsRefusedOnItsNextCall() {
         String key = core.gatewayKey(management, Map.of()).secret();
-        KeyId id = core.vault.gatewayKeys.keySet().iterator().next();
+        KeyId id = core.vault.gatewayKeyIds().iterator().next();
 
         done(core.revoke.revoke(management, id.value()));
 

@@ -3,7 +3,7 @@ package io.keyway.bootstrap;
 import io.keyway.domain.testkit.FakeUpstream;
 import io.keyway.bootstrap.support.Gateway;
 import io.keyway.bootstrap.support.SecretLedger;
-import io.keyway.bootstrap.support.TestDatabase;
+import io.keyway.persistence.testkit.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.keyway.bootstrap;
 
-import io.keyway.bootstrap.support.TestDatabase;
+import io.keyway.persistence.testkit.TestDatabase;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.junit.jupiter.api.Test;

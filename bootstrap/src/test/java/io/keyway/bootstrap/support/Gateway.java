@@ -1,5 +1,6 @@
 package io.keyway.bootstrap.support;
 
+import io.keyway.persistence.testkit.TestDatabase;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 

@@ -1,4 +1,4 @@
-package io.keyway.application;
+package io.keyway.domain.testkit;
 
 import io.keyway.domain.keys.KeyId;
 import io.keyway.domain.model.Account;
@@ -13,13 +13,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A {@link KeyVault} in memory, for use-case tests: a fake, not a mock. */
-final class InMemoryKeyVault implements KeyVault {
-    final Map<AccountId, Account> accounts = new ConcurrentHashMap<>();
-    final Map<KeyId, ManagementKey> managementKeys = new ConcurrentHashMap<>();
-    final Map<KeyId, GatewayKey> gatewayKeys = new ConcurrentHashMap<>();
+/** A {@link KeyVault} in memory, for use-case tests: a fake, not a mock. It passes the same contract as PostgreSQL's. */
+public final class InMemoryKeyVault implements KeyVault {
+    private final Map<AccountId, Account> accounts = new ConcurrentHashMap<>();
+    private final Map<KeyId, ManagementKey> managementKeys = new ConcurrentHashMap<>();
+    private final Map<KeyId, GatewayKey> gatewayKeys = new ConcurrentHashMap<>();
 
     @Override
     public void createAccount(Account account, ManagementKey managementKey) {
@@ -34,6 +35,9 @@ final class InMemoryKeyVault implements KeyVault {
 
     @Override
     public void createGatewayKey(GatewayKey key) {
+        if (!accounts.containsKey(key.account())) {
+            throw new IllegalStateException("no account " + key.account());
+        }
         gatewayKeys.put(key.id(), key);
     }
 
@@ -50,8 +54,12 @@ final class InMemoryKeyVault implements KeyVault {
 
     @Override
     public boolean deleteGatewayKey(AccountId account, KeyId id) {
-        GatewayKey key = gatewayKeys.get(id);
-        return key != null && key.account().equals(account) && gatewayKeys.remove(id) != null;
+        boolean[] deleted = {false};
+        gatewayKeys.computeIfPresent(id, (keyId, key) -> {
+            deleted[0] = key.account().equals(account);
+            return deleted[0] ? null : key;
+        });
+        return deleted[0];
     }
 
     @Override
@@ -61,16 +69,21 @@ final class InMemoryKeyVault implements KeyVault {
 
     @Override
     public boolean removeProviderKey(KeyId gatewayKey, ProviderId provider) {
-        GatewayKey key = gatewayKeys.get(gatewayKey);
-        if (key == null || key.providerKey(provider).isEmpty()) {
-            return false;
-        }
-        gatewayKeys.put(gatewayKey, key.withoutProviderKey(provider));
-        return true;
+        boolean[] removed = {false};
+        gatewayKeys.computeIfPresent(gatewayKey, (id, key) -> {
+            removed[0] = key.providerKey(provider).isPresent();
+            return key.withoutProviderKey(provider);
+        });
+        return removed[0];
+    }
+
+    /** The ids of every gateway key held. */
+    public Set<KeyId> gatewayKeyIds() {
+        return Set.copyOf(gatewayKeys.keySet());
     }
 
     /** Replaces a stored sealed key, as an attacker with write access to the database could. */
-    void overwrite(KeyId gatewayKey, SealedProviderKey providerKey) {
+    public void overwrite(KeyId gatewayKey, SealedProviderKey providerKey) {
         gatewayKeys.computeIfPresent(gatewayKey, (id, key) -> key.withProviderKey(providerKey));
     }
 }

@@ -1,4 +1,4 @@
-package io.keyway.bootstrap.support;
+package io.keyway.persistence.testkit;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.testcontainers.DockerClientFactory;

@@ -1,0 +1,191 @@
+package io.keyway.domain.port;
+
+import io.keyway.domain.keys.KeyId;
+import io.keyway.domain.keys.Verifier;
+import io.keyway.domain.model.Account;
+import io.keyway.domain.model.AccountId;
+import io.keyway.domain.model.GatewayKey;
+import io.keyway.domain.model.ManagementKey;
+import io.keyway.domain.model.ProviderId;
+import io.keyway.domain.model.SealedProviderKey;
+import io.keyway.domain.model.SealedSecret;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What every {@link KeyVault} owes its callers, whatever it stores in. A vault's test extends this class and says
+ * how to get a vault; each test makes its own accounts, so vaults may be shared and need not be emptied.
+ */
+public abstract class KeyVaultContract {
+    private static final ProviderId OTHER = new ProviderId("other");
+    private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+    /** The vault under test. */
+    protected abstract KeyVault vault();
+
+    private KeyVault vault;
+
+    @BeforeEach
+    void takeTheVault() {
+        vault = vault();
+    }
+
+    private static KeyId keyId() {
+        byte[] bytes = new byte[8];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        return new KeyId(HexFormat.of().formatHex(bytes));
+    }
+
+    private static byte[] bytes(int length) {
+        byte[] bytes = new byte[length];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        return bytes;
+    }
+
+    private AccountId account() {
+        Account account = new Account(AccountId.random(), "acme", NOW);
+        vault.createAccount(account, new ManagementKey(keyId(), account.id(), new Verifier(bytes(32)), NOW));
+        return account.id();
+    }
+
+    private static SealedProviderKey sealed(ProviderId provider, Instant at) {
+        return new SealedProviderKey(provider, new SealedSecret(bytes(61)), "…" + provider.value().substring(0, 2) + "42", at);
+    }
+
+    private static GatewayKey gatewayKey(AccountId account, Instant createdAt, SealedProviderKey... providerKeys) {
+        Map<ProviderId, SealedProviderKey> carried = new java.util.HashMap<>();
+        for (SealedProviderKey key : providerKeys) {
+            carried.put(key.provider(), key);
+        }
+        return new GatewayKey(keyId(), account, "laptop", new Verifier(bytes(32)), createdAt, carried);
+    }
+
+    @Test
+    void anAccountsManagementKeyIsFoundAsItWasStored() {
+        Account account = new Account(AccountId.random(), "acme", NOW);
+        ManagementKey key = new ManagementKey(keyId(), account.id(), new Verifier(bytes(32)), NOW);
+        vault.createAccount(account, key);
+
+        assertEquals(Optional.of(key), vault.findManagementKey(key.id()));
+        assertEquals(Optional.empty(), vault.findManagementKey(keyId()));
+    }
+
+    @Test
+    void aGatewayKeyIsFoundWithEveryProviderKeyItCarries() {
+        GatewayKey key = gatewayKey(account(), NOW, sealed(ProviderId.OPENROUTER, NOW), sealed(OTHER, NOW));
+        vault.createGatewayKey(key);
+
+        assertEquals(Optional.of(key), vault.findGatewayKey(key.id()));
+        assertEquals(Optional.empty(), vault.findGatewayKey(keyId()));
+    }
+
+    @Test
+    void anAccountListsItsOwnKeysOnlyOldestFirst() {
+        AccountId mine = account();
+        AccountId theirs = account();
+        GatewayKey newer = gatewayKey(mine, NOW.plusSeconds(60), sealed(ProviderId.OPENROUTER, NOW));
+        GatewayKey older = gatewayKey(mine, NOW);
+        vault.createGatewayKey(newer);
+        vault.createGatewayKey(older);
+        vault.createGatewayKey(gatewayKey(theirs, NOW));
+
+        assertEquals(List.of(older, newer), vault.listGatewayKeys(mine));
+        assertEquals(List.of(), vault.listGatewayKeys(AccountId.random()));
+    }
+
+    @Test
+    void aKeyIsDeletedOnlyByItsOwnAccountAndOnlyOnce() {
+        AccountId owner = account();
+        AccountId stranger = account();
+        GatewayKey key = gatewayKey(owner, NOW, sealed(ProviderId.OPENROUTER, NOW));
+        vault.createGatewayKey(key);
+
+        assertFalse(vault.deleteGatewayKey(stranger, key.id()));
+        assertTrue(vault.findGatewayKey(key.id()).isPresent());
+        assertTrue(vault.deleteGatewayKey(owner, key.id()));
+        assertFalse(vault.deleteGatewayKey(owner, key.id()));
+        assertEquals(Optional.empty(), vault.findGatewayKey(key.id()));
+        assertEquals(List.of(), vault.listGatewayKeys(owner));
+    }
+
+    @Test
+    void attachingReplacesTheProviderKeyAndDetachingRemovesItOnce() {
+        GatewayKey key = gatewayKey(account(), NOW, sealed(OTHER, NOW));
+        vault.createGatewayKey(key);
+        SealedProviderKey first = sealed(ProviderId.OPENROUTER, NOW);
+        SealedProviderKey second = sealed(ProviderId.OPENROUTER, NOW.plusSeconds(5));
+
+        assertTrue(vault.putProviderKey(key.id(), first));
+        assertEquals(Optional.of(first), vault.findGatewayKey(key.id()).orElseThrow().providerKey(ProviderId.OPENROUTER));
+        assertTrue(vault.putProviderKey(key.id(), second));
+        assertEquals(Optional.of(second), vault.findGatewayKey(key.id()).orElseThrow().providerKey(ProviderId.OPENROUTER));
+
+        assertTrue(vault.removeProviderKey(key.id(), ProviderId.OPENROUTER));
+        assertFalse(vault.removeProviderKey(key.id(), ProviderId.OPENROUTER));
+        assertEquals(key, vault.findGatewayKey(key.id()).orElseThrow(), "detaching one provider key touched another");
+    }
+
+    @Test
+    void noProviderKeyIsAttachedToAKeyThatIsGone() {
+        AccountId owner = account();
+        GatewayKey key = gatewayKey(owner, NOW);
+        vault.createGatewayKey(key);
+        assertTrue(vault.deleteGatewayKey(owner, key.id()));
+
+        assertFalse(vault.putProviderKey(key.id(), sealed(ProviderId.OPENROUTER, NOW)));
+        assertFalse(vault.putProviderKey(keyId(), sealed(ProviderId.OPENROUTER, NOW)));
+        assertFalse(vault.removeProviderKey(key.id(), ProviderId.OPENROUTER));
+        assertEquals(Optional.empty(), vault.findGatewayKey(key.id()));
+    }
+
+    @Test
+    void aKeyDeletedWhileProviderKeysAreAttachedStaysDeletedWithNothingLeftBehind() throws Exception {
+        AccountId owner = account();
+        GatewayKey key = gatewayKey(owner, NOW);
+        vault.createGatewayKey(key);
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Boolean>> attaches = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                ProviderId provider = new ProviderId("p" + i);
+                attaches.add(threads.submit(() -> {
+                    start.await();
+                    return vault.putProviderKey(key.id(), sealed(provider, NOW));
+                }));
+            }
+            Future<Boolean> delete = threads.submit(() -> {
+                start.await();
+                return vault.deleteGatewayKey(owner, key.id());
+            });
+            start.countDown();
+            assertTrue(delete.get(10, TimeUnit.SECONDS));
+            for (Future<Boolean> attach : attaches) {
+                attach.get(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertEquals(Optional.empty(), vault.findGatewayKey(key.id()));
+        assertFalse(vault.putProviderKey(key.id(), sealed(ProviderId.OPENROUTER, NOW)));
+        assertEquals(List.of(), vault.listGatewayKeys(owner));
+    }
+}
