@@ -1,63 +1,63 @@
 package io.keyway.bootstrap;
 
 import io.keyway.domain.testkit.FakeUpstream;
-import io.keyway.bootstrap.support.Gateway;
-import io.keyway.bootstrap.support.SecretLedger;
-import org.junit.jupiter.api.AfterAll;
+import io.keyway.testkit.Gateway;
+import io.keyway.testkit.SecretLedger;
+import io.keyway.testkit.KeywayExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 
-import static io.keyway.bootstrap.support.Gateway.field;
+import static io.keyway.testkit.Gateway.field;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CompletionRoutingTest {
-    private static final String OPENROUTER_KEY = "sk-or-v1-routing-test-key-9876";
-    private static final String OPERATOR_KEY = "operator-upstream-key-5555";
+    private static final String OPERATOR_KEY = SecretLedger.record("operator-upstream-key-5555");
 
-    private static FakeUpstream openRouter;
-    private static FakeUpstream operator;
-    private static Gateway gateway;
-    private static String keyWithOpenRouter;
+    @RegisterExtension
+    static final KeywayExtension keyway = KeywayExtension.builder()
+            .operatorUpstream("local", "local-chat", "local-embed")
+            .property("keyway.upstreams.local.api-key", OPERATOR_KEY)
+            .property("keyway.upstreams.down.base-url", "http://127.0.0.1:" + closedPort() + "/v1")
+            .property("keyway.upstreams.down.models", List.of("down-model"))
+            .build();
+
     private static String keyWithout;
+    private String openRouterKey;
+    private FakeUpstream openRouter;
+    private FakeUpstream operator;
+    private Gateway gateway;
+    private String keyWithOpenRouter;
 
     @BeforeAll
-    static void start() throws IOException {
-        openRouter = FakeUpstream.start();
-        operator = FakeUpstream.start();
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        gateway = Gateway.start(openRouter.baseUrl(), Map.of(
-                "keyway.upstreams.local.base-url", operator.baseUrl(),
-                "keyway.upstreams.local.api-key", SecretLedger.record(OPERATOR_KEY),
-                "keyway.upstreams.local.models", List.of("local-chat", "local-embed"),
-                "keyway.upstreams.down.base-url", "http://127.0.0.1:" + closedPort + "/v1",
-                "keyway.upstreams.down.models", List.of("down-model")));
-        String management = gateway.createAccount("routing");
-        keyWithOpenRouter = gateway.createGatewayKey(management, OPENROUTER_KEY);
-        keyWithout = gateway.createGatewayKey(management, null);
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        openRouter.close();
-        operator.close();
+    static void aKeyWithoutAnOpenRouterKey() {
+        keyWithout = keyway.gateway().createGatewayKey(keyway.managementKey(), null);
     }
 
     @BeforeEach
-    void clearUpstreams() {
-        openRouter.reset();
-        operator.reset();
+    void use() {
+        openRouter = keyway.openRouter();
+        operator = keyway.upstream("local");
+        gateway = keyway.gateway();
+        keyWithOpenRouter = keyway.gatewayKey();
+        openRouterKey = keyway.openRouterKey();
+    }
+
+    private static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
@@ -75,7 +75,7 @@ class CompletionRoutingTest {
         assertEquals("gen-123", response.headers().firstValue("X-Generation-Id").orElse(null));
         FakeUpstream.Received received = openRouter.last();
         assertEquals("/api/v1/chat/completions", received.path());
-        assertEquals("Bearer " + OPENROUTER_KEY, received.header("Authorization"));
+        assertEquals("Bearer " + openRouterKey, received.header("Authorization"));
         assertEquals(body.replace("openrouter-meta-llama/llama-3.1-405b-instruct", "meta-llama/llama-3.1-405b-instruct"),
                 received.bodyText());
         assertEquals("https://app.example", received.header("HTTP-Referer"));

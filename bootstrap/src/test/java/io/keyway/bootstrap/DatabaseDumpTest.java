@@ -1,8 +1,8 @@
 package io.keyway.bootstrap;
 
 import io.keyway.domain.testkit.FakeUpstream;
-import io.keyway.bootstrap.support.Gateway;
-import io.keyway.bootstrap.support.SecretLedger;
+import io.keyway.testkit.Gateway;
+import io.keyway.testkit.SecretLedger;
 import io.keyway.persistence.testkit.TestDatabase;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,8 @@
 package io.keyway.bootstrap;
 
 import io.keyway.domain.testkit.FakeUpstream;
-import io.keyway.bootstrap.support.Gateway;
-import io.keyway.bootstrap.support.SecretLedger;
+import io.keyway.testkit.Gateway;
+import io.keyway.testkit.SecretLedger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
-import static io.keyway.bootstrap.support.Gateway.field;
+import static io.keyway.testkit.Gateway.field;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -14,7 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import static io.keyway.bootstrap.support.Gateway.field;
+import static io.keyway.testkit.Gateway.field;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +25,7 @@ class KeywayStartTest {
     @Test
     void withNoDatabaseConfiguredKeywayKeepsItsDataInItsDataDirectoryAcrossARestart(@TempDir Path dataDirectory) throws Exception {
         Map<String, String> properties = Map.of("keyway.data-dir", dataDirectory.toString(), "micronaut.server.port", "-1",
-                "keyway.admin-token", io.keyway.bootstrap.support.SecretLedger.record("restart-admin-token-1"));
+                "keyway.admin-token", io.keyway.testkit.SecretLedger.record("restart-admin-token-1"));
         properties.forEach(System::setProperty);
         try {
             String managementKey;
@@ -35,7 +35,7 @@ class KeywayStartTest {
                         .header("Authorization", "Bearer restart-admin-token-1").header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"durable\"}")));
                 assertEquals(201, created.statusCode(), created.body());
-                managementKey = io.keyway.bootstrap.support.SecretLedger.record(field(created.body(), "management_key"));
+                managementKey = io.keyway.testkit.SecretLedger.record(field(created.body(), "management_key"));
             } finally {
                 stop(first);
             }

@@ -9,7 +9,7 @@ import io.keyway.domain.testkit.RawSocketUpstream;
 import dev.langchain4j.exception.AuthenticationException;
 import dev.langchain4j.exception.ModelNotFoundException;
 import dev.langchain4j.exception.RateLimitException;
-import io.keyway.bootstrap.support.Gateway;
+import io.keyway.testkit.Gateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

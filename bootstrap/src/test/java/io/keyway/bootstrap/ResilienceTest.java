@@ -1,6 +1,7 @@
 package io.keyway.bootstrap;
 
-import io.keyway.bootstrap.support.Gateway;
+import io.keyway.testkit.Gateway;
+import io.keyway.domain.testkit.Await;
 import io.keyway.domain.testkit.FakeUpstream;
 import io.keyway.domain.testkit.RawSocketUpstream;
 import org.junit.jupiter.api.AfterAll;
@@ -18,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import static io.keyway.bootstrap.support.Gateway.field;
+import static io.keyway.testkit.Gateway.field;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -172,16 +173,9 @@ class ResilienceTest {
         byte[] first = new byte[16];
         assertTrue(in.read(first) > 0);
 
-        long closedAt = System.nanoTime();
         in.close();
 
-        long deadline = closedAt + TimeUnit.SECONDS.toNanos(5);
-        while (openRouter.abandonedAt().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertFalse(openRouter.abandonedAt().isEmpty(), "the upstream kept streaming after the client left");
-        long took = TimeUnit.NANOSECONDS.toMillis(openRouter.abandonedAt().get(0) - closedAt);
-        assertTrue(took < 1000, "the upstream was cancelled " + took + " ms after the client left");
+        Await.until(() -> !openRouter.abandonedAt().isEmpty(), Duration.ofSeconds(1), "the upstream stream was cancelled after the client left");
     }
 
     @Test
@@ -198,22 +192,13 @@ class ResilienceTest {
                     + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
                     .getBytes(StandardCharsets.UTF_8));
             client.getOutputStream().flush();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (thinking.connections() == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Await.until(() -> thinking.connections() > 0, Duration.ofSeconds(5), "the request reached the upstream");
+            // The gateway writes the request just after connecting: give it that moment to be in flight upstream.
             Thread.sleep(200);
 
-            long gaveUpAt = System.nanoTime();
             client.close();
 
-            deadline = gaveUpAt + TimeUnit.SECONDS.toNanos(5);
-            while (closedAt.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertFalse(closedAt.isEmpty(), "the upstream request stayed open after the client gave up");
-            long took = TimeUnit.NANOSECONDS.toMillis(closedAt.get(0) - gaveUpAt);
-            assertTrue(took < 1000, "the upstream request was cancelled " + took + " ms after the client gave up");
+            Await.until(() -> !closedAt.isEmpty(), Duration.ofSeconds(1), "the upstream request was cancelled after the client gave up");
         }
     }
 

@@ -1,10 +1,11 @@
 package io.keyway.bootstrap;
 
 import io.keyway.domain.testkit.FakeUpstream;
-import io.keyway.bootstrap.support.Gateway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.keyway.testkit.Gateway;
+import io.keyway.testkit.KeywayExtension;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.InputStream;
 import java.net.http.HttpRequest;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,21 +21,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StreamingTest {
     private static final Duration GAP = Duration.ofMillis(400);
 
-    private static FakeUpstream openRouter;
-    private static Gateway gateway;
-    private static String key;
+    @RegisterExtension
+    static final KeywayExtension keyway = KeywayExtension.standard();
 
-    @BeforeAll
-    static void start() {
-        openRouter = FakeUpstream.start();
-        gateway = Gateway.start(openRouter.baseUrl(), Map.of());
-        key = gateway.createGatewayKey(gateway.createAccount("streamer"), "sk-or-v1-streaming-key-4242");
-    }
+    private FakeUpstream openRouter;
+    private Gateway gateway;
+    private String key;
 
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        openRouter.close();
+    @BeforeEach
+    void use() {
+        openRouter = keyway.openRouter();
+        gateway = keyway.gateway();
+        key = keyway.gatewayKey();
     }
 
     private record Arrival(long nanos, String text) {

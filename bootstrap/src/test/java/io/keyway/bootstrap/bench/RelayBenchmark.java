@@ -1,6 +1,6 @@
 package io.keyway.bootstrap.bench;
 
-import io.keyway.bootstrap.support.Gateway;
+import io.keyway.testkit.Gateway;
 import io.keyway.domain.keys.KeyKind;
 import io.keyway.domain.keys.KeyMint;
 import io.keyway.domain.keys.PresentedKey;

@@ -5,6 +5,7 @@ import io.keyway.domain.completion.UpstreamCall;
 import io.keyway.domain.completion.UpstreamFailure;
 import io.keyway.domain.completion.UpstreamReply;
 import io.keyway.domain.model.ProviderKey;
+import io.keyway.domain.testkit.Await;
 import io.keyway.domain.testkit.BodyProbe;
 import io.keyway.domain.testkit.FakeUpstream;
 import io.keyway.domain.testkit.RawSocketUpstream;
@@ -140,16 +141,10 @@ public abstract class CompletionProviderContract {
         BodyProbe probe = BodyProbe.of(answered(reply(connect(fake.baseUrl(), LIMITS), call(true))).body());
         probe.awaitChunks(2, Duration.ofSeconds(5));
 
-        long cancelledAt = System.nanoTime();
         probe.cancel();
 
-        long deadline = cancelledAt + TimeUnit.SECONDS.toNanos(3);
-        while (fake.abandonedAt().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertEquals(1, fake.abandonedAt().size(), "the upstream kept sending after the body was cancelled");
-        long took = TimeUnit.NANOSECONDS.toMillis(fake.abandonedAt().get(0) - cancelledAt);
-        assertTrue(took < 1000, "the upstream noticed the cancellation after " + took + " ms");
+        Await.until(() -> !fake.abandonedAt().isEmpty(), Duration.ofSeconds(1), "the upstream noticed the cancelled body");
+        assertEquals(1, fake.abandonedAt().size());
     }
 
     @Test
@@ -199,26 +194,18 @@ public abstract class CompletionProviderContract {
         try (RawSocketUpstream silent = RawSocketUpstream.start(RawSocketUpstream.silentUntilClosed(closedAt))) {
             java.util.concurrent.CompletableFuture<UpstreamReply> pending =
                     connect(silent.baseUrl(), LIMITS).send(call(false)).toCompletableFuture();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (silent.connections() == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            Await.until(() -> silent.connections() > 0, Duration.ofSeconds(5), "the call reached the upstream");
+            // The request is written just after the connection is accepted: give it that moment to be in flight.
             Thread.sleep(50);
 
-            long cancelledAt = System.nanoTime();
             pending.cancel(true);
 
-            awaitClosed(closedAt, "the upstream request stayed open after the call was cancelled");
-            long took = TimeUnit.NANOSECONDS.toMillis(closedAt.get(0) - cancelledAt);
-            assertTrue(took < 1000, "the upstream request was closed " + took + " ms after the cancel");
+            Await.until(() -> !closedAt.isEmpty(), Duration.ofSeconds(1), "the upstream request was closed after the cancel");
         }
     }
 
-    private static void awaitClosed(List<Long> closedAt, String message) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        while (closedAt.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+    private static void awaitClosed(List<Long> closedAt, String message) {
+        Await.until(() -> !closedAt.isEmpty(), Duration.ofSeconds(3), message);
         assertEquals(1, closedAt.size(), message);
     }
 

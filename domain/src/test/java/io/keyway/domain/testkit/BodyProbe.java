@@ -62,13 +62,7 @@ public final class BodyProbe implements Flow.Subscriber<byte[]> {
 
     /** Waits until at least {@code count} chunks arrived. */
     public void awaitChunks(int count, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (chunks.size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        if (chunks.size() < count) {
-            throw new AssertionError("only " + chunks.size() + " of " + count + " chunks arrived");
-        }
+        Await.until(() -> chunks.size() >= count, limit, count + " chunks arrived (" + chunks.size() + " so far)");
     }
 
     public List<Chunk> chunks() {

@@ -1,4 +1,4 @@
-package io.keyway.bootstrap.support;
+package io.keyway.testkit;
 
 import io.keyway.persistence.testkit.TestDatabase;
 import io.micronaut.context.ApplicationContext;

@@ -1,4 +1,4 @@
-package io.keyway.bootstrap.support;
+package io.keyway.testkit;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,0 +1,32 @@
+package io.keyway.domain.testkit;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Waiting in tests without fixed sleeps: {@code Await.until(condition, within, what)} polls the condition and fails,
+ * saying what did not happen and after how long, unless it holds within the limit. The limit is measured from the
+ * call, so call it right after the action whose effect is awaited.
+ */
+public final class Await {
+    private Await() {
+    }
+
+    /** Returns how long the condition took to hold; fails when it did not hold within {@code within}. */
+    public static Duration until(BooleanSupplier condition, Duration within, String what) {
+        long started = System.nanoTime();
+        long deadline = started + within.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() >= deadline) {
+                throw new AssertionError(what + ": not within " + within.toMillis() + " ms");
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting: " + what, e);
+            }
+        }
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+}
