@@ -3,9 +3,10 @@ package io.keyway.bootstrap;
 import io.keyway.domain.testkit.FakeUpstream;
 import io.keyway.testkit.Gateway;
 import io.keyway.testkit.SecretLedger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.keyway.testkit.KeywayExtension;
 
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -16,19 +17,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KeyManagementTest {
-    private static FakeUpstream openRouter;
-    private static Gateway gateway;
+    @RegisterExtension
+    static final KeywayExtension keyway = KeywayExtension.standard();
 
-    @BeforeAll
-    static void start() {
-        openRouter = FakeUpstream.start();
-        gateway = Gateway.start(openRouter.baseUrl(), Map.of());
-    }
+    private FakeUpstream openRouter;
+    private Gateway gateway;
 
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        openRouter.close();
+    @BeforeEach
+    void use() {
+        openRouter = keyway.openRouter();
+        gateway = keyway.gateway();
     }
 
     private static void assertOpenAiError(HttpResponse<String> response, int status, String code) {

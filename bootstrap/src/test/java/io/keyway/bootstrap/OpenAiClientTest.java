@@ -11,8 +11,10 @@ import dev.langchain4j.exception.ModelNotFoundException;
 import dev.langchain4j.exception.RateLimitException;
 import io.keyway.testkit.Gateway;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.keyway.testkit.KeywayExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -28,30 +30,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** An unmodified OpenAI client library (LangChain4j's) pointed at Keyway, plain and streaming. */
 class OpenAiClientTest {
     private static final String MODEL = "openrouter-meta-llama/llama-3.1-405b-instruct";
-    private static final String OPENROUTER_KEY = "sk-or-v1-langchain4j-client-7777";
+    private static final RawSocketUpstream cutting = RawSocketUpstream.start(RawSocketUpstream.streamThenReset(List.of(
+            "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"cut\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hal\"},\"finish_reason\":null}]}\n\n")));
+
+    @RegisterExtension
+    static final KeywayExtension keyway = KeywayExtension.builder()
+            .property("keyway.openrouter.retries", 0)
+            .property("keyway.upstreams.cut.base-url", cutting.baseUrl())
+            .property("keyway.upstreams.cut.models", List.of("cut-model"))
+            .property("keyway.upstreams.cut.retries", 0)
+            .build();
 
     private static FakeUpstream openRouter;
-    private static RawSocketUpstream cutting;
     private static Gateway gateway;
     private static String key;
+    private static String openRouterKey;
 
-    @BeforeAll
-    static void start() {
-        openRouter = FakeUpstream.start();
-        cutting = RawSocketUpstream.start(RawSocketUpstream.streamThenReset(List.of(
-                "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"cut\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hal\"},\"finish_reason\":null}]}\n\n")));
-        gateway = Gateway.start(openRouter.baseUrl(), Map.of(
-                "keyway.openrouter.retries", 0,
-                "keyway.upstreams.cut.base-url", cutting.baseUrl(),
-                "keyway.upstreams.cut.models", List.of("cut-model"),
-                "keyway.upstreams.cut.retries", 0));
-        key = gateway.createGatewayKey(gateway.createAccount("sdk-user"), OPENROUTER_KEY);
+    @BeforeEach
+    void use() {
+        openRouter = keyway.openRouter();
+        gateway = keyway.gateway();
+        key = keyway.gatewayKey();
+        openRouterKey = keyway.openRouterKey();
     }
 
     @AfterAll
     static void stop() {
-        gateway.close();
-        openRouter.close();
         cutting.close();
     }
 
@@ -128,7 +132,7 @@ class OpenAiClientTest {
         String answer = model.chat("Say hello");
 
         assertEquals("Hello from upstream", answer);
-        assertEquals("Bearer " + OPENROUTER_KEY, openRouter.last().header("Authorization"));
+        assertEquals("Bearer " + openRouterKey, openRouter.last().header("Authorization"));
         assertTrue(openRouter.last().bodyText().matches("(?s).*\"model\"\\s*:\\s*\"meta-llama/llama-3.1-405b-instruct\".*"),
                 openRouter.last().bodyText());
     }

@@ -5,9 +5,10 @@ import io.keyway.domain.testkit.Await;
 import io.keyway.domain.testkit.FakeUpstream;
 import io.keyway.domain.testkit.RawSocketUpstream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.keyway.testkit.KeywayExtension;
 
 import java.io.InputStream;
 import java.net.http.HttpRequest;
@@ -26,44 +27,41 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Keyway fails truthfully and within bounds when upstreams misbehave, over real HTTP on loopback. */
 class ResilienceTest {
-    private static FakeUpstream openRouter;
-    private static RawSocketUpstream resetting;
-    private static Gateway gateway;
-    private static String key;
+    private static final RawSocketUpstream resetting = RawSocketUpstream.start(RawSocketUpstream.streamThenReset(List.of(
+            "data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n", "data: {\"choices\":[{\"delta\":{\"content\":\"lo\"}}]}\n\n")));
 
-    @BeforeAll
-    static void start() {
-        openRouter = FakeUpstream.start();
-        resetting = RawSocketUpstream.start(RawSocketUpstream.streamThenReset(List.of(
-                "data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n", "data: {\"choices\":[{\"delta\":{\"content\":\"lo\"}}]}\n\n")));
-        gateway = Gateway.start(openRouter.baseUrl(), Map.of(
-                "keyway.openrouter.first-byte-timeout", "1s",
-                "keyway.openrouter.idle-timeout", "700ms",
-                "keyway.openrouter.total-timeout", "2s",
-                "keyway.openrouter.retry-backoff", "20ms",
-                "keyway.upstreams.flaky.base-url", resetting.baseUrl(),
-                "keyway.upstreams.flaky.models", List.of("flaky-model"),
-                "keyway.upstreams.flaky.retries", 0));
-        key = gateway.createGatewayKey(gateway.createAccount("resilience"), "sk-or-v1-resilience-key-3141");
-    }
+    @RegisterExtension
+    static final KeywayExtension keyway = KeywayExtension.builder()
+            .property("keyway.openrouter.first-byte-timeout", "1s")
+            .property("keyway.openrouter.idle-timeout", "700ms")
+            .property("keyway.openrouter.total-timeout", "2s")
+            .property("keyway.openrouter.retry-backoff", "20ms")
+            .property("keyway.upstreams.flaky.base-url", resetting.baseUrl())
+            .property("keyway.upstreams.flaky.models", List.of("flaky-model"))
+            .property("keyway.upstreams.flaky.retries", 0)
+            .build();
+
+    private FakeUpstream openRouter;
+    private Gateway gateway;
+    private String key;
 
     @AfterAll
     static void stop() {
-        gateway.close();
-        openRouter.close();
         resetting.close();
     }
 
     @BeforeEach
-    void clear() {
-        openRouter.reset();
+    void use() {
+        openRouter = keyway.openRouter();
+        gateway = keyway.gateway();
+        key = keyway.gatewayKey();
     }
 
     /** What a client reads of a stream, and whether the transfer ended cleanly. */
     private record Streamed(String body, boolean endedCleanly) {
     }
 
-    private static Streamed stream(String model) throws Exception {
+    private Streamed stream(String model) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(gateway.uri("/v1/chat/completions"))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model + "\",\"stream\":true,\"messages\":[]}")).build();
