@@ -14,10 +14,7 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.http.server.netty.NettyHttpRequest;
 import io.micronaut.scheduling.TaskExecutors;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,7 +75,7 @@ class CompletionsController {
         return routeCompletion.route(command).fold(
                 // Cancelling this publisher (the client went away) cancels the call upstream: the try in flight
                 // before the answer, the body after it.
-                sent -> whileConnected(request, requestId, Mono.fromCompletionStage(sent.reply()).flatMap(reply -> {
+                sent -> ClientDisconnects.giveUpWhenGone(request, requestId, Mono.fromCompletionStage(sent.reply()).flatMap(reply -> {
                     LOG.info("request_id={} {} key={} model={} upstream={} -> {}", requestId, endpoint.path(), sent.keyId(),
                             sent.model(), sent.upstream(), describe(reply));
                     return relay.relay(reply, sent.upstream(), requestId);
@@ -93,26 +90,6 @@ class CompletionsController {
         } catch (BadRequest bad) {
             return Outcome.refused(new Refusal.InvalidRequest(bad.getMessage(), bad.param()));
         }
-    }
-
-    /**
-     * The response, given up when the client's connection closes first. Micronaut (4.10) does not cancel a pending
-     * response when its client goes away, so the call upstream would run, and bill, to its end.
-     */
-    private static Mono<HttpResponse<?>> whileConnected(HttpRequest<?> request, String requestId, Mono<HttpResponse<?>> response) {
-        if (!(request instanceof NettyHttpRequest<?> netty)) {
-            return response;
-        }
-        Channel channel = netty.getChannelHandlerContext().channel();
-        Mono<Void> clientGone = Mono.create(sink -> {
-            ChannelFutureListener listener = closed -> {
-                LOG.info("request_id={} client went away before the answer; cancelling the upstream request", requestId);
-                sink.success();
-            };
-            channel.closeFuture().addListener(listener);
-            sink.onDispose(() -> channel.closeFuture().removeListener(listener));
-        });
-        return response.takeUntilOther(clientGone);
     }
 
     private static String describe(UpstreamReply reply) {

@@ -22,6 +22,10 @@ import java.util.List;
 /**
  * The pooled HTTP client of one upstream, built with {@link InFlightConnections} in its pipeline so that an abandoned
  * call's connection can be closed (see there why). Everything else is Micronaut's default client.
+ *
+ * <p>It calls {@code DefaultHttpClient}'s 20-argument constructor because the builder of micronaut-core pull request
+ * #11109 keeps its {@code clientCustomizer} setter package-private in 4.10; {@code MicronautHidesTheCustomizerSetterCanaryTest}
+ * fails once it is public, and {@code MicronautDrainsCancelledBodiesCanaryTest} once the customizer is not needed at all.
  */
 final class UpstreamConnections {
     private final DefaultHttpClient client;
@@ -35,7 +39,7 @@ final class UpstreamConnections {
         configuration.setReadIdleTimeout(Duration.ofDays(1));
         configuration.setMaxContentLength(Integer.MAX_VALUE);
         configuration.setFollowRedirects(false);
-        // The client RawHttpClient.create builds, plus the in-flight customizer (the builder keeps that setter to itself).
+        // The client RawHttpClient.create builds, plus the in-flight customizer.
         this.client = new DefaultHttpClient(LoadBalancer.fixed(settings.baseUrl()), null, configuration, null,
                 new DefaultHttpClientFilterResolver(null, AnnotationMetadataResolver.DEFAULT, List.of()), null,
                 null, new NettyClientSslBuilder(new ResourceResolver()),
