@@ -31,6 +31,19 @@ class KeySql {
     record GatewayKeyRows(GatewayKeyRow key, List<ProviderKeyRow> providerKeys) {
     }
 
+    /**
+     * Tells every instance that a gateway key changed (created, deleted, a provider key attached or detached). Sent
+     * with the transaction: listeners hear it when it commits, and never when it rolls back.
+     */
+    void notifyChanged(String keyId) {
+        jdbc.prepareStatement("SELECT pg_notify(?, ?)", statement -> {
+            statement.setString(1, KeyChangeListener.CHANNEL);
+            statement.setString(2, keyId);
+            statement.executeQuery().close();
+            return null;
+        });
+    }
+
     /** Locks a gateway key's row until the transaction ends; false when the key does not exist. */
     boolean lockGatewayKey(String keyId) {
         return jdbc.prepareStatement("SELECT 1 FROM gateway_keys WHERE key_id = ? FOR UPDATE", statement -> {

@@ -14,7 +14,11 @@ import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Optional;
 
-/** The {@link KeyVault} on PostgreSQL. Rows stay inside this package; the domain sees only its own types. */
+/**
+ * The {@link KeyVault} on PostgreSQL. Rows stay inside this package; the domain sees only its own types. Every change
+ * to a gateway key is notified to every instance in its own transaction. Keyway uses it through
+ * {@link CachingKeyVault}.
+ */
 @Singleton
 class PostgresKeyVault implements KeyVault {
     private final Repositories.AccountRows accounts;
@@ -48,6 +52,7 @@ class PostgresKeyVault implements KeyVault {
     public void createGatewayKey(GatewayKey key) {
         gatewayKeys.save(KeyRows.row(key));
         key.providerKeys().values().forEach(providerKey -> providerKeys.upsert(KeyRows.row(key.id(), providerKey)));
+        providerKeys.notifyChanged(key.id().value());
     }
 
     @Override
@@ -65,7 +70,11 @@ class PostgresKeyVault implements KeyVault {
     @Override
     @Transactional
     public boolean deleteGatewayKey(AccountId account, KeyId id) {
-        return gatewayKeys.deleteByKeyIdAndAccountId(id.value(), account.value()) > 0;
+        boolean deleted = gatewayKeys.deleteByKeyIdAndAccountId(id.value(), account.value()) > 0;
+        if (deleted) {
+            providerKeys.notifyChanged(id.value());
+        }
+        return deleted;
     }
 
     @Override
@@ -76,12 +85,17 @@ class PostgresKeyVault implements KeyVault {
             return false;
         }
         providerKeys.upsert(KeyRows.row(gatewayKey, providerKey));
+        providerKeys.notifyChanged(gatewayKey.value());
         return true;
     }
 
     @Override
     @Transactional
     public boolean removeProviderKey(KeyId gatewayKey, ProviderId provider) {
-        return providerKeys.delete(gatewayKey.value(), provider.value());
+        boolean removed = providerKeys.delete(gatewayKey.value(), provider.value());
+        if (removed) {
+            providerKeys.notifyChanged(gatewayKey.value());
+        }
+        return removed;
     }
 }

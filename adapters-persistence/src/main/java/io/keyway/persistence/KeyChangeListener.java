@@ -1,0 +1,116 @@
+package io.keyway.persistence;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Named;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * Listens, on a connection of its own, for the key changes every instance publishes with PostgreSQL
+ * {@code NOTIFY} in the transaction that makes them ({@link KeySql#notifyChanged}), and evicts the changed keys from
+ * this instance's {@link KeyRecordCache}. When the connection is lost the cache is emptied and bypassed until a new one
+ * listens again (tried every second), so a missed notification never leaves a revoked key working.
+ */
+@Context
+final class KeyChangeListener {
+    static final String CHANNEL = "keyway_key_changes";
+    /** The listening connection's {@code application_name}, for operators (and tests) looking at pg_stat_activity. */
+    static final String APPLICATION_NAME = "keyway-key-changes";
+    private static final Logger LOG = LoggerFactory.getLogger(KeyChangeListener.class);
+    private static final Duration POLL = Duration.ofMillis(250);
+    private static final Duration RETRY = Duration.ofSeconds(1);
+
+    private final String url;
+    private final Properties credentials = new Properties();
+    private final KeyRecordCache cache;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    KeyChangeListener(@Named("default") DataSource dataSource, KeyRecordCache cache) {
+        // A connection of its own, outside the pool: it is held for as long as Keyway runs, and carries its own name.
+        HikariDataSource pool = (HikariDataSource) DelegatingDataSource.unwrapDataSource(dataSource);
+        this.url = pool.getJdbcUrl();
+        if (pool.getUsername() != null) {
+            credentials.setProperty("user", pool.getUsername());
+        }
+        if (pool.getPassword() != null) {
+            credentials.setProperty("password", pool.getPassword());
+        }
+        credentials.setProperty("ApplicationName", APPLICATION_NAME);
+        this.cache = cache;
+        this.thread = new Thread(this::run, "keyway-key-changes");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        boolean reportedDown = false;
+        while (running) {
+            try (Connection listening = DriverManager.getConnection(url, credentials)) {
+                try (Statement statement = listening.createStatement()) {
+                    statement.execute("LISTEN " + CHANNEL);
+                }
+                PGConnection postgres = listening.unwrap(PGConnection.class);
+                cache.notificationsArrive(true);
+                if (reportedDown) {
+                    LOG.info("listening for key changes again; the key cache is back in use");
+                    reportedDown = false;
+                }
+                while (running) {
+                    PGNotification[] notifications = postgres.getNotifications((int) POLL.toMillis());
+                    if (notifications != null) {
+                        for (PGNotification notification : notifications) {
+                            cache.evict(notification.getParameter());
+                        }
+                    }
+                    if (listening.isClosed()) {
+                        throw new SQLException("the listening connection closed");
+                    }
+                }
+            } catch (SQLException | RuntimeException lost) {
+                cache.notificationsArrive(false);
+                if (running && !reportedDown) {
+                    LOG.warn("not listening for key changes ({}); every key lookup goes to the database until listening resumes",
+                            lost.getMessage());
+                    reportedDown = true;
+                }
+                pause();
+            }
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(RETRY.toMillis());
+        } catch (InterruptedException stopped) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    /** Whether notifications are being received right now. */
+    boolean listening() {
+        return cache.trusted();
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        running = false;
+        cache.notificationsArrive(false);
+        thread.interrupt();
+        thread.join(Duration.ofSeconds(5).toMillis());
+    }
+}

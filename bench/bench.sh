@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# Keyway against the bare upstream and nginx, in one run, on one machine:
+#   - a fast fake OpenAI-compatible upstream (bench/fake-upstream.js), the load generator (wrk, bench/streams.js) and
+#     the embedded PostgreSQL on CPU 0; nginx (one worker) and then Keyway, each alone, on CPU 1;
+#   - JSON and SSE at 1, 16 and 64 connections (req/s, p50, p99; ratios against direct), time to the first streamed
+#     event on a paced stream, a soak of paced concurrent streams with Keyway's peak RSS, and optionally a sustained
+#     run in one-minute windows to show whether throughput decays.
+# Every Keyway request is authenticated (gateway key verified), unseals the OpenRouter key and splices the model.
+# Environment: WARMUP (s, default 90), DURATION (s per case, default 10), SOAK_STREAMS (default 1000),
+# SUSTAIN (s of sustained JSON load, default 0 = skip), JAVA_OPTS (default: ./keyway's). Writes bench/last-run.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WARMUP=${WARMUP:-90}
+DURATION=${DURATION:-10}
+SOAK_STREAMS=${SOAK_STREAMS:-1000}
+SUSTAIN=${SUSTAIN:-0}
+UP=18001 NGINX=18002 KW=18003
+LOAD_CPU=0 GATEWAY_CPU=1
+
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
+command -v node >/dev/null || need+=(nodejs)
+command -v bc >/dev/null || need+=(bc)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+NGINX_BIN=$(command -v nginx || echo /usr/sbin/nginx)
+[ -f bootstrap/target/keyway.jar ] || ./mvnw -B -q -ntp -DskipTests install
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  if [ -f "$work/nginx.pid" ]; then kill "$(cat "$work/nginx.pid")" 2>/dev/null || true; fi
+  sleep 2
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+wait_for() { for _ in $(seq 1 120); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 1; done; echo "no answer from $1" >&2; return 1; }
+
+taskset -c $LOAD_CPU node bench/fake-upstream.js $UP > "$work/upstream.log" 2>&1 &
+pids+=($!)
+
+mkdir -p "$work/nginx"
+cat > "$work/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
+  uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
+  upstream fake { server 127.0.0.1:$UP; keepalive 128; }
+  server {
+    listen 127.0.0.1:$NGINX;
+    location / {
+      proxy_pass http://fake;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+    }
+  }
+}
+CONF
+taskset -c $GATEWAY_CPU "$NGINX_BIN" -c "$work/nginx.conf" > "$work/nginx.out" 2>&1 &
+pids+=($!)
+
+admin="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+KEYWAY_DATA_DIR="$work/data" KEYWAY_ADMIN_TOKEN="$admin" MICRONAUT_SERVER_PORT=$KW \
+  KEYWAY_OPENROUTER_BASE_URL="http://127.0.0.1:$UP/v1" \
+  taskset -c $GATEWAY_CPU java ${JAVA_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC -Xss512k} \
+  -XX:StartFlightRecording=filename="$work/keyway.jfr",settings=profile,delay=$((WARMUP > 20 ? WARMUP - 20 : 0))s,duration=20s \
+  -jar bootstrap/target/keyway.jar > "$work/keyway.log" 2>&1 &
+kw_pid=$!
+pids+=($kw_pid)
+wait_for "http://127.0.0.1:$UP/v1/models"
+wait_for "http://127.0.0.1:$NGINX/v1/models"
+wait_for "http://127.0.0.1:$KW/health"
+# The embedded PostgreSQL was started by the JVM and inherited its CPU: move it to the load's CPU.
+for pid in $(pgrep -f "$work/data" || true); do taskset -a -p -c $LOAD_CPU "$pid" >/dev/null 2>&1 || true; done
+
+account=$(curl -fsS -X POST "http://127.0.0.1:$KW/admin/accounts" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' -d '{"name":"bench"}')
+management=$(printf '%s' "$account" | sed -E 's/.*"management_key":"([^"]+)".*/\1/')
+created=$(curl -fsS -X POST "http://127.0.0.1:$KW/v1/keys" -H "Authorization: Bearer $management" -H 'Content-Type: application/json' \
+  -d '{"name":"bench","provider_keys":{"openrouter":"sk-or-v1-bench-0000000000000000"}}')
+key=$(printf '%s' "$created" | sed -E 's/.*"key":"([^"]+)".*/\1/')
+
+# run TARGET MODE CONNECTIONS SECONDS -> "rps p50 p99 errors"
+run() {
+  local url model bearer
+  case "$1" in
+    direct) url="http://127.0.0.1:$UP/v1/chat/completions"; model=bench/model; bearer="" ;;
+    nginx) url="http://127.0.0.1:$NGINX/v1/chat/completions"; model=bench/model; bearer="" ;;
+    keyway) url="http://127.0.0.1:$KW/v1/chat/completions"; model=openrouter-bench/model; bearer="$key" ;;
+  esac
+  BENCH_KEY="$bearer" BENCH_MODEL="$model" BENCH_STREAM=$([ "$2" = sse ] && echo true || echo false) \
+    taskset -c $LOAD_CPU wrk -t1 -c"$3" -d"$4"s -s bench/post.lua "$url" 2>&1 \
+    | sed -nE 's/^BENCH .*rps=([0-9.]+) p50_ms=([0-9.]+) p99_ms=([0-9.]+) errors=([0-9]+) non2xx=([0-9]+)/\1 \2 \3 \4+\5/p'
+}
+
+echo "warming up for ${WARMUP}s (JSON and SSE through Keyway, 16 connections)" >&2
+run keyway json 16 $((WARMUP / 2)) >/dev/null
+run keyway sse 16 $((WARMUP - WARMUP / 2)) >/dev/null
+run direct json 16 5 >/dev/null
+run nginx json 16 5 >/dev/null
+
+out=bench/last-run.md
+{
+  echo "## $(date -u +%Y-%m-%d): \`WARMUP=$WARMUP DURATION=$DURATION SOAK_STREAMS=$SOAK_STREAMS SUSTAIN=$SUSTAIN bench/bench.sh\`"
+  echo
+  echo "$(nproc) cores; upstream, wrk and PostgreSQL on CPU $LOAD_CPU; nginx, then Keyway, alone on CPU $GATEWAY_CPU. JVM: \`${JAVA_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC -Xss512k}\`."
+  echo
+  echo "| body | connections | direct req/s | nginx req/s | Keyway req/s | nginx/direct | Keyway/direct | p50 direct / nginx / Keyway (ms) | p99 direct / nginx / Keyway (ms) | errors (d/n/k) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---|---|---|"
+} > "$out"
+for mode in json sse; do
+  for c in 1 16 64; do
+    read -r d_rps d_p50 d_p99 d_err <<<"$(run direct $mode $c "$DURATION")"
+    read -r n_rps n_p50 n_p99 n_err <<<"$(run nginx $mode $c "$DURATION")"
+    read -r k_rps k_p50 k_p99 k_err <<<"$(run keyway $mode $c "$DURATION")"
+    printf '| %s | %d | %.0f | %.0f | %.0f | %.2f× | %.2f× | %s / %s / %s | %s / %s / %s | %s / %s / %s |\n' \
+      "$mode" "$c" "$d_rps" "$n_rps" "$k_rps" "$(echo "$n_rps / $d_rps" | bc -l)" "$(echo "$k_rps / $d_rps" | bc -l)" \
+      "$d_p50" "$n_p50" "$k_p50" "$d_p99" "$n_p99" "$k_p99" "$d_err" "$n_err" "$k_err" >> "$out"
+  done
+done
+
+ttfe() {
+  local url model bearer
+  case "$1" in
+    direct) url="http://127.0.0.1:$UP/v1/chat/completions"; model=bench/model; bearer=none ;;
+    nginx) url="http://127.0.0.1:$NGINX/v1/chat/completions"; model=bench/model; bearer=none ;;
+    keyway) url="http://127.0.0.1:$KW/v1/chat/completions"; model=openrouter-bench/model; bearer="$key" ;;
+  esac
+  taskset -c $LOAD_CPU node bench/streams.js "$url" "$bearer" "$model" "$2" "$3" "$4"
+}
+field() { printf '%s\n' "$1" | sed -E "s/.*\"$2\":([^,}]+).*/\1/"; }
+{
+  echo
+  echo "Time to the first event of a paced stream (5 events 50 ms apart, 20 streams one after another in 4 waves of 5):"
+  echo
+  echo "| through | first event p50 (ms) | p99 (ms) |"
+  echo "|---|---:|---:|"
+} >> "$out"
+for target in direct nginx keyway; do
+  all=()
+  for _ in 1 2 3 4; do all+=("$(ttfe $target 5 5 50)"); done
+  p50s=$(for r in "${all[@]}"; do field "$r" first_event_p50_ms; done | sort -n | sed -n 2p)
+  p99s=$(for r in "${all[@]}"; do field "$r" first_event_p99_ms; done | sort -n | tail -1)
+  printf '| %s | %.2f | %.2f |\n' "$target" "$p50s" "$p99s" >> "$out"
+done
+
+echo "soak: $SOAK_STREAMS concurrent streams of 20 events 100 ms apart through Keyway" >&2
+soak=$(ttfe keyway "$SOAK_STREAMS" 20 100)
+rss_kb=$(sed -nE 's/^VmHWM:\s+([0-9]+) kB/\1/p' /proc/$kw_pid/status)
+{
+  echo
+  echo "Soak: $SOAK_STREAMS concurrent streams (20 events 100 ms apart) through Keyway: \`$soak\`; Keyway's peak RSS over the whole run $((rss_kb / 1024)) MB."
+} >> "$out"
+
+if [ "$SUSTAIN" -gt 0 ]; then
+  {
+    echo
+    echo "Sustained JSON load through Keyway, 16 connections, one-minute windows (req/s): "
+  } >> "$out"
+  windows=""
+  for _ in $(seq 1 $((SUSTAIN / 60))); do
+    read -r rps _ <<<"$(run keyway json 16 60)"
+    windows="$windows $(printf '%.0f' "$rps")"
+  done
+  echo "$windows" >> "$out"
+fi
+
+cp "$work/keyway.jfr" bootstrap/target/bench-keyway.jfr 2>/dev/null || true
+jfr=$(jfr print --events jdk.ExecutionSample "$work/keyway.jfr" 2>/dev/null | grep -A1 'stackTrace = \[' | grep -v 'stackTrace\|--' \
+  | sed -E 's/^\s+//; s/line:.*//' | sort | uniq -c | sort -rn | head -12 || true)
+{
+  echo
+  echo "Top frames of a 20 s JFR profile of Keyway taken during the warm-up (executing method, samples):"
+  echo
+  echo '```'
+  echo "$jfr"
+  echo '```'
+} >> "$out"
+cat "$out"

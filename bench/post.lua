@@ -1,0 +1,16 @@
+-- wrk script: POST a chat completion with a bearer key. Environment: BENCH_KEY, BENCH_MODEL, BENCH_STREAM (true|false).
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local key = os.getenv("BENCH_KEY")
+if key and key ~= "" then
+  wrk.headers["Authorization"] = "Bearer " .. key
+end
+wrk.body = '{"model":"' .. (os.getenv("BENCH_MODEL") or "bench/model") .. '","stream":' .. (os.getenv("BENCH_STREAM") or "false")
+  .. ',"messages":[{"role":"user","content":"Say hello."}]}'
+
+function done(summary, latency, requests)
+  io.write(string.format("BENCH requests=%d duration_us=%d rps=%.1f p50_ms=%.3f p99_ms=%.3f errors=%d non2xx=%d\n",
+    summary.requests, summary.duration, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, summary.errors.status))
+end

@@ -1,0 +1,112 @@
+package io.keyway.bootstrap;
+
+import io.keyway.domain.testkit.Await;
+import io.keyway.domain.testkit.FakeUpstream;
+import io.keyway.persistence.testkit.TestDatabase;
+import io.keyway.testkit.Gateway;
+import io.keyway.testkit.SecretLedger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two Keyway instances on one database, each with its key cache: a change made through one reaches the other within a
+ * second (PostgreSQL LISTEN/NOTIFY), and a lost listening connection never leaves a revoked key working.
+ */
+class KeyChangesReachEveryInstanceTest {
+    private static final String CHAT = "{\"model\":\"openrouter-a/b\",\"messages\":[]}";
+
+    private static FakeUpstream openRouter;
+    private static Gateway first;
+    private static Gateway second;
+    private static String management;
+
+    @BeforeAll
+    static void start() {
+        openRouter = FakeUpstream.start();
+        first = Gateway.start(openRouter.baseUrl(), Map.of());
+        second = Gateway.start(openRouter.baseUrl(), Map.of("keyway.admin-token", first.adminToken()));
+        management = first.createAccount("two-instances");
+    }
+
+    @AfterAll
+    static void stop() {
+        first.close();
+        second.close();
+        openRouter.close();
+    }
+
+    @BeforeEach
+    void answer() {
+        openRouter.reset();
+        openRouter.answer("chat/completions", FakeUpstream.json(200, FakeUpstream.chatCompletion("a/b", "hi")));
+    }
+
+    /** Calls through the second instance until it has the key cached (two answers in a row). */
+    private static void warm(String key) {
+        for (int i = 0; i < 2; i++) {
+            assertEquals(200, second.post("/v1/chat/completions", key, CHAT).statusCode());
+        }
+    }
+
+    @Test
+    void aKeyDeletedThroughOneInstanceIsRefusedByTheOtherWithinASecond() {
+        String key = first.createGatewayKey(management, "sk-or-v1-two-instances-delete-0001");
+        warm(key);
+
+        assertEquals(204, first.send("DELETE", "/v1/keys/" + keyId(key), management, null).statusCode());
+
+        assertEquals(401, first.post("/v1/chat/completions", key, CHAT).statusCode(), "the instance that deleted it still took it");
+        Duration took = Await.until(() -> second.post("/v1/chat/completions", key, CHAT).statusCode() == 401,
+                Duration.ofSeconds(1), "the other instance refused the deleted key");
+        System.out.println("revocation reached the other instance in " + took.toMillis() + " ms");
+    }
+
+    @Test
+    void aReplacedProviderKeyIsWhatTheOtherInstanceSendsNextWithinASecond() {
+        String key = first.createGatewayKey(management, "sk-or-v1-two-instances-old-0002");
+        warm(key);
+        String replacement = SecretLedger.record("sk-or-v1-two-instances-new-0003");
+
+        assertEquals(200, first.send("PUT", "/v1/key/provider-keys/openrouter", key, "{\"api_key\":\"" + replacement + "\"}").statusCode());
+
+        Duration took = Await.until(() -> {
+            second.post("/v1/chat/completions", key, CHAT);
+            return ("Bearer " + replacement).equals(openRouter.last().header("Authorization"));
+        }, Duration.ofSeconds(1), "the other instance sent the replaced provider key");
+        System.out.println("a replaced provider key reached the other instance in " + took.toMillis() + " ms");
+    }
+
+    @Test
+    void whenTheListeningConnectionIsKilledNoInstanceServesARevokedKey() throws Exception {
+        String key = first.createGatewayKey(management, "sk-or-v1-two-instances-killed-0004");
+        warm(key);
+
+        try (Connection connection = TestDatabase.get().connect(); Statement statement = connection.createStatement();
+             ResultSet killed = statement.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                     + "WHERE application_name = 'keyway-key-changes'")) {
+            assertTrue(killed.next() && killed.getInt(1) >= 2, "the listening connections of both instances were not found");
+        }
+        assertEquals(204, first.send("DELETE", "/v1/keys/" + keyId(key), management, null).statusCode());
+
+        Await.until(() -> second.post("/v1/chat/completions", key, CHAT).statusCode() == 401,
+                Duration.ofSeconds(1), "the other instance, its listener killed, refused the deleted key");
+        String still = first.createGatewayKey(management, "sk-or-v1-two-instances-after-0005");
+        Await.until(() -> second.post("/v1/chat/completions", still, CHAT).statusCode() == 200,
+                Duration.ofSeconds(5), "the other instance serves keys again once it listens again");
+    }
+
+    private static String keyId(String key) {
+        return key.substring("kw-".length(), "kw-".length() + 16);
+    }
+}
