@@ -5,7 +5,6 @@ import io.keyway.application.Outcome;
 import io.keyway.application.Refusal;
 import io.keyway.application.RouteCompletion;
 import io.keyway.domain.completion.Endpoint;
-import io.keyway.domain.completion.UpstreamReply;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -14,22 +13,22 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.ExecuteOn;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import reactor.core.publisher.Mono;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** The OpenAI endpoints routed by model. */
+/**
+ * The OpenAI endpoints routed by model. They run on the event loop: a request whose key is in memory is authenticated,
+ * routed and relayed without a thread hop; only a key lookup that misses goes to the blocking executor (inside the
+ * vault).
+ */
 @Controller("/v1")
-@ExecuteOn(TaskExecutors.BLOCKING)
 class CompletionsController {
-    private static final Logger LOG = LoggerFactory.getLogger(CompletionsController.class);
     /** Client headers that are passed upstream: OpenRouter's app attribution. */
     private static final List<String> FORWARDED = List.of("HTTP-Referer", "X-Title");
 
@@ -72,15 +71,19 @@ class CompletionsController {
         }
         RouteCompletion.Command command = new RouteCompletion.Command(Bearer.token(request.getHeaders().get(HttpHeaders.AUTHORIZATION)),
                 endpoint, completionBody(request, body), requestId, forwarded);
-        return routeCompletion.route(command).fold(
+        CompletableFuture<Outcome<RouteCompletion.Sent>> routed = routeCompletion.route(command).toCompletableFuture();
+        AtomicBoolean givenUp = new AtomicBoolean();
+        // A client that leaves while its key is being looked up: the call that starts afterwards is given up at once.
+        routed.thenAccept(outcome -> outcome.fold(sent -> givenUp.get() && sent.reply().toCompletableFuture().cancel(true), refusal -> false));
+        Mono<HttpResponse<?>> response = Mono.fromFuture(routed, true).flatMap(outcome -> outcome.fold(
                 // Cancelling this publisher (the client went away) cancels the call upstream: the try in flight
                 // before the answer, the body after it.
-                sent -> ClientDisconnects.giveUpWhenGone(request, requestId, Mono.fromCompletionStage(sent.reply()).flatMap(reply -> {
-                    LOG.info("request_id={} {} key={} model={} upstream={} -> {}", requestId, endpoint.path(), sent.keyId(),
-                            sent.model(), sent.upstream(), describe(reply));
-                    return relay.relay(reply, sent.upstream(), requestId);
-                })),
-                refusal -> Mono.just(RefusalResponses.of(refusal)));
+                sent -> {
+                    RequestIds.describe(request, "key=" + sent.keyId() + " model=" + sent.model() + " upstream=" + sent.upstream());
+                    return Mono.fromCompletionStage(sent.reply()).flatMap(reply -> relay.relay(reply, sent.upstream(), requestId));
+                },
+                refusal -> Mono.just(RefusalResponses.of(refusal))));
+        return ClientDisconnects.giveUpWhenGone(request, requestId, response.doOnCancel(() -> givenUp.set(true)));
     }
 
     private static Outcome<CompletionBody> completionBody(HttpRequest<?> request, byte[] body) {
@@ -92,10 +95,4 @@ class CompletionsController {
         }
     }
 
-    private static String describe(UpstreamReply reply) {
-        if (reply instanceof UpstreamReply.Answered answered) {
-            return answered.status() + (answered.eventStream() ? " stream" : "");
-        }
-        return reply.getClass().getSimpleName();
-    }
 }

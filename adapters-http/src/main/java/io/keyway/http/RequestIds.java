@@ -15,13 +15,14 @@ import java.util.regex.Pattern;
 /**
  * Gives every request an id: the client's {@code x-request-id} when it is a sensible token, a fresh one otherwise.
  * The id is returned in the response, forwarded upstream, and written in every log line about the request, ending
- * with one access line per request.
+ * with one access line per request (with the key id, model and upstream of a routed request).
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 final class RequestIds {
     static final String HEADER = "x-request-id";
     private static final String ID = "keyway.request-id";
     private static final String STARTED = "keyway.request-started";
+    private static final String ROUTE = "keyway.request-route";
     private static final Pattern ACCEPTED = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Logger LOG = LoggerFactory.getLogger(RequestIds.class);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -38,8 +39,14 @@ final class RequestIds {
         String id = of(request);
         response.header(HEADER, id);
         long started = request.getAttribute(STARTED, Long.class).orElse(System.nanoTime());
-        LOG.info("request_id={} {} {} -> {} in {} ms", id, request.getMethodName(), request.getPath(), response.code(),
+        String route = request.getAttribute(ROUTE, String.class).map(described -> " " + described).orElse("");
+        LOG.info("request_id={} {} {}{} -> {} in {} ms", id, request.getMethodName(), request.getPath(), route, response.code(),
                 (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** What the request's access line says of where it went (key id, model, upstream; never a secret). */
+    static void describe(HttpRequest<?> request, String route) {
+        request.setAttribute(ROUTE, route);
     }
 
     /** The id of a request; one is made up if the filter has not run. */

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -74,8 +75,10 @@ final class UpstreamRelay {
             copyHeaders(answered.headers(), response);
             return Mono.just(response);
         }
+        AtomicBoolean produced = new AtomicBoolean();
         return body.collect(ByteArrayOutputStream::new, (out, chunk) -> out.write(chunk, 0, chunk.length))
                 .<HttpResponse<?>>map(bytes -> {
+                    produced.set(true);
                     boolean failed = answered.status() >= 400;
                     MutableHttpResponse<byte[]> response = HttpResponse.<byte[]>status(answered.status(), null)
                             .contentType(failed || contentType == null ? MediaType.APPLICATION_JSON : contentType)
@@ -89,8 +92,13 @@ final class UpstreamRelay {
                     return Mono.just(gatewayError(timeout ? 504 : 502, timeout ? "upstream_timeout" : "upstream_unreachable",
                             cause instanceof UpstreamFailure ? cause.getMessage() : "The upstream '" + upstream + "' answer could not be read.", upstream));
                 })
-                .doOnCancel(() -> LOG.info("request_id={} upstream={} client went away before the answer was complete; upstream request cancelled",
-                        requestId, upstream));
+                // The server cancels a Mono once it has its value: only a cancel before that means the client left.
+                .doOnCancel(() -> {
+                    if (!produced.get()) {
+                        LOG.info("request_id={} upstream={} client went away before the answer was complete; upstream request cancelled",
+                                requestId, upstream);
+                    }
+                });
     }
 
     private static Flux<byte[]> endTruthfully(Flux<byte[]> body, String upstream, String requestId) {

@@ -9,10 +9,16 @@ import io.keyway.domain.model.ProviderId;
 import io.keyway.domain.model.SealedProviderKey;
 import io.keyway.domain.port.KeyVault;
 import io.micronaut.context.annotation.Primary;
+import io.micronaut.scheduling.TaskExecutors;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 
 /**
  * The {@link KeyVault} Keyway runs on: {@link PostgresKeyVault} with the per-request gateway-key lookup served from
@@ -24,21 +30,37 @@ import java.util.Optional;
 final class CachingKeyVault implements KeyVault {
     private final PostgresKeyVault database;
     private final KeyRecordCache cache;
+    private final Executor blocking;
 
-    CachingKeyVault(PostgresKeyVault database, KeyRecordCache cache) {
+    CachingKeyVault(PostgresKeyVault database, KeyRecordCache cache, @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
         this.database = database;
         this.cache = cache;
+        this.blocking = blocking;
     }
 
     @Override
     public Optional<GatewayKey> findGatewayKey(KeyId id) {
-        return cache.find(id.value(), () -> database.findGatewayKey(id));
+        return cache.find(id.value(), () -> DatabaseFailures.translate(() -> database.findGatewayKey(id)));
+    }
+
+    /** At once from memory; a miss is loaded on the blocking executor, the only time this path leaves the caller's thread. */
+    @Override
+    public CompletionStage<Optional<GatewayKey>> lookUpGatewayKey(KeyId id) {
+        KeyRecordCache.Known known = cache.atHand(id.value());
+        if (known != null) {
+            return CompletableFuture.completedFuture(known.key());
+        }
+        return CompletableFuture.supplyAsync(
+                () -> cache.load(id.value(), () -> DatabaseFailures.translate(() -> database.findGatewayKey(id))), blocking);
     }
 
     @Override
     public void createGatewayKey(GatewayKey key) {
         try {
-            database.createGatewayKey(key);
+            DatabaseFailures.translate(() -> {
+                database.createGatewayKey(key);
+                return null;
+            });
         } finally {
             cache.evict(key.id().value());
         }
@@ -47,7 +69,7 @@ final class CachingKeyVault implements KeyVault {
     @Override
     public boolean deleteGatewayKey(AccountId account, KeyId id) {
         try {
-            return database.deleteGatewayKey(account, id);
+            return DatabaseFailures.translate(() -> database.deleteGatewayKey(account, id));
         } finally {
             cache.evict(id.value());
         }
@@ -56,7 +78,7 @@ final class CachingKeyVault implements KeyVault {
     @Override
     public boolean putProviderKey(KeyId gatewayKey, SealedProviderKey providerKey) {
         try {
-            return database.putProviderKey(gatewayKey, providerKey);
+            return DatabaseFailures.translate(() -> database.putProviderKey(gatewayKey, providerKey));
         } finally {
             cache.evict(gatewayKey.value());
         }
@@ -65,7 +87,7 @@ final class CachingKeyVault implements KeyVault {
     @Override
     public boolean removeProviderKey(KeyId gatewayKey, ProviderId provider) {
         try {
-            return database.removeProviderKey(gatewayKey, provider);
+            return DatabaseFailures.translate(() -> database.removeProviderKey(gatewayKey, provider));
         } finally {
             cache.evict(gatewayKey.value());
         }
@@ -73,16 +95,19 @@ final class CachingKeyVault implements KeyVault {
 
     @Override
     public void createAccount(Account account, ManagementKey managementKey) {
-        database.createAccount(account, managementKey);
+        DatabaseFailures.translate(() -> {
+            database.createAccount(account, managementKey);
+            return null;
+        });
     }
 
     @Override
     public Optional<ManagementKey> findManagementKey(KeyId id) {
-        return database.findManagementKey(id);
+        return DatabaseFailures.translate(() -> database.findManagementKey(id));
     }
 
     @Override
     public List<GatewayKey> listGatewayKeys(AccountId account) {
-        return database.listGatewayKeys(account);
+        return DatabaseFailures.translate(() -> database.listGatewayKeys(account));
     }
 }

@@ -21,8 +21,9 @@ import java.util.Properties;
 /**
  * Listens, on a connection of its own, for the key changes every instance publishes with PostgreSQL
  * {@code NOTIFY} in the transaction that makes them ({@link KeySql#notifyChanged}), and evicts the changed keys from
- * this instance's {@link KeyRecordCache}. When the connection is lost the cache is emptied and bypassed until a new one
- * listens again (tried every second), so a missed notification never leaves a revoked key working.
+ * this instance's {@link KeyRecordCache}. When the connection is lost every lookup goes to the database until a new
+ * one listens again (tried every second) and the cache is emptied then, so a missed notification never leaves a
+ * revoked key working; only while the database itself is unreachable are records younger than the maximum age served.
  */
 @Context
 final class KeyChangeListener {

@@ -7,6 +7,8 @@ import io.keyway.domain.model.ManagementKey;
 import io.keyway.domain.port.KeyVault;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /** Turns a presented bearer token into an authenticated caller, or a refusal. No lookup is made for a malformed key. */
 public final class Authenticator {
@@ -25,13 +27,25 @@ public final class Authenticator {
     }
 
     public Outcome<GatewayCaller> gateway(String bearer) {
-        return parse(bearer, KeyKind.GATEWAY).then(key -> {
-            Optional<GatewayKey> found = vault.findGatewayKey(key.id());
-            if (found.isEmpty() || !key.matches(found.get().verifier())) {
-                return Outcome.refused(new Refusal.Unauthenticated(INVALID));
-            }
-            return Outcome.done(new GatewayCaller(key, found.get()));
-        });
+        return parse(bearer, KeyKind.GATEWAY).then(key -> verified(key, vault.findGatewayKey(key.id())));
+    }
+
+    /**
+     * The same as {@link #gateway}, without blocking: complete at once when the vault has the key's record in memory.
+     * A malformed or missing key is refused with no lookup.
+     */
+    public CompletionStage<Outcome<GatewayCaller>> gatewayWithoutBlocking(String bearer) {
+        return parse(bearer, KeyKind.GATEWAY).fold(
+                key -> vault.lookUpGatewayKey(key.id()).thenApply(found -> verified(key, found)),
+                refusal -> CompletableFuture.completedFuture(Outcome.refused(refusal)));
+    }
+
+    private static Outcome<GatewayCaller> verified(PresentedKey key, Optional<GatewayKey> found) {
+        if (found.isEmpty() || !key.matches(found.get().verifier())) {
+            key.destroy();
+            return Outcome.refused(new Refusal.Unauthenticated(INVALID));
+        }
+        return Outcome.done(new GatewayCaller(key, found.get()));
     }
 
     public Outcome<ManagementKey> management(String bearer) {

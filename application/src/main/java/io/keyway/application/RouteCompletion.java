@@ -12,6 +12,7 @@ import io.keyway.domain.routing.Route;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -48,12 +49,16 @@ public final class RouteCompletion {
     public record Sent(String upstream, String keyId, String model, CompletionStage<UpstreamReply> reply) {
     }
 
-    /** A request without a key is refused first, then a bad body, then a key that does not authenticate. */
-    public Outcome<Sent> route(Command command) {
+    /**
+     * A request without a key is refused first, then a bad body, then a key that does not authenticate. Never blocks:
+     * complete at once when the key's record is in memory; the upstream call is under way when it completes.
+     */
+    public CompletionStage<Outcome<Sent>> route(Command command) {
         return authenticator.presented(command.gatewayBearer())
                 .then(given -> command.body())
-                .then(body -> authenticator.gateway(command.gatewayBearer())
-                        .then(caller -> route(caller, body, command)));
+                .fold(body -> authenticator.gatewayWithoutBlocking(command.gatewayBearer())
+                                .thenApply(authenticated -> authenticated.then(caller -> route(caller, body, command))),
+                        refusal -> CompletableFuture.completedFuture(Outcome.refused(refusal)));
     }
 
     private Outcome<Sent> route(Authenticator.GatewayCaller caller, CompletionBody body, Command command) {

@@ -42,7 +42,8 @@ final class KeywayCore {
     }
 
     Outcome<RouteCompletion.Sent> call(String bearer, String model) {
-        return route.route(new RouteCompletion.Command(bearer, Endpoint.CHAT_COMPLETIONS, Outcome.done(body(model)), "req-test", Map.of()));
+        return route.route(new RouteCompletion.Command(bearer, Endpoint.CHAT_COMPLETIONS, Outcome.done(body(model)), "req-test", Map.of()))
+                .toCompletableFuture().join();
     }
 
     static <T> T done(Outcome<T> outcome) {

@@ -10,10 +10,13 @@ import io.keyway.domain.model.SealedProviderKey;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Where accounts and keys are kept. It only ever sees verifiers and sealed provider keys: nothing it stores can
- * authenticate a caller or reveal a provider key.
+ * authenticate a caller or reveal a provider key. Any method may throw {@link KeyVaultUnavailable} when the storage
+ * cannot be reached.
  */
 public interface KeyVault {
     /** Stores a new account with its first management key, both or neither. */
@@ -25,6 +28,19 @@ public interface KeyVault {
     void createGatewayKey(GatewayKey key);
 
     Optional<GatewayKey> findGatewayKey(KeyId id);
+
+    /**
+     * The same answer as {@link #findGatewayKey}, without blocking the caller: complete at once when the vault has the
+     * record at hand, later when it must be fetched. The per-request path uses it, so that a key in memory costs no
+     * thread hop. It fails with {@link KeyVaultUnavailable} when the storage cannot be reached.
+     */
+    default CompletionStage<Optional<GatewayKey>> lookUpGatewayKey(KeyId id) {
+        try {
+            return CompletableFuture.completedFuture(findGatewayKey(id));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     List<GatewayKey> listGatewayKeys(AccountId account);
 

@@ -1,0 +1,87 @@
+package io.keyway.bootstrap;
+
+import io.keyway.domain.testkit.Await;
+import io.keyway.domain.testkit.FakeUpstream;
+import io.keyway.testkit.Gateway;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.keyway.testkit.Gateway.field;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * PostgreSQL goes away under a running Keyway and comes back: keys already in memory keep working (up to their maximum
+ * age), everything else answers 503 database_unavailable at once, and all succeeds again soon after the database
+ * returns, without a restart. Keyway runs on a PostgreSQL of this test's own, which it stops and starts.
+ */
+class DatabaseOutageTest {
+    private static final String CHAT = "{\"model\":\"openrouter-a/b\",\"messages\":[]}";
+
+    @Test
+    void cachedKeysKeepWorkingOthersAre503AndEverythingRecoversWithoutARestart(@TempDir Path data) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        EmbeddedPostgres postgres = start(data, port);
+        String adminToken = "admin-" + UUID.randomUUID();
+        try (FakeUpstream openRouter = FakeUpstream.start();
+             Gateway gateway = Gateway.startWith(Map.of(
+                     "datasources.default.url", postgres.getJdbcUrl("postgres", "postgres"),
+                     "datasources.default.username", "postgres",
+                     "datasources.default.password", "",
+                     "keyway.admin-token", adminToken,
+                     "keyway.openrouter.base-url", openRouter.baseUrl(),
+                     "keyway.key-cache.max-age", "30s"), adminToken)) {
+            openRouter.answer("chat/completions", FakeUpstream.json(200, FakeUpstream.chatCompletion("a/b", "hi")));
+            String management = gateway.createAccount("outage");
+            String inMemory = gateway.createGatewayKey(management, "sk-or-v1-outage-cached-0001");
+            String notInMemory = gateway.createGatewayKey(management, "sk-or-v1-outage-uncached-0002");
+            assertEquals(200, gateway.post("/v1/chat/completions", inMemory, CHAT).statusCode());
+            assertEquals(200, gateway.post("/v1/chat/completions", inMemory, CHAT).statusCode());
+            assertEquals(200, gateway.get("/health/readiness", null).statusCode());
+
+            postgres.close();
+
+            HttpResponse<String> notReady = gateway.get("/health/readiness", null);
+            System.out.println("readiness while down: " + notReady.statusCode() + " " + notReady.body());
+            assertEquals(503, notReady.statusCode(), notReady.body());
+            assertEquals(200, gateway.get("/health/liveness", null).statusCode(), "liveness must not follow the database");
+
+            assertEquals(200, gateway.post("/v1/chat/completions", inMemory, CHAT).statusCode(), "a key in memory stopped working");
+            long started = System.nanoTime();
+            HttpResponse<String> refused = gateway.post("/v1/chat/completions", notInMemory, CHAT);
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+            assertEquals(503, refused.statusCode(), refused.body());
+            assertEquals("database_unavailable", field(refused.body(), "code"));
+            assertTrue(refused.headers().firstValue("Retry-After").isPresent());
+            assertTrue(tookMillis < 1500, "the refusal took " + tookMillis + " ms");
+            assertEquals(503, gateway.get("/v1/keys", management).statusCode());
+            assertTrue(!refused.body().contains("Exception") && !refused.body().contains("at io."), refused.body());
+
+            postgres = start(data, port);
+
+            Duration recovered = Await.until(() -> gateway.post("/v1/chat/completions", notInMemory, CHAT).statusCode() == 200,
+                    Duration.ofSeconds(5), "requests succeed again after the database returned");
+            System.out.println("recovered " + recovered.toMillis() + " ms after the database returned");
+            assertEquals(200, gateway.get("/v1/keys", management).statusCode());
+            Await.until(() -> gateway.get("/health/readiness", null).statusCode() == 200, Duration.ofSeconds(5),
+                    "readiness is back once the database is");
+        } finally {
+            postgres.close();
+        }
+    }
+
+    private static EmbeddedPostgres start(Path data, int port) throws Exception {
+        return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
+    }
+}
