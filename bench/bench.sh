@@ -176,14 +176,10 @@ if [ "$SUSTAIN" -gt 0 ]; then
 fi
 
 cp "$work/keyway.jfr" bootstrap/target/bench-keyway.jfr 2>/dev/null || true
-jfr=$(jfr print --events jdk.ExecutionSample "$work/keyway.jfr" 2>/dev/null | grep -A1 'stackTrace = \[' | grep -v 'stackTrace\|--' \
-  | sed -E 's/^\s+//; s/line:.*//' | sort | uniq -c | sort -rn | head -12 || true)
 {
   echo
-  echo "Top frames of a 20 s JFR profile of Keyway taken during the warm-up (executing method, samples):"
+  echo "Profile of Keyway (JFR, 20 s at the end of the warm-up, JSON and SSE at 16 connections; bench/profile.py):"
   echo
-  echo '```'
-  echo "$jfr"
-  echo '```'
+  python3 bench/profile.py "$work/keyway.jfr" 2>/dev/null || echo "(no profile)"
 } >> "$out"
 cat "$out"

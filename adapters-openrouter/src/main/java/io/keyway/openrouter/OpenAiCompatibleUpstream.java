@@ -1,5 +1,6 @@
 package io.keyway.openrouter;
 
+import io.keyway.domain.completion.Endpoint;
 import io.keyway.domain.completion.ModelDescriptor;
 import io.keyway.domain.completion.UpstreamCall;
 import io.keyway.domain.completion.UpstreamFailure;
@@ -20,6 +21,7 @@ import reactor.core.publisher.Mono;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,12 +49,17 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
     private final UpstreamExchanges exchanges;
     private final RetryPolicy retryPolicy;
     private final UpstreamCatalogue catalogue;
+    /** Each endpoint's URL, parsed once: parsing it per request showed in profiles (5% of samples). */
+    private final Map<Endpoint, URI> endpoints = new EnumMap<>(Endpoint.class);
 
     OpenAiCompatibleUpstream(UpstreamSettings settings, UpstreamExchanges exchanges, UpstreamCatalogue catalogue) {
         this.settings = settings;
         this.exchanges = exchanges;
         this.retryPolicy = new RetryPolicy(settings.retries());
         this.catalogue = catalogue;
+        for (Endpoint endpoint : Endpoint.values()) {
+            endpoints.put(endpoint, URI.create(settings.endpoint(endpoint.path())));
+        }
     }
 
     @Override
@@ -182,7 +189,7 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
     }
 
     private MutableHttpRequest<?> request(UpstreamCall call) {
-        MutableHttpRequest<?> request = HttpRequest.POST(URI.create(settings.endpoint(call.endpoint().path())), null)
+        MutableHttpRequest<?> request = HttpRequest.POST(endpoints.get(call.endpoint()), null)
                 .contentType(MediaType.APPLICATION_JSON_TYPE)
                 .accept(call.stream() ? MediaType.TEXT_EVENT_STREAM_TYPE : MediaType.APPLICATION_JSON_TYPE)
                 .header("X-Request-Id", call.requestId());
