@@ -154,12 +154,14 @@ for target in direct nginx keyway; do
   printf '| %s | %.2f | %.2f |\n' "$target" "$p50s" "$p99s" >> "$out"
 done
 
-echo "soak: $SOAK_STREAMS concurrent streams of 20 events 100 ms apart through Keyway" >&2
+echo "soak: $SOAK_STREAMS concurrent streams of 20 events 100 ms apart, direct and through Keyway" >&2
+soak_direct=$(ttfe direct "$SOAK_STREAMS" 20 100)
 soak=$(ttfe keyway "$SOAK_STREAMS" 20 100)
 rss_kb=$(sed -nE 's/^VmHWM:\s+([0-9]+) kB/\1/p' /proc/$kw_pid/status)
 {
   echo
-  echo "Soak: $SOAK_STREAMS concurrent streams (20 events 100 ms apart) through Keyway: \`$soak\`; Keyway's peak RSS over the whole run $((rss_kb / 1024)) MB."
+  echo "Soak: $SOAK_STREAMS concurrent streams (20 events 100 ms apart), all opened at once by one Node client on CPU $LOAD_CPU:"
+  echo "direct \`$soak_direct\`; through Keyway \`$soak\`. Keyway's peak RSS over the whole run $((rss_kb / 1024)) MB."
 } >> "$out"
 
 if [ "$SUSTAIN" -gt 0 ]; then
