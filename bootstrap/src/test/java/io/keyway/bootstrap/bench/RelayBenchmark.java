@@ -1,13 +1,6 @@
 package io.keyway.bootstrap.bench;
 
 import io.keyway.testkit.Gateway;
-import io.keyway.domain.keys.KeyKind;
-import io.keyway.domain.keys.KeyMint;
-import io.keyway.domain.keys.PresentedKey;
-import io.keyway.domain.keys.ProviderKeySeal;
-import io.keyway.domain.model.ProviderId;
-import io.keyway.domain.model.ProviderKey;
-import io.keyway.domain.model.SealedSecret;
 import io.keyway.domain.testkit.FakeUpstream;
 
 import java.io.InputStream;
@@ -28,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Keyway against the same fake upstream called directly, in one process: latency at one connection, throughput at
- * several, time to the first streamed byte, and the sealing cost. Prints a Markdown table. Not a test: run it with
+ * several, time to the first streamed byte. (The sealing cost is measured by JMH: bench/jmh.sh.) Prints a Markdown table. Not a test: run it with
  * {@code bench/run.sh}.
  */
 public final class RelayBenchmark {
@@ -96,7 +89,6 @@ public final class RelayBenchmark {
 
                 StringBuilder report = new StringBuilder("| measure | upstream direct | through Keyway | ratio |\n|---|---:|---:|---:|\n");
                 rows.forEach(row -> report.append(row).append('\n'));
-                report.append('\n').append(sealing()).append('\n');
                 java.nio.file.Path out = java.nio.file.Path.of(System.getProperty("bench.out", "target/bench-results.md"));
                 java.nio.file.Files.writeString(out, report.toString());
             } finally {
@@ -169,29 +161,6 @@ public final class RelayBenchmark {
         pool.shutdown();
         pool.awaitTermination(5, TimeUnit.SECONDS);
         return done.get() / (window.toNanos() / 1e9);
-    }
-
-    private static String sealing() {
-        PresentedKey key = new KeyMint().mint(KeyKind.GATEWAY);
-        ProviderKeySeal seal = new ProviderKeySeal();
-        ProviderKey providerKey = ProviderKey.of("sk-or-v1-" + "0123456789abcdef".repeat(4));
-        SealedSecret sealed = seal.seal(key, ProviderId.OPENROUTER, providerKey);
-        for (int i = 0; i < 200_000; i++) {
-            seal.unseal(key, ProviderId.OPENROUTER, sealed);
-        }
-        int rounds = 200_000;
-        long started = System.nanoTime();
-        for (int i = 0; i < rounds; i++) {
-            seal.unseal(key, ProviderId.OPENROUTER, sealed);
-        }
-        double unsealMicros = (System.nanoTime() - started) / 1e3 / rounds;
-        started = System.nanoTime();
-        for (int i = 0; i < rounds; i++) {
-            key.matches(key.verifier());
-        }
-        double verifyMicros = (System.nanoTime() - started) / 1e3 / rounds;
-        return String.format("unseal a provider key (HKDF-SHA256 + AES-256-GCM): %.1f µs/op; verify a gateway key (HKDF-SHA256): %.1f µs/op",
-                unsealMicros, verifyMicros);
     }
 
     private static String row(String measure, double direct, double keyway) {
