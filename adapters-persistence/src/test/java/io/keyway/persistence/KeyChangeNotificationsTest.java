@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -42,19 +41,8 @@ class KeyChangeNotificationsTest {
     }
 
     static ApplicationContext context() {
-        TestDatabase database = TestDatabase.get();
-        Map<String, Object> properties = new HashMap<>();
-        properties.put("datasources.default.url", database.url());
-        properties.put("datasources.default.driver-class-name", "org.postgresql.Driver");
-        properties.put("datasources.default.dialect", "POSTGRES");
-        if (database.username() != null) {
-            properties.put("datasources.default.username", database.username());
-            properties.put("datasources.default.password", database.password() == null ? "" : database.password());
-        }
-        properties.put("flyway.datasources.default.enabled", true);
-        properties.put("keyway.key-cache.max-age", "60s");
-        properties.put("keyway.key-cache.negative-ttl", "60s");
-        return ApplicationContext.run(properties);
+        return ApplicationContext.run(TestDatabase.persistenceContextProperties(Map.of(
+                "keyway.key-cache.max-age", "60s", "keyway.key-cache.negative-ttl", "60s")));
     }
 
     @AfterAll

@@ -7,7 +7,6 @@ import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /** The vault Keyway runs on keeps the {@link KeyVaultContract} on a real PostgreSQL, migrated by Flyway. */
@@ -16,17 +15,7 @@ class PostgresKeyVaultTest extends KeyVaultContract {
 
     @BeforeAll
     static void start() {
-        TestDatabase database = TestDatabase.get();
-        Map<String, Object> properties = new HashMap<>();
-        properties.put("datasources.default.url", database.url());
-        properties.put("datasources.default.driver-class-name", "org.postgresql.Driver");
-        properties.put("datasources.default.dialect", "POSTGRES");
-        if (database.username() != null) {
-            properties.put("datasources.default.username", database.username());
-            properties.put("datasources.default.password", database.password() == null ? "" : database.password());
-        }
-        properties.put("flyway.datasources.default.enabled", true);
-        context = ApplicationContext.run(properties);
+        context = ApplicationContext.run(TestDatabase.persistenceContextProperties(Map.of()));
     }
 
     @AfterAll

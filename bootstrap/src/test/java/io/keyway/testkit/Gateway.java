@@ -46,14 +46,8 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts Keyway with exactly these properties on top of the test database. */
     public static Gateway startWith(Map<String, Object> properties, String adminToken) {
-        TestDatabase database = TestDatabase.get();
-        Map<String, Object> all = new HashMap<>();
+        Map<String, Object> all = TestDatabase.get().datasourceProperties();
         all.put("micronaut.server.port", -1);
-        all.put("datasources.default.url", database.url());
-        if (database.username() != null) {
-            all.put("datasources.default.username", database.username());
-            all.put("datasources.default.password", database.password() == null ? "" : database.password());
-        }
         all.putAll(properties);
         return new Gateway(ApplicationContext.run(EmbeddedServer.class, all), adminToken);
     }

@@ -9,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The PostgreSQL every test shares, chosen once per run: {@code TEST_JDBC_URL} (system property, then environment;
@@ -93,6 +95,30 @@ public final class TestDatabase {
 
     public String source() {
         return source;
+    }
+
+    /** The {@code datasources.default.*} properties that point a Micronaut context at this database. */
+    public Map<String, Object> datasourceProperties() {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("datasources.default.url", url);
+        if (username != null) {
+            properties.put("datasources.default.username", username);
+            properties.put("datasources.default.password", password == null ? "" : password);
+        }
+        return properties;
+    }
+
+    /**
+     * A context with the persistence adapter alone (the vault, Flyway's migrations, the key cache) on this database,
+     * with {@code extra} properties on top.
+     */
+    public static Map<String, Object> persistenceContextProperties(Map<String, Object> extra) {
+        Map<String, Object> properties = get().datasourceProperties();
+        properties.put("datasources.default.driver-class-name", "org.postgresql.Driver");
+        properties.put("datasources.default.dialect", "POSTGRES");
+        properties.put("flyway.datasources.default.enabled", true);
+        properties.putAll(extra);
+        return properties;
     }
 
     public Connection connect() {
