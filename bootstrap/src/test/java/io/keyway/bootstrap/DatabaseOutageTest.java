@@ -11,7 +11,12 @@ import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.UUID;
 
 import static io.keyway.testkit.Gateway.field;
@@ -50,6 +55,9 @@ class DatabaseOutageTest {
             assertEquals(200, gateway.post("/v1/chat/completions", inMemory, CHAT).statusCode());
             assertEquals(200, gateway.get("/health/readiness", null).statusCode());
 
+            // Load through the outage and the return: two clients, one key in memory and one not.
+            Load load = new Load(gateway, inMemory, notInMemory);
+            load.start();
             postgres.close();
 
             HttpResponse<String> notReady = gateway.get("/health/readiness", null);
@@ -76,8 +84,50 @@ class DatabaseOutageTest {
             assertEquals(200, gateway.get("/v1/keys", management).statusCode());
             Await.until(() -> gateway.get("/health/readiness", null).statusCode() == 200, Duration.ofSeconds(5),
                     "readiness is back once the database is");
+            load.stop();
+            System.out.println("under load through the outage: " + load.statuses + ", slowest " + load.slowestMillis.get() + " ms; key in memory: " + load.inMemoryStatuses);
+            assertTrue(Set.of(200, 503).containsAll(load.statuses.keySet()), "unexpected answers under load: " + load.statuses);
+            assertTrue(load.statuses.getOrDefault(503, 0) > 0 && load.statuses.getOrDefault(200, 0) > 0, String.valueOf(load.statuses));
+            assertTrue(load.slowestMillis.get() < 3000, "a request hung for " + load.slowestMillis.get() + " ms");
         } finally {
             postgres.close();
+        }
+    }
+
+    /** Clients calling through Keyway without pause, counting answers by status and keeping the slowest time. */
+    private static final class Load {
+        final Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+        final Map<Integer, Integer> inMemoryStatuses = new ConcurrentHashMap<>();
+        final AtomicLong slowestMillis = new AtomicLong();
+        private final List<Thread> clients = new ArrayList<>();
+        private volatile boolean running = true;
+
+        Load(Gateway gateway, String... keys) {
+            for (String key : keys) {
+                boolean first = key.equals(keys[0]);
+                clients.add(new Thread(() -> {
+                    while (running) {
+                        long started = System.nanoTime();
+                        int status = gateway.post("/v1/chat/completions", key, CHAT).statusCode();
+                        slowestMillis.accumulateAndGet((System.nanoTime() - started) / 1_000_000, Math::max);
+                        statuses.merge(status, 1, Integer::sum);
+                        if (first) {
+                            inMemoryStatuses.merge(status, 1, Integer::sum);
+                        }
+                    }
+                }));
+            }
+        }
+
+        void start() {
+            clients.forEach(Thread::start);
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            for (Thread client : clients) {
+                client.join(10_000);
+            }
         }
     }
 
