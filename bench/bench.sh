@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Keyway against the bare upstream and nginx, in one run, on one machine:
 #   - a fast fake OpenAI-compatible upstream (bench/fake-upstream.js), the load generator (wrk, bench/streams.js) and
-#     the embedded PostgreSQL on CPU 0; nginx (one worker) and then Keyway, each alone, on CPU 1;
+#     the embedded PostgreSQL on CPU 0; nginx (one worker), the bare Micronaut relay of ../shared/anchors/mn-relay when
+#     it is there, and Keyway, each measured alone, on CPU 1;
 #   - JSON and SSE at 1, 16 and 64 connections (req/s, p50, p99; ratios against direct), time to the first streamed
 #     event on a paced stream, a soak of paced concurrent streams with Keyway's peak RSS, and optionally a sustained
 #     run in one-minute windows to show whether throughput decays.
@@ -70,6 +71,22 @@ CONF
 taskset -c $GATEWAY_CPU "$NGINX_BIN" -c "$work/nginx.conf" > "$work/nginx.out" 2>&1 &
 pids+=($!)
 
+# The framework's own ceiling, when shared/anchors/mn-relay is beside the project: a 60-line Micronaut relay (no
+# auth, no database), pinned like Keyway.
+RELAY=18004
+relay_src=../shared/anchors/mn-relay
+have_relay=""
+if [ -d "$relay_src" ]; then
+  cp -r "$relay_src" "$work/mn-relay"
+  if ./mvnw -q -B -ntp -f "$work/mn-relay/pom.xml" package -DskipTests >/dev/null 2>&1; then
+    RELAY_PORT=$RELAY RELAY_UPSTREAM="http://127.0.0.1:$UP" \
+      taskset -c $GATEWAY_CPU java -Xms64m -Xmx256m -XX:+UseSerialGC -jar "$(ls "$work"/mn-relay/target/*.jar | grep -v original | head -1)" \
+      > "$work/relay.log" 2>&1 &
+    pids+=($!)
+    have_relay=yes
+  fi
+fi
+
 admin="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 KEYWAY_DATA_DIR="$work/data" KEYWAY_ADMIN_TOKEN="$admin" MICRONAUT_SERVER_PORT=$KW \
   KEYWAY_OPENROUTER_BASE_URL="http://127.0.0.1:$UP/v1" \
@@ -81,6 +98,13 @@ pids+=($kw_pid)
 wait_for "http://127.0.0.1:$UP/v1/models"
 wait_for "http://127.0.0.1:$NGINX/v1/models"
 wait_for "http://127.0.0.1:$KW/health"
+if [ -n "$have_relay" ]; then
+  for _ in $(seq 1 60); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$RELAY/v1/chat/completions" -d '{}' || true)
+    [ "$code" = 200 ] && break
+    sleep 1
+  done
+fi
 # The embedded PostgreSQL was started by the JVM and inherited its CPU: move it to the load's CPU.
 for pid in $(pgrep -f "$work/data" || true); do taskset -a -p -c $LOAD_CPU "$pid" >/dev/null 2>&1 || true; done
 
@@ -96,6 +120,7 @@ run() {
   case "$1" in
     direct) url="http://127.0.0.1:$UP/v1/chat/completions"; model=bench/model; bearer="" ;;
     nginx) url="http://127.0.0.1:$NGINX/v1/chat/completions"; model=bench/model; bearer="" ;;
+    relay) url="http://127.0.0.1:$RELAY/v1/chat/completions"; model=bench/model; bearer="" ;;
     keyway) url="http://127.0.0.1:$KW/v1/chat/completions"; model=openrouter-bench/model; bearer="$key" ;;
   esac
   BENCH_KEY="$bearer" BENCH_MODEL="$model" BENCH_STREAM=$([ "$2" = sse ] && echo true || echo false) \
@@ -108,6 +133,11 @@ run keyway json 16 $((WARMUP / 2)) >/dev/null
 run keyway sse 16 $((WARMUP - WARMUP / 2)) >/dev/null
 run direct json 16 5 >/dev/null
 run nginx json 16 5 >/dev/null
+if [ -n "$have_relay" ]; then
+  echo "warming up the Micronaut relay for ${WARMUP}s" >&2
+  run relay json 16 $((WARMUP / 2)) >/dev/null
+  run relay sse 16 $((WARMUP - WARMUP / 2)) >/dev/null
+fi
 
 out=bench/last-run.md
 {
@@ -115,17 +145,23 @@ out=bench/last-run.md
   echo
   echo "$(nproc) cores; upstream, wrk and PostgreSQL on CPU $LOAD_CPU; nginx, then Keyway, alone on CPU $GATEWAY_CPU. JVM: \`${JAVA_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC -Xss512k}\`."
   echo
-  echo "| body | connections | direct req/s | nginx req/s | Keyway req/s | nginx/direct | Keyway/direct | p50 direct / nginx / Keyway (ms) | p99 direct / nginx / Keyway (ms) | errors (d/n/k) |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---|---|---|"
+  echo "| body | connections | direct req/s | nginx req/s | Micronaut relay req/s | Keyway req/s | nginx/direct | relay/direct | Keyway/direct | p50 direct / nginx / relay / Keyway (ms) | p99 direct / nginx / relay / Keyway (ms) | errors (d/n/r/k) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|"
 } > "$out"
 for mode in json sse; do
   for c in 1 16 64; do
     read -r d_rps d_p50 d_p99 d_err <<<"$(run direct $mode $c "$DURATION")"
     read -r n_rps n_p50 n_p99 n_err <<<"$(run nginx $mode $c "$DURATION")"
+    if [ -n "$have_relay" ]; then
+      read -r r_rps r_p50 r_p99 r_err <<<"$(run relay $mode $c "$DURATION")"
+    else
+      r_rps=0 r_p50=- r_p99=- r_err=-
+    fi
     read -r k_rps k_p50 k_p99 k_err <<<"$(run keyway $mode $c "$DURATION")"
-    printf '| %s | %d | %.0f | %.0f | %.0f | %.2f× | %.2f× | %s / %s / %s | %s / %s / %s | %s / %s / %s |\n' \
-      "$mode" "$c" "$d_rps" "$n_rps" "$k_rps" "$(echo "$n_rps / $d_rps" | bc -l)" "$(echo "$k_rps / $d_rps" | bc -l)" \
-      "$d_p50" "$n_p50" "$k_p50" "$d_p99" "$n_p99" "$k_p99" "$d_err" "$n_err" "$k_err" >> "$out"
+    printf '| %s | %d | %.0f | %.0f | %.0f | %.0f | %.2f× | %.2f× | %.2f× | %s / %s / %s / %s | %s / %s / %s / %s | %s / %s / %s / %s |\n' \
+      "$mode" "$c" "$d_rps" "$n_rps" "$r_rps" "$k_rps" "$(echo "$n_rps / $d_rps" | bc -l)" "$(echo "$r_rps / $d_rps" | bc -l)" \
+      "$(echo "$k_rps / $d_rps" | bc -l)" "$d_p50" "$n_p50" "$r_p50" "$k_p50" "$d_p99" "$n_p99" "$r_p99" "$k_p99" \
+      "$d_err" "$n_err" "$r_err" "$k_err" >> "$out"
   done
 done
 
