@@ -143,7 +143,7 @@ out=bench/last-run.md
 {
   echo "## $(date -u +%Y-%m-%d): \`WARMUP=$WARMUP DURATION=$DURATION SOAK_STREAMS=$SOAK_STREAMS SUSTAIN=$SUSTAIN bench/bench.sh\`"
   echo
-  echo "$(nproc) cores; upstream, wrk and PostgreSQL on CPU $LOAD_CPU; nginx, then Keyway, alone on CPU $GATEWAY_CPU. JVM: \`${JAVA_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC -Xss512k}\`."
+  echo "$(nproc) cores; upstream, wrk and PostgreSQL on CPU $LOAD_CPU; nginx, the Micronaut relay and Keyway, each measured alone, on CPU $GATEWAY_CPU. JVM: \`${JAVA_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC -Xss512k}\`."
   echo
   echo "| body | connections | direct req/s | nginx req/s | Micronaut relay req/s | Keyway req/s | nginx/direct | relay/direct | Keyway/direct | p50 direct / nginx / relay / Keyway (ms) | p99 direct / nginx / relay / Keyway (ms) | errors (d/n/r/k) |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|"
