@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 
 /**
  * The {@link KeyVault} Keyway runs on: {@link PostgresKeyVault} with the per-request gateway-key lookup served from
@@ -56,40 +57,33 @@ final class CachingKeyVault implements KeyVault {
 
     @Override
     public void createGatewayKey(GatewayKey key) {
-        try {
-            DatabaseFailures.translate(() -> {
-                database.createGatewayKey(key);
-                return null;
-            });
-        } finally {
-            cache.evict(key.id().value());
-        }
+        change(key.id(), () -> {
+            database.createGatewayKey(key);
+            return null;
+        });
     }
 
     @Override
     public boolean deleteGatewayKey(AccountId account, KeyId id) {
-        try {
-            return DatabaseFailures.translate(() -> database.deleteGatewayKey(account, id));
-        } finally {
-            cache.evict(id.value());
-        }
+        return change(id, () -> database.deleteGatewayKey(account, id));
     }
 
     @Override
     public boolean putProviderKey(KeyId gatewayKey, SealedProviderKey providerKey) {
-        try {
-            return DatabaseFailures.translate(() -> database.putProviderKey(gatewayKey, providerKey));
-        } finally {
-            cache.evict(gatewayKey.value());
-        }
+        return change(gatewayKey, () -> database.putProviderKey(gatewayKey, providerKey));
     }
 
     @Override
     public boolean removeProviderKey(KeyId gatewayKey, ProviderId provider) {
+        return change(gatewayKey, () -> database.removeProviderKey(gatewayKey, provider));
+    }
+
+    /** A change to one gateway key; its cached record is evicted once the change has committed (or failed). */
+    private <T> T change(KeyId key, Supplier<T> write) {
         try {
-            return DatabaseFailures.translate(() -> database.removeProviderKey(gatewayKey, provider));
+            return DatabaseFailures.translate(write);
         } finally {
-            cache.evict(gatewayKey.value());
+            cache.evict(key.value());
         }
     }
 
