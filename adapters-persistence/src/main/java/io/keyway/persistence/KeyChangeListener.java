@@ -102,11 +102,6 @@ final class KeyChangeListener {
         }
     }
 
-    /** Whether notifications are being received right now. */
-    boolean listening() {
-        return cache.trusted();
-    }
-
     @PreDestroy
     void stop() throws InterruptedException {
         running = false;

@@ -38,7 +38,6 @@ final class KeyRecordCache {
     private final Cache<String, Entry> entries;
     private final AtomicLong evictions = new AtomicLong();
     private final LongAdder hits = new LongAdder();
-    private final LongAdder misses = new LongAdder();
     private static final long RETRY_UNREACHABLE_AFTER = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
     private volatile boolean notified;
@@ -86,7 +85,6 @@ final class KeyRecordCache {
         }
         Entry entry = entries.getIfPresent(keyId);
         if (entry == null) {
-            misses.increment();
             return null;
         }
         hits.increment();
@@ -153,16 +151,7 @@ final class KeyRecordCache {
         return notified;
     }
 
-    long size() {
-        entries.cleanUp();
-        return entries.estimatedSize();
-    }
-
     long hits() {
         return hits.sum();
-    }
-
-    long misses() {
-        return misses.sum();
     }
 }
