@@ -7,13 +7,14 @@
 #     event on a paced stream, a soak of paced concurrent streams with Keyway's peak RSS, and optionally a sustained
 #     run in one-minute windows to show whether throughput decays.
 # Every Keyway request is authenticated (gateway key verified), unseals the OpenRouter key and splices the model.
-# Environment: WARMUP (s, default 90), DURATION (s per case, default 10), SOAK_STREAMS (default 1000),
+# Environment: WARMUP (s, default 90), DURATION (s per case, default 10), SOAK_STREAMS (default 1000), SOAK_SECONDS (20),
 # SUSTAIN (s of sustained JSON load, default 0 = skip), JAVA_OPTS (default: ./keyway's). Writes bench/last-run.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WARMUP=${WARMUP:-90}
 DURATION=${DURATION:-10}
 SOAK_STREAMS=${SOAK_STREAMS:-1000}
+SOAK_SECONDS=${SOAK_SECONDS:-20}
 SUSTAIN=${SUSTAIN:-0}
 UP=18001 NGINX=18002 KW=18003
 LOAD_CPU=0 GATEWAY_CPU=1
@@ -172,7 +173,7 @@ ttfe() {
     nginx) url="http://127.0.0.1:$NGINX/v1/chat/completions"; model=bench/model; bearer=none ;;
     keyway) url="http://127.0.0.1:$KW/v1/chat/completions"; model=openrouter-bench/model; bearer="$key" ;;
   esac
-  taskset -c $LOAD_CPU node bench/streams.js "$url" "$bearer" "$model" "$2" "$3" "$4"
+  taskset -c $LOAD_CPU node bench/streams.js "$url" "$bearer" "$model" "$2" "$3" "$4" ${5:-}
 }
 field() { printf '%s\n' "$1" | sed -E "s/.*\"$2\":([^,}]+).*/\1/"; }
 {
@@ -190,14 +191,19 @@ for target in direct nginx keyway; do
   printf '| %s | %.2f | %.2f |\n' "$target" "$p50s" "$p99s" >> "$out"
 done
 
-echo "soak: $SOAK_STREAMS concurrent streams of 20 events 100 ms apart, direct and through Keyway" >&2
-soak_direct=$(ttfe direct "$SOAK_STREAMS" 20 100)
-soak=$(ttfe keyway "$SOAK_STREAMS" 20 100)
+echo "soak: $SOAK_STREAMS concurrent streams of 20 events 100 ms apart for ${SOAK_SECONDS}s, direct and through Keyway" >&2
+soak_direct=$(ttfe direct "$SOAK_STREAMS" 20 100 "$SOAK_SECONDS")
+soak=$(ttfe keyway "$SOAK_STREAMS" 20 100 "$SOAK_SECONDS")
+burst_direct=$(ttfe direct "$SOAK_STREAMS" 20 100)
+burst=$(ttfe keyway "$SOAK_STREAMS" 20 100)
 rss_kb=$(sed -nE 's/^VmHWM:\s+([0-9]+) kB/\1/p' /proc/$kw_pid/status)
 {
   echo
-  echo "Soak: $SOAK_STREAMS concurrent streams (20 events 100 ms apart), all opened at once by one Node client on CPU $LOAD_CPU:"
-  echo "direct \`$soak_direct\`; through Keyway \`$soak\`. Keyway's peak RSS over the whole run $((rss_kb / 1024)) MB."
+  echo "Soak: $SOAK_STREAMS concurrent streams (20 events 100 ms apart) held for ${SOAK_SECONDS} s (starts spread over one"
+  echo "stream's 2 s, each ended stream replaced at once), one Node client on CPU $LOAD_CPU:"
+  echo "direct \`$soak_direct\`; through Keyway \`$soak\`."
+  echo "The same $SOAK_STREAMS opened in one burst: direct \`$burst_direct\`; through Keyway \`$burst\`."
+  echo "Keyway's peak RSS over the whole run $((rss_kb / 1024)) MB."
 } >> "$out"
 
 if [ "$SUSTAIN" -gt 0 ]; then

@@ -2,7 +2,11 @@ package io.keyway.http;
 
 import io.keyway.domain.completion.UpstreamFailure;
 import io.keyway.domain.completion.UpstreamReply;
+import io.micronaut.core.io.buffer.ByteArrayBufferFactory;
+import io.micronaut.core.io.buffer.ReadBufferFactory;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.body.ByteBody;
+import io.micronaut.http.body.ByteBodyFactory;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.json.JsonMapper;
@@ -27,8 +31,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Turns an upstream's reply into the client's response. An event stream is relayed chunk by chunk as it arrives; if
  * the upstream fails mid-stream, the client gets one last {@code data: {"error":…}} event and the stream ends without
- * {@code [DONE]} and without a clean end of the transfer, never with a made-up finish. Any other body is read whole and passed on with its status; an error
- * body is put in the OpenAI shape naming the provider.
+ * {@code [DONE]} and without a clean end of the transfer, never with a made-up finish. Any other successful body is
+ * passed on as it is read too (see {@link #flowThrough}); an error body (status 400 and up) is read whole and put in
+ * the OpenAI shape naming the provider.
  */
 @Singleton
 final class UpstreamRelay {
@@ -45,6 +50,9 @@ final class UpstreamRelay {
      * bare "premature close"; costs only a failed stream 200 ms.
      */
     static final Duration PAUSE_BEFORE_THE_CUT = Duration.ofMillis(200);
+
+    private static final ByteBodyFactory BODIES = ByteBodyFactory.createDefault(ByteArrayBufferFactory.INSTANCE);
+    private static final ReadBufferFactory READ_BUFFERS = ReadBufferFactory.getJdkFactory();
 
     private final UpstreamErrors errors;
 
@@ -75,23 +83,20 @@ final class UpstreamRelay {
             copyHeaders(answered.headers(), response);
             return Mono.just(response);
         }
+        if (answered.status() < 400) {
+            return flowThrough(answered, body, contentType, upstream, requestId);
+        }
         AtomicBoolean produced = new AtomicBoolean();
         return body.collect(ByteArrayOutputStream::new, (out, chunk) -> out.write(chunk, 0, chunk.length))
                 .<HttpResponse<?>>map(bytes -> {
                     produced.set(true);
-                    boolean failed = answered.status() >= 400;
                     MutableHttpResponse<byte[]> response = HttpResponse.<byte[]>status(answered.status(), null)
-                            .contentType(failed || contentType == null ? MediaType.APPLICATION_JSON : contentType)
-                            .body(failed ? errors.normalise(answered.status(), bytes.toByteArray(), upstream) : bytes.toByteArray());
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .body(errors.normalise(answered.status(), bytes.toByteArray(), upstream));
                     copyHeaders(answered.headers(), response);
                     return response;
                 })
-                .onErrorResume(cause -> {
-                    LOG.warn("request_id={} upstream={} answer failed before it was complete: {}", requestId, upstream, cause.getMessage());
-                    boolean timeout = cause instanceof UpstreamFailure upstreamFailure && upstreamFailure.isTimeout();
-                    return Mono.just(gatewayError(timeout ? 504 : 502, timeout ? "upstream_timeout" : "upstream_unreachable",
-                            cause instanceof UpstreamFailure ? cause.getMessage() : "The upstream '" + upstream + "' answer could not be read.", upstream));
-                })
+                .onErrorResume(cause -> Mono.just(unfinishedAnswer(cause, upstream, requestId)))
                 // The server cancels a Mono once it has its value: only a cancel before that means the client left.
                 .doOnCancel(() -> {
                     if (!produced.get()) {
@@ -99,6 +104,63 @@ final class UpstreamRelay {
                                 requestId, upstream);
                     }
                 });
+    }
+
+    /**
+     * A whole (not event-stream) answer, passed on as it is read. The status and headers wait for the first bytes of
+     * the body, so that an upstream that fails or times out before sending any still gets the client a 502 or 504;
+     * after that the bytes go out as they come, and an answer cut later ends in a broken transfer, never in a body
+     * that looks finished.
+     */
+    private Mono<HttpResponse<?>> flowThrough(UpstreamReply.Answered answered, Flux<byte[]> body, String contentType,
+                                              String upstream, String requestId) {
+        AtomicLong relayed = new AtomicLong();
+        AtomicBoolean started = new AtomicBoolean();
+        AtomicBoolean complete = new AtomicBoolean();
+        Flux<byte[]> tracked = body
+                .doOnNext(chunk -> relayed.addAndGet(chunk.length))
+                .doOnComplete(() -> complete.set(true))
+                .doOnError(failure -> {
+                    if (started.get()) {
+                        LOG.warn("request_id={} upstream={} answer FAILED after {} bytes; transfer cut: {}", requestId, upstream,
+                                relayed.get(), failure.getMessage());
+                    }
+                })
+                .doOnCancel(() -> {
+                    if (started.get()) {
+                        LOG.info("request_id={} upstream={} client went away after {} bytes of the answer; upstream request cancelled",
+                                requestId, upstream, relayed.get());
+                    }
+                });
+        // The outer publisher ends once the response is made; the body (the same subscription, first chunk included)
+        // is read by the server afterwards, so its completion must not cancel the source.
+        return tracked.<HttpResponse<?>>switchOnFirst((first, whole) -> {
+                    if (first.isOnError()) {
+                        return Flux.just(unfinishedAnswer(first.getThrowable(), upstream, requestId));
+                    }
+                    started.set(true);
+                    // A ByteBody is written as it is; a publisher of chunks would be framed as a JSON array.
+                    MutableHttpResponse<ByteBody> response = HttpResponse.<ByteBody>status(answered.status(), null)
+                            .contentType(contentType == null ? MediaType.APPLICATION_JSON : contentType)
+                            .body(BODIES.adapt(whole.map(READ_BUFFERS::adapt)));
+                    copyHeaders(answered.headers(), response);
+                    return Flux.just(response);
+                }, false)
+                .single()
+                .doOnCancel(() -> {
+                    if (!started.get() && !complete.get()) {
+                        LOG.info("request_id={} upstream={} client went away before the answer began; upstream request cancelled",
+                                requestId, upstream);
+                    }
+                });
+    }
+
+    /** The client's response when an answer's body fails before any of it was passed on. */
+    private static HttpResponse<?> unfinishedAnswer(Throwable cause, String upstream, String requestId) {
+        LOG.warn("request_id={} upstream={} answer failed before it was complete: {}", requestId, upstream, cause.getMessage());
+        boolean timeout = cause instanceof UpstreamFailure upstreamFailure && upstreamFailure.isTimeout();
+        return gatewayError(timeout ? 504 : 502, timeout ? "upstream_timeout" : "upstream_unreachable",
+                cause instanceof UpstreamFailure ? cause.getMessage() : "The upstream '" + upstream + "' answer could not be read.", upstream);
     }
 
     private static Flux<byte[]> endTruthfully(Flux<byte[]> body, String upstream, String requestId) {

@@ -135,12 +135,84 @@ class ResilienceTest {
     }
 
     @Test
-    void aNonStreamedAnswerOverTheTotalLimitIs504() {
-        openRouter.answer("chat/completions", FakeUpstream.jsonSlowly(200, FakeUpstream.chatCompletion("a/b", "slow"), Duration.ofSeconds(4)));
+    void aWholeAnswerWithNoBodyByteWithinTheTotalLimitIs504() {
+        openRouter.answer("chat/completions", FakeUpstream.jsonHeadersThenSilence(Duration.ofSeconds(4)));
 
         HttpResponse<String> response = gateway.post("/v1/chat/completions", key, "{\"model\":\"openrouter-a/b\"}");
 
         assertEquals(504, response.statusCode(), response.body());
+        assertEquals("upstream_timeout", field(response.body(), "code"));
+    }
+
+    @Test
+    void aWholeAnswerIsPassedOnAsItIsReadNotAfterItsLastByte() throws Exception {
+        String answer = FakeUpstream.chatCompletion("a/b", "x".repeat(20_000));
+        openRouter.answer("chat/completions", FakeUpstream.jsonSlowly(200, answer, Duration.ofMillis(1500)));
+
+        long sent = System.nanoTime();
+        HttpResponse<InputStream> response = gateway.http().send(completionRequest("{\"model\":\"openrouter-a/b\"}"),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = response.body()) {
+            byte[] first = new byte[1];
+            assertEquals(1, in.read(first));
+            long firstByteMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
+            String whole = "{" + new String(in.readAllBytes(), StandardCharsets.UTF_8);
+
+            assertEquals(200, response.statusCode());
+            assertTrue(firstByteMillis < 1000, "the first half waited for the second: first byte after " + firstByteMillis + " ms");
+            assertEquals(answer, whole);
+        }
+    }
+
+    @Test
+    void aWholeAnswerCutAfterItBeganEndsInABrokenTransferNotAFinishedBody() throws Exception {
+        String answer = FakeUpstream.chatCompletion("a/b", "slow");
+        openRouter.answer("chat/completions", FakeUpstream.jsonSlowly(200, answer, Duration.ofSeconds(4)));
+
+        HttpResponse<InputStream> response = gateway.http().send(completionRequest("{\"model\":\"openrouter-a/b\"}"),
+                HttpResponse.BodyHandlers.ofInputStream());
+        java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+        boolean clean = true;
+        try (InputStream in = response.body()) {
+            in.transferTo(read);
+        } catch (java.io.IOException cut) {
+            clean = false;
+        }
+
+        assertEquals(200, response.statusCode(), "the status went out with the first half");
+        assertFalse(clean, "an answer cut by the total limit must not end like a finished one: " + read);
+        assertTrue(answer.startsWith(read.toString(StandardCharsets.UTF_8)), read.toString(StandardCharsets.UTF_8));
+        assertTrue(read.size() < answer.length());
+    }
+
+    @Test
+    void aClientThatLeavesInTheMiddleOfAWholeAnswerCancelsTheUpstreamWithinASecond() throws Exception {
+        List<Long> closedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
+        String answer = FakeUpstream.chatCompletion("a/b", "y".repeat(4_000));
+        try (RawSocketUpstream halting = RawSocketUpstream.start(RawSocketUpstream.halfAnswerThenSilentUntilClosed(answer, closedAt));
+             Gateway slow = Gateway.start(openRouter.baseUrl(), Map.of(
+                     "keyway.upstreams.halting.base-url", halting.baseUrl(),
+                     "keyway.upstreams.halting.models", List.of("halting-model")))) {
+            String slowKey = slow.createGatewayKey(slow.createAccount("leaves-midway"), null);
+            HttpRequest request = HttpRequest.newBuilder(slow.uri("/v1/chat/completions"))
+                    .header("Authorization", "Bearer " + slowKey).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"halting-model\"}")).build();
+            HttpResponse<InputStream> response = slow.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
+            InputStream in = response.body();
+            byte[] first = new byte[64];
+            assertTrue(in.read(first) > 0, "the first half reached the client");
+            assertTrue(closedAt.isEmpty());
+
+            in.close();
+
+            Await.until(() -> !closedAt.isEmpty(), Duration.ofSeconds(1), "the upstream answer was given up after the client left");
+        }
+    }
+
+    private HttpRequest completionRequest(String body) {
+        return HttpRequest.newBuilder(gateway.uri("/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     @Test

@@ -184,6 +184,16 @@ public final class FakeUpstream implements AutoCloseable {
         };
     }
 
+    /** A JSON answer whose status and headers come at once, and no byte of its body for {@code silence}. */
+    public static Reply jsonHeadersThenSilence(Duration silence) {
+        return exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, 0);
+            exchange.getResponseBody().flush();
+            Thread.sleep(silence.toMillis());
+        };
+    }
+
     /** A JSON answer whose body is sent in two halves {@code pause} apart. */
     public static Reply jsonSlowly(int status, String body, Duration pause) {
         return exchange -> {

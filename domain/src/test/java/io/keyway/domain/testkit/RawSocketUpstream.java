@@ -99,7 +99,26 @@ public final class RawSocketUpstream implements AutoCloseable {
      * {@code closedAt}. Gives up after ten seconds.
      */
     public static Script silentUntilClosed(List<Long> closedAt) {
+        return beginThenSilentUntilClosed(null, closedAt);
+    }
+
+    /**
+     * Answers 200 with the first half of {@code json} (announcing all of it), then sends nothing more and records
+     * when the other side closes the connection (up to 10 s).
+     */
+    public static Script halfAnswerThenSilentUntilClosed(String json, List<Long> closedAt) {
+        return beginThenSilentUntilClosed(json, closedAt);
+    }
+
+    private static Script beginThenSilentUntilClosed(String json, List<Long> closedAt) {
         return (socket, out) -> {
+            if (json != null) {
+                byte[] body = json.getBytes(StandardCharsets.UTF_8);
+                out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.write(body, 0, body.length / 2);
+                out.flush();
+            }
             socket.setSoTimeout(50);
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
             while (System.nanoTime() < deadline) {
