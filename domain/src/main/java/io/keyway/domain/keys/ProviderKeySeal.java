@@ -3,7 +3,6 @@ package io.keyway.domain.keys;
 import io.keyway.domain.model.ProviderId;
 import io.keyway.domain.model.ProviderKey;
 import io.keyway.domain.model.SealedSecret;
-import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
 
@@ -14,6 +13,7 @@ import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.Provider;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Optional;
@@ -23,7 +23,7 @@ import java.util.Optional;
  * can read it.
  *
  * <p>Format v1: {@code version(1) || salt(16) || nonce(12) || AES-256-GCM ciphertext || tag(16)}. The AES key is
- * HKDF-SHA256 (Bouncy Castle) of the gateway key's secret with the random salt and its own label. The associated
+ * HKDF-SHA256 (Bouncy Castle's, on the JDK's SHA-256: {@link JdkSha256}) of the gateway key's secret with the random salt and its own label. The associated
  * data binds the version, the salt, the gateway key id and the provider, so a sealed key moved to another key or
  * provider row fails to open. GCM is the JDK's, which uses the processor's AES instructions.
  */
@@ -34,6 +34,9 @@ public final class ProviderKeySeal {
     private static final int TAG_BITS = 128;
     private static final int HEADER_BYTES = 1 + SALT_BYTES + NONCE_BYTES;
     private static final byte[] KEY_LABEL = "keyway/provider-key/v1".getBytes(StandardCharsets.US_ASCII);
+    private static final String AES_GCM = "AES/GCM/NoPadding";
+    /** The JDK provider that does AES-GCM, found once: looking it up for every unsealing cost more than the decryption. */
+    private static final Provider GCM_PROVIDER = gcmProvider();
 
     private final SecureRandom random;
 
@@ -54,7 +57,7 @@ public final class ProviderKeySeal {
         byte[] plaintext = providerKey.reveal().getBytes(StandardCharsets.UTF_8);
         byte[] aesKey = deriveKey(gatewayKey, salt);
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = Cipher.getInstance(AES_GCM, GCM_PROVIDER);
             cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(aesKey, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(associatedData(VERSION_1, salt, gatewayKey, provider));
             byte[] ciphertext = cipher.doFinal(plaintext);
@@ -82,7 +85,7 @@ public final class ProviderKeySeal {
         byte[] aesKey = deriveKey(gatewayKey, salt);
         byte[] plaintext = null;
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = Cipher.getInstance(AES_GCM, GCM_PROVIDER);
             cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(aesKey, "AES"),
                     new GCMParameterSpec(TAG_BITS, blob, 1 + SALT_BYTES, NONCE_BYTES));
             cipher.updateAAD(associatedData(blob[0], salt, gatewayKey, provider));
@@ -101,6 +104,14 @@ public final class ProviderKeySeal {
         }
     }
 
+    private static Provider gcmProvider() {
+        try {
+            return Cipher.getInstance(AES_GCM).getProvider();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is unavailable in this JDK", e);
+        }
+    }
+
     private static void requireGateway(PresentedKey key) {
         if (key.kind() != KeyKind.GATEWAY) {
             throw new IllegalArgumentException("only a gateway key seals provider keys");
@@ -110,7 +121,7 @@ public final class ProviderKeySeal {
     private static byte[] deriveKey(PresentedKey gatewayKey, byte[] salt) {
         byte[] secret = gatewayKey.secret();
         try {
-            HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
+            HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new JdkSha256());
             hkdf.init(new HKDFParameters(secret, salt, KEY_LABEL));
             byte[] key = new byte[32];
             hkdf.generateBytes(key, 0, key.length);

@@ -1,6 +1,5 @@
 package io.keyway.domain.keys;
 
-import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
 
@@ -28,7 +27,7 @@ public record Verifier(byte[] value) {
     static Verifier derive(PresentedKey key) {
         byte[] secret = key.secret();
         try {
-            HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
+            HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new JdkSha256());
             byte[] info = (LABEL + key.kind().prefix() + key.id().value()).getBytes(StandardCharsets.US_ASCII);
             hkdf.init(new HKDFParameters(secret, null, info));
             byte[] out = new byte[LENGTH];
