@@ -28,7 +28,8 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 NGINX_BIN=$(command -v nginx || echo /usr/sbin/nginx)
-[ -f bootstrap/target/keyway.jar ] || ./mvnw -B -q -ntp -DskipTests install
+# Always rebuild: a jar older than the sources would measure code that is no longer there.
+./mvnw -B -q -ntp -DskipTests install
 
 work=$(mktemp -d)
 pids=()

@@ -1,6 +1,7 @@
 // A fast fake OpenAI-compatible upstream for bench/bench.sh (Node's own http module, no dependencies).
 //   POST <any>/chat/completions             a fixed JSON completion, or with "stream":true a fixed 8-event stream at once
-//   POST ...  with header x-bench-pace: N,MS  a stream of N events MS ms apart (time to first event, the soak)
+//   POST ...  with header x-bench-pace: N,MS, or "bench_pace":"N,MS" in the body (which a gateway passes on as it is,
+//             where it may not pass the header)  a stream of N events MS ms apart (time to first event, the soak)
 //   GET  <any>/models                        a two-model catalogue
 // Usage: node fake-upstream.js PORT
 'use strict';
@@ -36,7 +37,8 @@ const server = http.createServer((req, res) => {
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    const pace = req.headers['x-bench-pace'];
+    const inBody = /"bench_pace"\s*:\s*"(\d+,\d+)"/.exec(body);
+    const pace = req.headers['x-bench-pace'] || (inBody && inBody[1]);
     if (!pace) {
       res.end(burst);
       return;

@@ -8,7 +8,7 @@ const http = require('http');
 const [url, key, model, n, events, gap, seconds] = process.argv.slice(2);
 const target = new URL(url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: Number(n) });
-const body = JSON.stringify({ model, stream: true, messages: [{ role: 'user', content: 'hi' }] });
+const body = JSON.stringify({ model, stream: true, messages: [{ role: 'user', content: 'hi' }], bench_pace: events + ',' + gap });
 const firsts = [];
 let done = 0, errors = 0, finished = 0, open = 0, peakOpen = 0;
 

@@ -1,7 +1,11 @@
 package io.keyway.http;
 
+import io.keyway.application.Accounts;
 import io.keyway.application.CreateAccount;
-import io.micronaut.context.annotation.Value;
+import io.keyway.application.ManagementKeys;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -26,13 +30,58 @@ class AdminController {
     private static final Logger LOG = LoggerFactory.getLogger(AdminController.class);
 
     private final CreateAccount createAccount;
+    private final Accounts accounts;
+    private final ManagementKeys managementKeys;
     private final JsonBodies bodies;
     private final byte[] adminToken;
 
-    AdminController(CreateAccount createAccount, JsonBodies bodies, @Value("${keyway.admin-token:}") String adminToken) {
+    AdminController(CreateAccount createAccount, Accounts accounts, ManagementKeys managementKeys, JsonBodies bodies,
+                    AdminToken adminToken) {
         this.createAccount = createAccount;
+        this.accounts = accounts;
+        this.managementKeys = managementKeys;
         this.bodies = bodies;
-        this.adminToken = adminToken.isBlank() ? null : adminToken.strip().getBytes(StandardCharsets.UTF_8);
+        this.adminToken = adminToken.bytes();
+    }
+
+    @Get(uri = "/accounts", produces = MediaType.APPLICATION_JSON)
+    HttpResponse<?> listAccounts(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
+        HttpResponse<?> denied = admit(authorization);
+        return denied != null ? denied : HttpResponse.ok(Views.accounts(accounts.list()));
+    }
+
+    @Get(uri = "/accounts/{id}", produces = MediaType.APPLICATION_JSON)
+    HttpResponse<?> getAccount(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
+        HttpResponse<?> denied = admit(authorization);
+        return denied != null ? denied : RefusalResponses.respond(accounts.get(id), details -> HttpResponse.ok(Views.account(details)));
+    }
+
+    @Delete(uri = "/accounts/{id}", produces = MediaType.APPLICATION_JSON)
+    HttpResponse<?> deleteAccount(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
+        HttpResponse<?> denied = admit(authorization);
+        return denied != null ? denied : RefusalResponses.respond(accounts.delete(id), deleted -> {
+            LOG.info("request_id={} account {} deleted with every key it held", RequestIds.of(request), deleted);
+            return HttpResponse.noContent();
+        });
+    }
+
+    @Post(uri = "/accounts/{id}/management-keys", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    HttpResponse<?> addManagementKey(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
+        HttpResponse<?> denied = admit(authorization);
+        return denied != null ? denied : RefusalResponses.respond(managementKeys.add(id), created -> {
+            LOG.info("request_id={} management key {} created for account {}", RequestIds.of(request), created.key().id(), created.key().account());
+            return HttpResponse.created(Views.managementKey(created.key(), created.secret()));
+        });
+    }
+
+    @Delete(uri = "/accounts/{id}/management-keys/{keyId}", produces = MediaType.APPLICATION_JSON)
+    HttpResponse<?> deleteManagementKey(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                        @PathVariable String id, @PathVariable String keyId) {
+        HttpResponse<?> denied = admit(authorization);
+        return denied != null ? denied : RefusalResponses.respond(managementKeys.delete(id, keyId), deleted -> {
+            LOG.info("request_id={} management key {} deleted", RequestIds.of(request), deleted);
+            return HttpResponse.noContent();
+        });
     }
 
     @Post(uri = "/accounts", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)

@@ -49,6 +49,27 @@ final class JsonBodies {
         return node;
     }
 
+    /** A JSON object, or an empty one when the request has no body at all (for endpoints whose fields are all optional). */
+    JsonNode optionalObject(HttpRequest<?> request, byte[] body) throws BadRequest {
+        if (body == null || body.length == 0) {
+            return JsonNode.createObjectNode(Map.of());
+        }
+        return object(request, body);
+    }
+
+    /** A whole-number field; null when absent or JSON null. */
+    static Long wholeNumber(JsonNode object, String field) throws BadRequest {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        Number number = value.isNumber() ? value.getNumberValue() : null;
+        if (!(number instanceof Integer || number instanceof Long || number instanceof Short || number instanceof Byte)) {
+            throw new BadRequest("'" + field + "' must be a whole number.", field);
+        }
+        return number.longValue();
+    }
+
     /** A string field; null when absent or JSON null. */
     static String string(JsonNode object, String field) throws BadRequest {
         JsonNode value = object.get(field);

@@ -1,6 +1,11 @@
 package io.keyway.http;
 
 import io.keyway.application.ManageProviderKeys;
+import io.keyway.application.RotateGatewayKey;
+import io.keyway.application.Upstreams;
+import io.keyway.domain.model.GatewayKey;
+import io.keyway.domain.port.CompletionProvider;
+import io.micronaut.http.annotation.Post;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -25,16 +30,38 @@ class KeyController {
     private static final Logger LOG = LoggerFactory.getLogger(KeyController.class);
 
     private final ManageProviderKeys providerKeys;
+    private final RotateGatewayKey rotation;
+    private final Upstreams upstreams;
     private final JsonBodies bodies;
 
-    KeyController(ManageProviderKeys providerKeys, JsonBodies bodies) {
+    KeyController(ManageProviderKeys providerKeys, RotateGatewayKey rotation, Upstreams upstreams, JsonBodies bodies) {
         this.providerKeys = providerKeys;
+        this.rotation = rotation;
+        this.upstreams = upstreams;
         this.bodies = bodies;
     }
 
     @Get(produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> show(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
-        return RefusalResponses.respond(providerKeys.show(Bearer.token(authorization)), key -> HttpResponse.ok(Views.key(key)));
+        return RefusalResponses.respond(providerKeys.show(Bearer.token(authorization)), key -> HttpResponse.ok(view(key, null)));
+    }
+
+    /** The key with where each of its provider keys is sent, so that its holder can see which host receives them. */
+    private Views.KeyView view(GatewayKey key, String secret) {
+        return Views.key(key, secret, provider -> upstreams.named(provider.value()).map(CompletionProvider::host).orElse(null));
+    }
+
+    @Post(uri = "/rotate", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    HttpResponse<?> rotate(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @Body byte[] body) {
+        try {
+            Long grace = JsonBodies.wholeNumber(bodies.optionalObject(request, body), "grace_seconds");
+            return RefusalResponses.respond(rotation.rotate(Bearer.token(authorization), grace), rotated -> {
+                LOG.info("request_id={} gateway key {} rotated, grace {} s", RequestIds.of(request), rotated.key().id(), grace == null ? 0 : grace);
+                return HttpResponse.ok(view(rotated.key(), rotated.secret()));
+            });
+        } catch (BadRequest bad) {
+            return OpenAiError.invalidRequest(bad.getMessage(), bad.param());
+        }
     }
 
     @Put(uri = "/provider-keys/{provider}", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
@@ -44,7 +71,7 @@ class KeyController {
             String apiKey = JsonBodies.string(bodies.object(request, body), "api_key");
             return RefusalResponses.respond(providerKeys.attach(Bearer.token(authorization), provider, apiKey), key -> {
                 LOG.info("request_id={} gateway key {} attached a {} key", RequestIds.of(request), key.id(), provider);
-                return HttpResponse.ok(Views.key(key));
+                return HttpResponse.ok(view(key, null));
             });
         } catch (BadRequest bad) {
             return OpenAiError.invalidRequest(bad.getMessage(), bad.param());
@@ -55,7 +82,7 @@ class KeyController {
     HttpResponse<?> detach(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String provider) {
         return RefusalResponses.respond(providerKeys.detach(Bearer.token(authorization), provider), key -> {
             LOG.info("request_id={} gateway key {} detached its {} key", RequestIds.of(request), key.id(), provider);
-            return HttpResponse.ok(Views.key(key));
+            return HttpResponse.ok(view(key, null));
         });
     }
 }

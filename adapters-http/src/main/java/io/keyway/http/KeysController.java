@@ -44,7 +44,7 @@ class KeysController {
         try {
             JsonNode fields = bodies.object(request, body);
             IssueGatewayKey.Command command = new IssueGatewayKey.Command(Bearer.token(authorization),
-                    JsonBodies.string(fields, "name"), JsonBodies.stringMap(fields, "provider_keys"));
+                    JsonBodies.string(fields, "name"), JsonBodies.stringMap(fields, "provider_keys"), JsonBodies.wholeNumber(fields, "expires_at"));
             return RefusalResponses.respond(issue.issue(command), created -> {
                 LOG.info("request_id={} gateway key {} created for account {} with provider keys {}", RequestIds.of(request), created.key().id(),
                         created.key().account(), created.key().providerKeys().keySet());

@@ -24,6 +24,7 @@ record OpenAiError(Detail error) {
     static final String NOT_FOUND = "not_found_error";
     static final String UPSTREAM = "upstream_error";
     static final String SERVER = "server_error";
+    static final String RATE_LIMIT = "rate_limit_error";
 
     static MutableHttpResponse<OpenAiError> response(int status, String type, String code, String param, String message) {
         return response(status, type, code, param, message, null);

@@ -18,6 +18,13 @@ final class RefusalResponses {
             return OpenAiError.response(401, OpenAiError.AUTHENTICATION, "invalid_api_key", null, r.message())
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }
+        if (refusal instanceof Refusal.Expired r) {
+            return OpenAiError.response(401, OpenAiError.AUTHENTICATION, "expired_api_key", null, r.message())
+                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
+        if (refusal instanceof Refusal.Conflict r) {
+            return OpenAiError.response(409, OpenAiError.INVALID_REQUEST, "key_changed", null, r.message());
+        }
         if (refusal instanceof Refusal.WrongKeyKind r) {
             return OpenAiError.response(403, OpenAiError.PERMISSION, "wrong_key_kind", null, r.message());
         }

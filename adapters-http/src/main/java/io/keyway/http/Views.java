@@ -1,5 +1,12 @@
 package io.keyway.http;
 
+import io.keyway.application.Accounts;
+import io.keyway.domain.model.Account;
+import io.keyway.domain.model.ManagementKey;
+import io.keyway.domain.model.ProviderId;
+import java.time.Instant;
+import java.util.function.Function;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.keyway.domain.completion.ModelDescriptor;
@@ -18,16 +25,49 @@ final class Views {
     @Serdeable
     record AccountCreated(String id, String name, @JsonProperty("management_key") String managementKey,
                           @JsonProperty("created_at") long createdAt) {
+        @Override
+        public String toString() {
+            return "AccountCreated[" + id + "]";
+        }
     }
 
+    /** @param sentTo the host the provider key is sent to, shown to the key's holder only */
     @Serdeable
-    record ProviderKeyView(String hint, @JsonProperty("updated_at") long updatedAt) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ProviderKeyView(String hint, @JsonProperty("updated_at") long updatedAt, @JsonProperty("sent_to") String sentTo) {
     }
 
     @Serdeable
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record KeyView(String id, String object, String name, String key, @JsonProperty("created_at") long createdAt,
+                   @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("expires_at") Long expiresAt,
+                   @JsonProperty("previous_secret_valid_until") Long previousSecretValidUntil,
                    @JsonProperty("provider_keys") Map<String, ProviderKeyView> providerKeys) {
+        @Override
+        public String toString() {
+            return "KeyView[" + id + (key == null ? "" : ", with its secret") + "]";
+        }
+    }
+
+    @Serdeable
+    record ManagementKeyView(String id, String object, @JsonProperty("account_id") String accountId,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) String key, @JsonProperty("created_at") long createdAt) {
+        @Override
+        public String toString() {
+            return "ManagementKeyView[" + id + (key == null ? "" : ", with its secret") + "]";
+        }
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record AccountView(String id, String object, String name, @JsonProperty("created_at") long createdAt,
+                       @JsonProperty("management_keys") List<ManagementKeyView> managementKeys,
+                       @JsonProperty("gateway_keys") Integer gatewayKeys) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record AccountList(String object, List<AccountView> data) {
     }
 
     @Serdeable
@@ -49,10 +89,35 @@ final class Views {
     }
 
     static KeyView key(GatewayKey key, String secret) {
+        return key(key, secret, provider -> null);
+    }
+
+    /** A key as its holder sees it: with where each provider key is sent. */
+    static KeyView key(GatewayKey key, String secret, Function<ProviderId, String> sentTo) {
         Map<String, ProviderKeyView> providerKeys = new TreeMap<>();
-        key.providerKeys().forEach((provider, sealed) ->
-                providerKeys.put(provider.value(), new ProviderKeyView(sealed.hint(), sealed.updatedAt().getEpochSecond())));
-        return new KeyView(key.id().value(), "gateway_key", key.name(), secret, key.createdAt().getEpochSecond(), providerKeys);
+        key.providerKeys().forEach((provider, sealed) -> providerKeys.put(provider.value(),
+                new ProviderKeyView(sealed.hint(), sealed.updatedAt().getEpochSecond(), sentTo.apply(provider))));
+        return new KeyView(key.id().value(), "gateway_key", key.name(), secret, key.createdAt().getEpochSecond(),
+                key.expiry().map(Instant::getEpochSecond).orElse(null),
+                key.previousSecret().map(previous -> previous.validUntil().getEpochSecond()).orElse(null), providerKeys);
+    }
+
+    static ManagementKeyView managementKey(ManagementKey key, String secret) {
+        return new ManagementKeyView(key.id().value(), "management_key", key.account().toString(), secret, key.createdAt().getEpochSecond());
+    }
+
+    static AccountView account(Account account) {
+        return new AccountView(account.id().toString(), "account", account.name(), account.createdAt().getEpochSecond(), null, null);
+    }
+
+    static AccountView account(Accounts.AccountDetails details) {
+        Account account = details.account();
+        return new AccountView(account.id().toString(), "account", account.name(), account.createdAt().getEpochSecond(),
+                details.managementKeys().stream().map(key -> managementKey(key, null)).toList(), details.gatewayKeys());
+    }
+
+    static AccountList accounts(List<Account> accounts) {
+        return new AccountList("list", accounts.stream().map(Views::account).toList());
     }
 
     static KeyList keys(List<GatewayKey> keys) {

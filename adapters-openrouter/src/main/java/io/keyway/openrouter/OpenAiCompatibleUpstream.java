@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -65,6 +66,12 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
     @Override
     public String name() {
         return settings.name();
+    }
+
+    @Override
+    public String host() {
+        URI base = endpoints.get(Endpoint.CHAT_COMPLETIONS);
+        return base.getPort() < 0 ? base.getHost() : base.getHost() + ":" + base.getPort();
     }
 
     @Override
@@ -155,7 +162,7 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
                         exchange.discard(response);
                         return retry(tries, attempt, "status " + response.code());
                     }
-                    return CompletableFuture.<UpstreamReply>completedFuture(answered(exchange, response, tries.deadline));
+                    return CompletableFuture.<UpstreamReply>completedFuture(answered(exchange, response, tries.deadline, credential(call)));
                 })
                 .thenCompose(next -> next);
     }
@@ -194,12 +201,17 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
                 .accept(call.stream() ? MediaType.TEXT_EVENT_STREAM_TYPE : MediaType.APPLICATION_JSON_TYPE)
                 .header("X-Request-Id", call.requestId());
         call.headers().forEach(request::header);
-        call.credential().map(ProviderKey::reveal).or(settings::operatorApiKey)
-                .ifPresent(key -> request.header(HttpHeaders.AUTHORIZATION, "Bearer " + key));
+        credential(call).ifPresent(key -> request.header(HttpHeaders.AUTHORIZATION, "Bearer " + key));
         return request;
     }
 
-    private UpstreamReply answered(UpstreamExchanges.Exchange exchange, ByteBodyHttpResponse<?> response, long deadline) {
+    /** The key a call is sent with: the caller's own, else the operator's, else none. */
+    private Optional<String> credential(UpstreamCall call) {
+        return call.credential().map(ProviderKey::reveal).or(settings::operatorApiKey);
+    }
+
+    private UpstreamReply answered(UpstreamExchanges.Exchange exchange, ByteBodyHttpResponse<?> response, long deadline,
+                                   Optional<String> credential) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         response.getHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
         boolean eventStream = UpstreamReply.Answered.announcesEventStream(headers);
@@ -207,6 +219,9 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
                 ? read.timeout(settings.timeouts().idle())
                 : read.timeout(Mono.delay(remaining(deadline)), chunk -> Mono.delay(remaining(deadline))))
                 .onErrorMap(failure -> !(failure instanceof UpstreamFailure), failure -> midBodyFailure(failure, eventStream)));
+        if (response.code() >= 400 && !eventStream && credential.isPresent()) {
+            body = CredentialEchoes.removedFrom(body, credential.get());
+        }
         return new UpstreamReply.Answered(response.code(), headers, eventStream, FlowAdapters.toFlowPublisher(body));
     }
 

@@ -1,5 +1,8 @@
 package io.keyway.persistence;
 
+import io.keyway.domain.keys.Verifier;
+import io.keyway.domain.model.GatewayKeyRotation;
+
 import io.keyway.domain.keys.KeyId;
 import io.keyway.domain.model.Account;
 import io.keyway.domain.model.AccountId;
@@ -69,8 +72,8 @@ final class CachingKeyVault implements KeyVault {
     }
 
     @Override
-    public boolean putProviderKey(KeyId gatewayKey, SealedProviderKey providerKey) {
-        return change(gatewayKey, () -> database.putProviderKey(gatewayKey, providerKey));
+    public boolean putProviderKey(KeyId gatewayKey, Verifier sealedUnder, SealedProviderKey providerKey) {
+        return change(gatewayKey, () -> database.putProviderKey(gatewayKey, sealedUnder, providerKey));
     }
 
     @Override
@@ -103,5 +106,51 @@ final class CachingKeyVault implements KeyVault {
     @Override
     public List<GatewayKey> listGatewayKeys(AccountId account) {
         return DatabaseFailures.translate(() -> database.listGatewayKeys(account));
+    }
+
+    @Override
+    public boolean rotateGatewayKey(GatewayKeyRotation rotation) {
+        return change(rotation.id(), () -> database.rotateGatewayKey(rotation));
+    }
+
+    @Override
+    public List<Account> listAccounts() {
+        return DatabaseFailures.translate(database::listAccounts);
+    }
+
+    @Override
+    public Optional<Account> findAccount(AccountId id) {
+        return DatabaseFailures.translate(() -> database.findAccount(id));
+    }
+
+    /** Every key of the account is evicted here once the deletion has committed; other instances evict on its notifications. */
+    @Override
+    public boolean deleteAccount(AccountId id) {
+        List<GatewayKey> keys = listGatewayKeys(id);
+        try {
+            return DatabaseFailures.translate(() -> database.deleteAccount(id));
+        } finally {
+            keys.forEach(key -> cache.evict(key.id().value()));
+        }
+    }
+
+    @Override
+    public boolean addManagementKey(ManagementKey key) {
+        return DatabaseFailures.translate(() -> database.addManagementKey(key));
+    }
+
+    @Override
+    public List<ManagementKey> listManagementKeys(AccountId account) {
+        return DatabaseFailures.translate(() -> database.listManagementKeys(account));
+    }
+
+    @Override
+    public boolean deleteManagementKey(AccountId account, KeyId id) {
+        return DatabaseFailures.translate(() -> database.deleteManagementKey(account, id));
+    }
+
+    @Override
+    public boolean replaceManagementKeyVerifier(KeyId id, Verifier replaced, Verifier next) {
+        return DatabaseFailures.translate(() -> database.replaceManagementKeyVerifier(id, replaced, next));
     }
 }

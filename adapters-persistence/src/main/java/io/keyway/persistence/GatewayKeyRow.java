@@ -1,5 +1,6 @@
 package io.keyway.persistence;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
 
@@ -7,5 +8,6 @@ import java.time.Instant;
 import java.util.UUID;
 
 @MappedEntity("gateway_keys")
-record GatewayKeyRow(@Id String keyId, UUID accountId, String name, byte[] verifier, Instant createdAt) {
+record GatewayKeyRow(@Id String keyId, UUID accountId, String name, byte[] verifier, Instant createdAt,
+                     @Nullable Instant expiresAt, @Nullable byte[] previousVerifier, @Nullable Instant previousValidUntil) {
 }

@@ -32,11 +32,14 @@ final class KeyRows {
     }
 
     static GatewayKeyRow row(GatewayKey key) {
-        return new GatewayKeyRow(key.id().value(), key.account().value(), key.name(), key.verifier().value(), key.createdAt());
+        GatewayKey.PreviousSecret previous = key.previous();
+        return new GatewayKeyRow(key.id().value(), key.account().value(), key.name(), key.verifier().value(), key.createdAt(),
+                key.expiresAt(), previous == null ? null : previous.verifier().value(), previous == null ? null : previous.validUntil());
     }
 
+    /** A provider key's row as attached now: no copy under a replaced secret. */
     static ProviderKeyRow row(KeyId gatewayKey, SealedProviderKey key) {
-        return new ProviderKeyRow(gatewayKey.value(), key.provider().value(), key.sealed().blob(), key.hint(), key.updatedAt());
+        return new ProviderKeyRow(gatewayKey.value(), key.provider().value(), key.sealed().blob(), key.hint(), key.updatedAt(), null);
     }
 
     static ManagementKey managementKey(ManagementKeyRow row) {
@@ -46,12 +49,23 @@ final class KeyRows {
     /** A gateway key with the provider keys sealed under it. */
     static GatewayKey gatewayKey(GatewayKeyRow row, List<ProviderKeyRow> providerKeys) {
         Map<ProviderId, SealedProviderKey> sealed = new HashMap<>();
+        Map<ProviderId, SealedProviderKey> sealedBefore = new HashMap<>();
         for (ProviderKeyRow providerKey : providerKeys) {
             SealedProviderKey key = providerKey(providerKey);
             sealed.put(key.provider(), key);
+            if (providerKey.previousSealed() != null) {
+                sealedBefore.put(key.provider(), new SealedProviderKey(key.provider(), new SealedSecret(providerKey.previousSealed()),
+                        key.hint(), key.updatedAt()));
+            }
         }
+        GatewayKey.PreviousSecret previous = row.previousVerifier() == null || row.previousValidUntil() == null ? null
+                : new GatewayKey.PreviousSecret(new Verifier(row.previousVerifier()), row.previousValidUntil(), sealedBefore);
         return new GatewayKey(new KeyId(row.keyId()), new AccountId(row.accountId()), row.name(),
-                new Verifier(row.verifier()), row.createdAt(), sealed);
+                new Verifier(row.verifier()), row.createdAt(), sealed, row.expiresAt(), previous);
+    }
+
+    static Account account(AccountRow row) {
+        return new Account(new AccountId(row.id()), row.name(), row.createdAt());
     }
 
     /** Gateway keys, in the order given, each with the provider keys among {@code providerKeys} sealed under it. */

@@ -19,7 +19,7 @@ import java.util.UUID;
  */
 @Singleton
 class KeySql {
-    private static final String COLUMNS = "p.key_id, p.provider, p.sealed, p.hint, p.updated_at";
+    private static final String COLUMNS = "p.key_id, p.provider, p.sealed, p.hint, p.updated_at, p.previous_sealed";
 
     private final JdbcOperations jdbc;
 
@@ -44,20 +44,76 @@ class KeySql {
         });
     }
 
-    /** Locks a gateway key's row until the transaction ends; false when the key does not exist. */
-    boolean lockGatewayKey(String keyId) {
-        return jdbc.prepareStatement("SELECT 1 FROM gateway_keys WHERE key_id = ? FOR UPDATE", statement -> {
+
+    /** Locks a gateway key's row until the transaction ends and reads its verifier; empty when the key does not exist. */
+    Optional<byte[]> lockedVerifier(String keyId) {
+        return jdbc.prepareStatement("SELECT verifier FROM gateway_keys WHERE key_id = ? FOR UPDATE", statement -> {
             statement.setString(1, keyId);
             try (ResultSet found = statement.executeQuery()) {
-                return found.next();
+                return found.next() ? Optional.of(found.getBytes(1)) : Optional.empty();
             }
         });
     }
 
+    /** A gateway key's own provider keys. */
+    List<ProviderKeyRow> ofGatewayKey(String keyId) {
+        return jdbc.prepareStatement("SELECT " + COLUMNS + " FROM provider_keys p WHERE p.key_id = ?", statement -> {
+            statement.setString(1, keyId);
+            return read(statement);
+        });
+    }
+
+    /** Sets a gateway key's secret verifier and the one a grace period still accepts (both null for none). */
+    void setVerifiers(String keyId, byte[] verifier, byte[] previousVerifier, Timestamp previousValidUntil) {
+        jdbc.prepareStatement("UPDATE gateway_keys SET verifier = ?, previous_verifier = ?, previous_valid_until = ? WHERE key_id = ?",
+                statement -> {
+                    statement.setBytes(1, verifier);
+                    statement.setBytes(2, previousVerifier);
+                    statement.setTimestamp(3, previousValidUntil);
+                    statement.setString(4, keyId);
+                    return statement.executeUpdate();
+                });
+    }
+
+    /** Replaces a provider key's seal (after a rotation), keeping the replaced secret's copy or not. */
+    void reseal(String keyId, String provider, byte[] sealed, byte[] previousSealed) {
+        jdbc.prepareStatement("UPDATE provider_keys SET sealed = ?, previous_sealed = ? WHERE key_id = ? AND provider = ?", statement -> {
+            statement.setBytes(1, sealed);
+            statement.setBytes(2, previousSealed);
+            statement.setString(3, keyId);
+            statement.setString(4, provider);
+            return statement.executeUpdate();
+        });
+    }
+
+    /** The ids of an account's gateway keys. */
+    List<String> gatewayKeyIdsOf(UUID accountId) {
+        return jdbc.prepareStatement("SELECT key_id FROM gateway_keys WHERE account_id = ?", statement -> {
+            statement.setObject(1, accountId);
+            List<String> ids = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getString(1));
+                }
+            }
+            return ids;
+        });
+    }
+
+    boolean replaceManagementVerifier(String keyId, byte[] replaced, byte[] next) {
+        return jdbc.prepareStatement("UPDATE management_keys SET verifier = ? WHERE key_id = ? AND verifier = ?", statement -> {
+            statement.setBytes(1, next);
+            statement.setString(2, keyId);
+            statement.setBytes(3, replaced);
+            return statement.executeUpdate() > 0;
+        });
+    }
+
+    /** Attaches or replaces a provider key; a replaced one's copy under a rotated-away secret goes with it. */
     void upsert(ProviderKeyRow row) {
         jdbc.prepareStatement("INSERT INTO provider_keys (key_id, provider, sealed, hint, updated_at) VALUES (?, ?, ?, ?, ?) "
                 + "ON CONFLICT (key_id, provider) DO UPDATE SET sealed = EXCLUDED.sealed, hint = EXCLUDED.hint, "
-                + "updated_at = EXCLUDED.updated_at", statement -> {
+                + "updated_at = EXCLUDED.updated_at, previous_sealed = NULL", statement -> {
             statement.setString(1, row.keyId());
             statement.setString(2, row.provider());
             statement.setBytes(3, row.sealed());
@@ -80,7 +136,8 @@ class KeySql {
      * query rather than the repository's read plus this table's.
      */
     Optional<GatewayKeyRows> gatewayKeyWithProviderKeys(String keyId) {
-        return jdbc.prepareStatement("SELECT g.key_id AS g_key_id, g.account_id, g.name, g.verifier, g.created_at, " + COLUMNS
+        return jdbc.prepareStatement("SELECT g.key_id AS g_key_id, g.account_id, g.name, g.verifier, g.created_at, g.expires_at, "
+                + "g.previous_verifier, g.previous_valid_until, " + COLUMNS
                 + " FROM gateway_keys g LEFT JOIN provider_keys p ON p.key_id = g.key_id WHERE g.key_id = ?", statement -> {
             statement.setString(1, keyId);
             try (ResultSet rows = statement.executeQuery()) {
@@ -89,7 +146,9 @@ class KeySql {
                 while (rows.next()) {
                     if (key == null) {
                         key = new GatewayKeyRow(rows.getString("g_key_id"), rows.getObject("account_id", UUID.class),
-                                rows.getString("name"), rows.getBytes("verifier"), rows.getTimestamp("created_at").toInstant());
+                                rows.getString("name"), rows.getBytes("verifier"), rows.getTimestamp("created_at").toInstant(),
+                                instant(rows.getTimestamp("expires_at")), rows.getBytes("previous_verifier"),
+                                instant(rows.getTimestamp("previous_valid_until")));
                     }
                     if (rows.getString("provider") != null) {
                         providerKeys.add(providerKey(rows));
@@ -121,6 +180,10 @@ class KeySql {
 
     private static ProviderKeyRow providerKey(ResultSet results) throws SQLException {
         return new ProviderKeyRow(results.getString("key_id"), results.getString("provider"), results.getBytes("sealed"),
-                results.getString("hint"), results.getTimestamp("updated_at").toInstant());
+                results.getString("hint"), results.getTimestamp("updated_at").toInstant(), results.getBytes("previous_sealed"));
+    }
+
+    private static java.time.Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
     }
 }

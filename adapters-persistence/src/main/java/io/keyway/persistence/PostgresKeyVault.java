@@ -11,7 +11,16 @@ import io.keyway.domain.port.KeyVault;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 
+import io.keyway.domain.keys.Verifier;
+import io.keyway.domain.model.GatewayKeyRotation;
+import io.keyway.domain.model.SealedSecret;
+
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -79,9 +88,10 @@ class PostgresKeyVault implements KeyVault {
 
     @Override
     @Transactional
-    public boolean putProviderKey(KeyId gatewayKey, SealedProviderKey providerKey) {
-        // The lock keeps a concurrent delete of the gateway key from slipping between the check and the insert.
-        if (!providerKeys.lockGatewayKey(gatewayKey.value())) {
+    public boolean putProviderKey(KeyId gatewayKey, Verifier sealedUnder, SealedProviderKey providerKey) {
+        // The lock keeps a concurrent delete or rotation of the gateway key from slipping between the check and the insert.
+        Optional<byte[]> verifier = providerKeys.lockedVerifier(gatewayKey.value());
+        if (verifier.isEmpty() || !new Verifier(verifier.get()).equals(sealedUnder)) {
             return false;
         }
         providerKeys.upsert(KeyRows.row(gatewayKey, providerKey));
@@ -97,5 +107,84 @@ class PostgresKeyVault implements KeyVault {
             providerKeys.notifyChanged(gatewayKey.value());
         }
         return removed;
+    }
+
+    @Override
+    @Transactional
+    public boolean rotateGatewayKey(GatewayKeyRotation rotation) {
+        String id = rotation.id().value();
+        Optional<byte[]> verifier = providerKeys.lockedVerifier(id);
+        if (verifier.isEmpty() || !new Verifier(verifier.get()).equals(rotation.replaced())) {
+            return false;
+        }
+        Map<ProviderId, SealedSecret> current = new HashMap<>();
+        for (ProviderKeyRow row : providerKeys.ofGatewayKey(id)) {
+            current.put(new ProviderId(row.provider()), new SealedSecret(row.sealed()));
+        }
+        if (!current.equals(rotation.replacedSeals())) {
+            return false;
+        }
+        boolean grace = rotation.graceUntil() != null;
+        providerKeys.setVerifiers(id, rotation.verifier().value(), grace ? rotation.replaced().value() : null,
+                grace ? Timestamp.from(rotation.graceUntil()) : null);
+        rotation.providerKeys().forEach((provider, sealed) -> providerKeys.reseal(id, provider.value(), sealed.sealed().blob(),
+                grace ? current.get(provider).blob() : null));
+        providerKeys.notifyChanged(id);
+        return true;
+    }
+
+    @Override
+    @Transactional
+    public List<Account> listAccounts() {
+        List<Account> all = new ArrayList<>();
+        accounts.findAll().forEach(row -> all.add(KeyRows.account(row)));
+        all.sort(Comparator.comparing(Account::createdAt).thenComparing(account -> account.id().value()));
+        return all;
+    }
+
+    @Override
+    @Transactional
+    public Optional<Account> findAccount(AccountId id) {
+        return accounts.findById(id.value()).map(KeyRows::account);
+    }
+
+    @Override
+    @Transactional
+    public boolean deleteAccount(AccountId id) {
+        List<String> keys = providerKeys.gatewayKeyIdsOf(id.value());
+        if (!accounts.existsById(id.value())) {
+            return false;
+        }
+        accounts.deleteById(id.value());
+        keys.forEach(providerKeys::notifyChanged);
+        return true;
+    }
+
+    @Override
+    @Transactional
+    public boolean addManagementKey(ManagementKey key) {
+        if (!accounts.existsById(key.account().value())) {
+            return false;
+        }
+        managementKeys.save(KeyRows.row(key));
+        return true;
+    }
+
+    @Override
+    @Transactional
+    public List<ManagementKey> listManagementKeys(AccountId account) {
+        return managementKeys.findByAccountIdOrderByCreatedAt(account.value()).stream().map(KeyRows::managementKey).toList();
+    }
+
+    @Override
+    @Transactional
+    public boolean deleteManagementKey(AccountId account, KeyId id) {
+        return managementKeys.deleteByKeyIdAndAccountId(id.value(), account.value()) > 0;
+    }
+
+    @Override
+    @Transactional
+    public boolean replaceManagementKeyVerifier(KeyId id, Verifier replaced, Verifier next) {
+        return providerKeys.replaceManagementVerifier(id.value(), replaced.value(), next.value());
     }
 }

@@ -18,6 +18,9 @@ final class Repositories {
 
     @JdbcRepository(dialect = Dialect.POSTGRES)
     interface ManagementKeyRows extends CrudRepository<ManagementKeyRow, String> {
+        List<ManagementKeyRow> findByAccountIdOrderByCreatedAt(UUID accountId);
+
+        int deleteByKeyIdAndAccountId(String keyId, UUID accountId);
     }
 
     @JdbcRepository(dialect = Dialect.POSTGRES)

@@ -2,10 +2,13 @@ package io.keyway.application;
 
 import io.keyway.domain.keys.KeyKind;
 import io.keyway.domain.keys.PresentedKey;
+import io.keyway.domain.keys.Verifier;
 import io.keyway.domain.model.GatewayKey;
 import io.keyway.domain.model.ManagementKey;
 import io.keyway.domain.port.KeyVault;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -16,18 +19,47 @@ public final class Authenticator {
     private static final Refusal MISSING_KEY = new Refusal.Unauthenticated(
             "No API key given. Send it as 'Authorization: Bearer <key>'.");
 
-    private final KeyVault vault;
+    /**
+     * Compared against when no key has the presented id, so that an unknown id costs the same derivation as a wrong
+     * secret and the two cannot be told apart by time.
+     */
+    private static final Verifier NO_KEY = new Verifier(new byte[32]);
 
-    public Authenticator(KeyVault vault) {
+    private final KeyVault vault;
+    private final Clock clock;
+
+    public Authenticator(KeyVault vault, Clock clock) {
         this.vault = vault;
+        this.clock = clock;
     }
 
-    /** A gateway key's holder: the presented key (for unsealing) and its stored record. */
-    public record GatewayCaller(PresentedKey key, GatewayKey record) {
+    /**
+     * A gateway key's holder: the presented key (for unsealing) and its stored record as that key sees it.
+     *
+     * @param previousSecret whether the key presented is the secret a rotation replaced, still accepted during its
+     *                       grace period; then {@code record} carries the provider keys sealed under that secret
+     */
+    public record GatewayCaller(PresentedKey key, GatewayKey record, boolean previousSecret) {
     }
 
     public Outcome<GatewayCaller> gateway(String bearer) {
         return parse(bearer, KeyKind.GATEWAY).then(key -> verified(key, vault.findGatewayKey(key.id())));
+    }
+
+    /**
+     * A gateway key's holder about to change the key (rotate it, attach or detach a provider key): only the current
+     * secret may, not one a rotation replaced.
+     */
+    public Outcome<GatewayCaller> gatewayForChange(String bearer) {
+        return gateway(bearer).then(caller -> {
+            if (caller.previousSecret()) {
+                caller.key().destroy();
+                return Outcome.refused(new Refusal.Unauthenticated("This secret was replaced by a rotation. It keeps serving requests until "
+                        + caller.record().previousSecret().map(p -> p.validUntil().toString()).orElse("its grace period ends")
+                        + ", but changing the key takes the new secret."));
+            }
+            return Outcome.done(caller);
+        });
     }
 
     /**
@@ -40,18 +72,37 @@ public final class Authenticator {
                 refusal -> CompletableFuture.completedFuture(Outcome.refused(refusal)));
     }
 
-    private static Outcome<GatewayCaller> verified(PresentedKey key, Optional<GatewayKey> found) {
-        if (found.isEmpty() || !key.matches(found.get().verifier())) {
+    private Outcome<GatewayCaller> verified(PresentedKey key, Optional<GatewayKey> found) {
+        Verifier presented = key.verifier();
+        if (found.isEmpty()) {
+            presented.equals(NO_KEY);
             key.destroy();
             return Outcome.refused(new Refusal.Unauthenticated(INVALID));
         }
-        return Outcome.done(new GatewayCaller(key, found.get()));
+        GatewayKey record = found.get();
+        Instant now = clock.instant();
+        GatewayCaller caller;
+        if (presented.equals(record.verifier())) {
+            caller = new GatewayCaller(key, record, false);
+        } else if (record.previous() != null && record.previous().acceptedAt(now) && presented.equals(record.previous().verifier())) {
+            caller = new GatewayCaller(key, record.asSeenByPreviousSecret(), true);
+        } else {
+            key.destroy();
+            return Outcome.refused(new Refusal.Unauthenticated(INVALID));
+        }
+        // Only the key's holder learns that it expired: the secret is checked first.
+        if (record.expiredAt(now)) {
+            key.destroy();
+            return Outcome.refused(new Refusal.Expired(record.expiresAt()));
+        }
+        return Outcome.done(caller);
     }
 
     public Outcome<ManagementKey> management(String bearer) {
         return parse(bearer, KeyKind.MANAGEMENT).then(key -> {
             Optional<ManagementKey> found = vault.findManagementKey(key.id());
-            boolean verified = found.isPresent() && key.matches(found.get().verifier());
+            Verifier presented = key.verifier();
+            boolean verified = presented.equals(found.map(ManagementKey::verifier).orElse(NO_KEY)) && found.isPresent();
             key.destroy();
             if (!verified) {
                 return Outcome.refused(new Refusal.Unauthenticated(INVALID));

@@ -40,11 +40,21 @@ public final class IssueGatewayKey {
         this.clock = clock;
     }
 
-    /** @param providerKeys provider name → API key, as the caller sent them */
-    public record Command(String managementBearer, String name, Map<String, String> providerKeys) {
+    /** The latest expiry accepted: far enough for any real use, near enough to stay a valid timestamp everywhere. */
+    static final long MAX_LIFETIME_SECONDS = 100L * 366 * 86_400;
+
+    /**
+     * @param providerKeys provider name → API key, as the caller sent them
+     * @param expiresAt    when the key stops working, in unix seconds; null for never
+     */
+    public record Command(String managementBearer, String name, Map<String, String> providerKeys, Long expiresAt) {
+        public Command(String managementBearer, String name, Map<String, String> providerKeys) {
+            this(managementBearer, name, providerKeys, null);
+        }
+
         @Override
         public String toString() {
-            return "IssueGatewayKey.Command[" + name + ", providers=" + providerKeys.keySet() + "]";
+            return "IssueGatewayKey.Command[" + name + ", providers=" + providerKeys.keySet() + ", expires_at=" + expiresAt + "]";
         }
     }
 
@@ -70,17 +80,23 @@ public final class IssueGatewayKey {
                                     return Outcome.done(keys);
                                 })));
             }
-            return checked.then(plain -> Outcome.done(mintAndStore(owner, command.name(), plain)));
+            long now = clock.instant().getEpochSecond();
+            if (command.expiresAt() != null && (command.expiresAt() <= now || command.expiresAt() > now + MAX_LIFETIME_SECONDS)) {
+                return Outcome.refused(new Refusal.InvalidRequest(
+                        "'expires_at' must be a time in the future, in unix seconds (now is " + now + "), at most 100 years ahead.", "expires_at"));
+            }
+            Instant expiresAt = command.expiresAt() == null ? null : Instant.ofEpochSecond(command.expiresAt());
+            return checked.then(plain -> Outcome.done(mintAndStore(owner, command.name(), plain, expiresAt)));
         });
     }
 
-    private NewGatewayKey mintAndStore(ManagementKey owner, String name, Map<ProviderId, ProviderKey> plain) {
+    private NewGatewayKey mintAndStore(ManagementKey owner, String name, Map<ProviderId, ProviderKey> plain, Instant expiresAt) {
         PresentedKey key = mint.mint(KeyKind.GATEWAY);
         Instant now = clock.instant();
         Map<ProviderId, SealedProviderKey> sealed = new LinkedHashMap<>();
         plain.forEach((provider, providerKey) -> sealed.put(provider,
                 new SealedProviderKey(provider, seal.seal(key, provider, providerKey), providerKey.hint(), now)));
-        GatewayKey record = new GatewayKey(key.id(), owner.account(), name, key.verifier(), now, sealed);
+        GatewayKey record = new GatewayKey(key.id(), owner.account(), name, key.verifier(), now, sealed, expiresAt, null);
         vault.createGatewayKey(record);
         String secret = key.token();
         key.destroy();

@@ -35,12 +35,13 @@ public final class ManageProviderKeys {
     }
 
     public Outcome<GatewayKey> attach(String gatewayBearer, String providerName, String apiKey) {
-        return authenticator.gateway(gatewayBearer).then(caller -> ProviderKeyInput.provider(providerName, router.userProviders(), "provider")
+        return authenticator.gatewayForChange(gatewayBearer).then(caller -> ProviderKeyInput.provider(providerName, router.userProviders(), "provider")
                 .then(provider -> ProviderKeyInput.key(apiKey, "api_key").then(providerKey -> {
                     SealedProviderKey sealed = new SealedProviderKey(provider,
                             seal.seal(caller.key(), provider, providerKey), providerKey.hint(), clock.instant());
                     caller.key().destroy();
-                    if (!vault.putProviderKey(caller.record().id(), sealed)) {
+                    if (!vault.putProviderKey(caller.record().id(), caller.record().verifier(), sealed)) {
+                        // Deleted, or rotated meanwhile: the secret that sealed it is no longer the key's.
                         return Outcome.refused(new Refusal.Unauthenticated(Authenticator.INVALID));
                     }
                     return Outcome.done(caller.record().withProviderKey(sealed));
@@ -48,7 +49,7 @@ public final class ManageProviderKeys {
     }
 
     public Outcome<GatewayKey> detach(String gatewayBearer, String providerName) {
-        return authenticator.gateway(gatewayBearer).then(caller -> ProviderKeyInput.provider(providerName, router.userProviders(), "provider")
+        return authenticator.gatewayForChange(gatewayBearer).then(caller -> ProviderKeyInput.provider(providerName, router.userProviders(), "provider")
                 .then(provider -> {
                     caller.key().destroy();
                     if (!vault.removeProviderKey(caller.record().id(), provider)) {

@@ -2,12 +2,28 @@ package io.keyway.application;
 
 import io.keyway.domain.model.ProviderId;
 
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+
 /** The expected ways a request is turned down. Messages are shown to callers: they never carry a secret. */
 public sealed interface Refusal {
     String message();
 
     /** No key, a malformed key, or a key that is unknown or revoked. */
     record Unauthenticated(String message) implements Refusal {
+    }
+
+    /** The right secret for a key that has expired. */
+    record Expired(Instant at) implements Refusal {
+        @Override
+        public String message() {
+            return "This API key expired at " + DateTimeFormatter.ISO_INSTANT.format(at) + " (" + at.getEpochSecond()
+                    + " in unix seconds). Create a new key with your management key.";
+        }
+    }
+
+    /** The thing changed while this request was changing it; nothing was done and trying again is safe. */
+    record Conflict(String message) implements Refusal {
     }
 
     /** A valid key of the kind that may not do this. */

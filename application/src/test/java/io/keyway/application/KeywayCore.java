@@ -21,16 +21,19 @@ final class KeywayCore {
     final RecordingProvider openRouter = new RecordingProvider("openrouter");
     final RecordingProvider local = new RecordingProvider("local");
     final PrefixModelRouter router = new PrefixModelRouter(Set.of(ProviderId.OPENROUTER), Map.of("local", List.of("local-chat")));
-    final Clock clock = Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC);
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
     final KeyMint mint = new KeyMint();
     final ProviderKeySeal seal = new ProviderKeySeal();
-    final Authenticator authenticator = new Authenticator(vault);
+    final Authenticator authenticator = new Authenticator(vault, clock);
     final Upstreams upstreams = new Upstreams(List.of(openRouter, local));
     final CreateAccount createAccount = new CreateAccount(vault, mint, clock);
     final IssueGatewayKey issue = new IssueGatewayKey(authenticator, vault, router, mint, seal, clock);
     final RevokeGatewayKey revoke = new RevokeGatewayKey(authenticator, vault);
     final ManageProviderKeys providerKeys = new ManageProviderKeys(authenticator, vault, router, seal, clock);
     final RouteCompletion route = new RouteCompletion(authenticator, router, upstreams, seal);
+    final RotateGatewayKey rotate = new RotateGatewayKey(authenticator, vault, mint, seal, clock);
+    final ManagementKeys managementKeys = new ManagementKeys(authenticator, vault, mint, clock);
+    final Accounts accounts = new Accounts(vault);
     final ListModels listModels = new ListModels(authenticator, router, upstreams, clock.instant());
 
     String account() {

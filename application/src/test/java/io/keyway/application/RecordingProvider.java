@@ -28,6 +28,11 @@ final class RecordingProvider implements CompletionProvider {
     }
 
     @Override
+    public String host() {
+        return name + ".test";
+    }
+
+    @Override
     public CompletionStage<UpstreamReply> send(UpstreamCall call) {
         calls.add(call);
         SubmissionPublisher<byte[]> body = new SubmissionPublisher<>();

@@ -1,6 +1,13 @@
 package io.keyway.bootstrap;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import java.net.URI;
+
+import io.keyway.application.Accounts;
 import io.keyway.application.Authenticator;
+import io.keyway.application.ManagementKeys;
+import io.keyway.application.RotateGatewayKey;
 import io.keyway.application.CreateAccount;
 import io.keyway.application.IssueGatewayKey;
 import io.keyway.application.ListModels;
@@ -18,6 +25,7 @@ import io.keyway.domain.port.ModelRouter;
 import io.keyway.domain.routing.PrefixModelRouter;
 import io.keyway.openrouter.UpstreamClients;
 import io.keyway.openrouter.UpstreamSettings;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 
@@ -33,6 +41,8 @@ import java.util.Set;
 /** Builds the core with plain {@code new}: the domain and the use cases carry no framework annotation. */
 @Factory
 class CoreFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(CoreFactory.class);
+
     @Singleton
     Clock clock() {
         return Clock.systemUTC();
@@ -55,25 +65,53 @@ class CoreFactory {
         return new PrefixModelRouter(Set.of(ProviderId.OPENROUTER), models);
     }
 
-    @Singleton
+    /** Made at start ({@code @Context}), so that an unsafe upstream address stops the start rather than the first request. */
+    @Context
     Upstreams upstreams(UpstreamClients clients, OpenRouterProperties openRouter, List<UpstreamProperties> operatorUpstreams) {
         List<CompletionProvider> providers = new ArrayList<>();
-        providers.add(clients.connect(new UpstreamSettings(ProviderId.OPENROUTER.value(), openRouter.getBaseUrl(),
+        URI openRouterUrl = UpstreamAddresses.requireSafe("keyway.openrouter.base-url", openRouter.getBaseUrl());
+        providers.add(clients.connect(new UpstreamSettings(ProviderId.OPENROUTER.value(), openRouterUrl,
                 Optional.empty(), openRouter.timeouts(), openRouter.retryPolicy(), openRouter.getModelsTtl())));
+        LOG.info("upstream {}: {}://{} (each user's own key; models with the prefix {})", ProviderId.OPENROUTER,
+                openRouterUrl.getScheme(), hostOf(openRouterUrl), ProviderId.OPENROUTER.modelPrefix());
         for (UpstreamProperties upstream : operatorUpstreams) {
+            String property = "keyway.upstreams." + upstream.getName() + ".base-url";
             if (upstream.getBaseUrl() == null) {
-                throw new IllegalStateException("keyway.upstreams." + upstream.getName() + ".base-url is not set");
+                throw new IllegalStateException(property + " is not set");
             }
-            providers.add(clients.connect(new UpstreamSettings(upstream.getName(), upstream.getBaseUrl(),
+            URI url = UpstreamAddresses.requireSafe(property, upstream.getBaseUrl());
+            boolean operatorKey = upstream.getApiKey() != null && !upstream.getApiKey().isBlank();
+            providers.add(clients.connect(new UpstreamSettings(upstream.getName(), url,
                     Optional.ofNullable(upstream.getApiKey()).filter(key -> !key.isBlank()),
                     upstream.timeouts(), upstream.retryPolicy(), openRouter.getModelsTtl())));
+            LOG.info("upstream {}: {}://{}, {} model(s), {}", upstream.getName(), url.getScheme(), hostOf(url), upstream.getModels().size(),
+                    operatorKey ? "with the operator's key" : "without a key");
         }
         return new Upstreams(providers);
     }
 
+    private static String hostOf(URI url) {
+        return url.getPort() < 0 ? url.getHost() : url.getHost() + ":" + url.getPort();
+    }
+
     @Singleton
-    Authenticator authenticator(KeyVault vault) {
-        return new Authenticator(vault);
+    Authenticator authenticator(KeyVault vault, Clock clock) {
+        return new Authenticator(vault, clock);
+    }
+
+    @Singleton
+    RotateGatewayKey rotateGatewayKey(Authenticator authenticator, KeyVault vault, KeyMint mint, ProviderKeySeal seal, Clock clock) {
+        return new RotateGatewayKey(authenticator, vault, mint, seal, clock);
+    }
+
+    @Singleton
+    ManagementKeys managementKeys(Authenticator authenticator, KeyVault vault, KeyMint mint, Clock clock) {
+        return new ManagementKeys(authenticator, vault, mint, clock);
+    }
+
+    @Singleton
+    Accounts accounts(KeyVault vault) {
+        return new Accounts(vault);
     }
 
     @Singleton

@@ -4,44 +4,120 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Base64;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The PostgreSQL Keyway starts for itself when no database is configured: a real PostgreSQL server whose data
- * directory is kept between runs.
+ * directory is kept between runs. It is for one machine and for development: it listens on loopback only, and its
+ * superuser logs in with SCRAM and a generated password kept in the data directory ({@value #PASSWORD_FILE}, mode 0600),
+ * never with "trust".
  */
 public final class EmbeddedDatabase implements AutoCloseable {
+    static final String PASSWORD_FILE = "keyway-db-password";
+    private static final String USER = "postgres";
+    /** The first line of a pg_hba.conf that Keyway wrote, so that an older, trusting one is replaced once. */
+    private static final String HBA_MARKER = "# keyway: loopback only, scram-sha-256";
+
     private final EmbeddedPostgres postgres;
     private final Path dataDirectory;
+    private final String password;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDirectory) {
+    private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDirectory, String password) {
         this.postgres = postgres;
         this.dataDirectory = dataDirectory;
+        this.password = password;
     }
 
     public static EmbeddedDatabase start(Path dataDirectory) {
         try {
             Path absolute = dataDirectory.toAbsolutePath().normalize();
             Files.createDirectories(absolute);
+            Path passwordFile = absolute.resolve(PASSWORD_FILE);
+            boolean initialised = Files.exists(absolute.resolve("PG_VERSION"));
+            if (!initialised) {
+                // initdb wants an empty directory: a password left by a start that never got this far goes.
+                Files.deleteIfExists(passwordFile);
+            }
+            String password = initialised && Files.exists(passwordFile)
+                    ? Files.readString(passwordFile, StandardCharsets.US_ASCII).strip()
+                    : newPassword();
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(absolute)
                     .setCleanDataDirectory(false)
+                    .setServerConfig("listen_addresses", "localhost")
+                    .setServerConfig("password_encryption", "scram-sha-256")
+                    .setConnectConfig("password", password)
                     .start();
-            return new EmbeddedDatabase(postgres, absolute);
+            if (!Files.exists(passwordFile)) {
+                Files.writeString(Files.createFile(passwordFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+                        password + "\n", StandardCharsets.US_ASCII);
+            }
+            EmbeddedDatabase database = new EmbeddedDatabase(postgres, absolute, password);
+            database.requirePassword();
+            return database;
         } catch (IOException e) {
             throw new UncheckedIOException("the embedded PostgreSQL did not start in " + dataDirectory, e);
         }
     }
 
+    private static String newPassword() {
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    /**
+     * Gives the superuser its password and replaces initdb's trusting pg_hba.conf with SCRAM on loopback, once per data
+     * directory (the first start, or the first since an older Keyway made it).
+     */
+    private void requirePassword() throws IOException {
+        Path hba = dataDirectory.resolve("pg_hba.conf");
+        if (Files.readString(hba, StandardCharsets.UTF_8).startsWith(HBA_MARKER)) {
+            return;
+        }
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute("SET password_encryption = 'scram-sha-256'");
+            statement.execute("ALTER ROLE " + USER + " PASSWORD '" + password + "'");
+            Files.writeString(hba, HBA_MARKER + "\n"
+                    + "local   all   all                 scram-sha-256\n"
+                    + "host    all   all   127.0.0.1/32  scram-sha-256\n"
+                    + "host    all   all   ::1/128       scram-sha-256\n", StandardCharsets.UTF_8);
+            statement.execute("SELECT pg_reload_conf()");
+        } catch (SQLException e) {
+            throw new IllegalStateException("the embedded PostgreSQL could not be given its password", e);
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", USER);
+        properties.setProperty("password", password);
+        return DriverManager.getConnection(jdbcUrl(), properties);
+    }
+
     public String jdbcUrl() {
-        return postgres.getJdbcUrl("postgres", "postgres");
+        return "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres";
     }
 
     public String username() {
-        return "postgres";
+        return USER;
+    }
+
+    /** The superuser's password, for this process's own connection pool only. */
+    public String password() {
+        return password;
     }
 
     public int port() {
@@ -62,5 +138,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("the embedded PostgreSQL did not stop cleanly", e);
         }
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedDatabase[" + dataDirectory + ", port " + port() + "]";
     }
 }

@@ -21,7 +21,17 @@ public final class Keyway {
     }
 
     public static void main(String[] args) {
-        start(args);
+        try {
+            start(args);
+        } catch (RuntimeException startFailed) {
+            // The cause that says what to fix (e.g. "KEYWAY_ADMIN_TOKEN ... must be at least 32"), not the wiring around it.
+            Throwable cause = startFailed;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            LOG.error("Keyway did not start: {}", cause.getMessage());
+            System.exit(1);
+        }
     }
 
     /** Starts the gateway and returns its running context; closing the context also stops an embedded database. */
@@ -35,7 +45,7 @@ public final class Keyway {
                     embedded.port(), embedded.dataDirectory());
             properties.put("datasources.default.url", embedded.jdbcUrl());
             properties.put("datasources.default.username", embedded.username());
-            properties.put("datasources.default.password", "");
+            properties.put("datasources.default.password", embedded.password());
         }
         ApplicationContext context;
         try {

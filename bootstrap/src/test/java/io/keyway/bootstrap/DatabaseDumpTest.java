@@ -59,7 +59,7 @@ class DatabaseDumpTest {
     }
 
     /** Every row of every table in the schema, each bytea column as raw bytes, hex and base64. */
-    private static String dumpEveryTable() throws SQLException {
+    static String dumpEveryTable() throws SQLException {
         StringBuilder dump = new StringBuilder();
         try (Connection connection = TestDatabase.get().connect(); Statement statement = connection.createStatement()) {
             List<String> tables = new ArrayList<>();

@@ -55,10 +55,11 @@ class DatabaseOutageTest {
             assertEquals(200, gateway.post("/v1/chat/completions", inMemory, CHAT).statusCode());
             assertEquals(200, gateway.get("/health/readiness", null).statusCode());
 
-            // Load through the outage and the return: two clients, one key in memory and one not.
+            // Load through the outage and the return: two clients, one key in memory and one not. It starts once the
+            // database is gone, so that the key not in memory cannot be loaded into it just before.
             Load load = new Load(gateway, inMemory, notInMemory);
-            load.start();
             postgres.close();
+            load.start();
 
             HttpResponse<String> notReady = gateway.get("/health/readiness", null);
             System.out.println("readiness while down: " + notReady.statusCode() + " " + notReady.body());

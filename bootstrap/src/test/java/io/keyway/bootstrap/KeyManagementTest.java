@@ -11,6 +11,7 @@ import io.keyway.testkit.KeywayExtension;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
+import static io.keyway.testkit.Gateway.assertOpenAiError;
 import static io.keyway.testkit.Gateway.field;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,17 +28,6 @@ class KeyManagementTest {
     void use() {
         openRouter = keyway.openRouter();
         gateway = keyway.gateway();
-    }
-
-    private static void assertOpenAiError(HttpResponse<String> response, int status, String code) {
-        assertEquals(status, response.statusCode(), response.body());
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
-        assertTrue(response.body().startsWith("{\"error\":{"), response.body());
-        assertTrue(response.body().contains("\"message\":\""), response.body());
-        assertTrue(response.body().contains("\"type\":\""), response.body());
-        if (code != null) {
-            assertEquals(code, field(response.body(), "code"), response.body());
-        }
     }
 
     @Test

@@ -25,14 +25,14 @@ class KeywayStartTest {
     @Test
     void withNoDatabaseConfiguredKeywayKeepsItsDataInItsDataDirectoryAcrossARestart(@TempDir Path dataDirectory) throws Exception {
         Map<String, String> properties = Map.of("keyway.data-dir", dataDirectory.toString(), "micronaut.server.port", "-1",
-                "keyway.admin-token", io.keyway.testkit.SecretLedger.record("restart-admin-token-1"));
+                "keyway.admin-token", io.keyway.testkit.SecretLedger.record("restart-admin-token-0123456789abcdef"));
         properties.forEach(System::setProperty);
         try {
             String managementKey;
             ApplicationContext first = Keyway.start();
             try {
                 HttpResponse<String> created = send(first, HttpRequest.newBuilder(uri(first, "/admin/accounts"))
-                        .header("Authorization", "Bearer restart-admin-token-1").header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer restart-admin-token-0123456789abcdef").header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"durable\"}")));
                 assertEquals(201, created.statusCode(), created.body());
                 managementKey = io.keyway.testkit.SecretLedger.record(field(created.body(), "management_key"));

@@ -48,6 +48,8 @@ public final class Gateway implements AutoCloseable {
     public static Gateway startWith(Map<String, Object> properties, String adminToken) {
         Map<String, Object> all = TestDatabase.get().datasourceProperties();
         all.put("micronaut.server.port", -1);
+        // Tests send wrong keys on purpose, many from one address: only the brute-force tests set a real limit.
+        all.put("keyway.auth-failures.per-minute", 1_000_000);
         all.putAll(properties);
         return new Gateway(ApplicationContext.run(EmbeddedServer.class, all), adminToken);
     }
@@ -118,6 +120,19 @@ public final class Gateway implements AutoCloseable {
             throw new AssertionError("key creation answered " + response.statusCode() + ": " + response.body());
         }
         return SecretLedger.record(field(response.body(), "key"));
+    }
+
+    /** Asserts an OpenAI-shaped error: the status, a JSON {"error":{message,type,…}} body and, unless null, the code. */
+    public static void assertOpenAiError(HttpResponse<String> response, int status, String code) {
+        org.junit.jupiter.api.Assertions.assertEquals(status, response.statusCode(), response.body());
+        org.junit.jupiter.api.Assertions.assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
+                "not JSON: " + response.headers().firstValue("Content-Type"));
+        org.junit.jupiter.api.Assertions.assertTrue(response.body().startsWith("{\"error\":{"), response.body());
+        org.junit.jupiter.api.Assertions.assertTrue(response.body().contains("\"message\":\""), response.body());
+        org.junit.jupiter.api.Assertions.assertTrue(response.body().contains("\"type\":\""), response.body());
+        if (code != null) {
+            org.junit.jupiter.api.Assertions.assertEquals(code, field(response.body(), "code"), response.body());
+        }
     }
 
     public String adminToken() {

@@ -14,6 +14,17 @@ public final class KeyMint {
         this(new SecureRandom());
     }
 
+    /** A new secret for an existing key id: what a rotation hands out. */
+    public PresentedKey remint(KeyKind kind, KeyId id) {
+        byte[] secret = new byte[PresentedKey.SECRET_BYTES];
+        random.nextBytes(secret);
+        try {
+            return new PresentedKey(kind, id, secret);
+        } finally {
+            java.util.Arrays.fill(secret, (byte) 0);
+        }
+    }
+
     public PresentedKey mint(KeyKind kind) {
         byte[] secret = new byte[PresentedKey.SECRET_BYTES];
         random.nextBytes(secret);

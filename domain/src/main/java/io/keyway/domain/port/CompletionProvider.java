@@ -12,6 +12,9 @@ public interface CompletionProvider {
     /** The name routes use: the provider id for user-key providers, the upstream's name for operator upstreams. */
     String name();
 
+    /** Where calls go: the upstream's host (with the port when it is not the scheme's), shown to key holders. */
+    String host();
+
     /**
      * Sends a call; never completes exceptionally for upstream trouble, which is a {@link UpstreamReply} value.
      * Cancelling the returned stage's future before it completes aborts the call (its connection is closed); after

@@ -3,7 +3,9 @@ package io.keyway.domain.port;
 import io.keyway.domain.keys.KeyId;
 import io.keyway.domain.model.Account;
 import io.keyway.domain.model.AccountId;
+import io.keyway.domain.keys.Verifier;
 import io.keyway.domain.model.GatewayKey;
+import io.keyway.domain.model.GatewayKeyRotation;
 import io.keyway.domain.model.ManagementKey;
 import io.keyway.domain.model.ProviderId;
 import io.keyway.domain.model.SealedProviderKey;
@@ -47,9 +49,38 @@ public interface KeyVault {
     /** Deletes a gateway key and everything sealed under it; false when the account has no such key. */
     boolean deleteGatewayKey(AccountId account, KeyId id);
 
-    /** Attaches or replaces a provider key on a gateway key; false when the gateway key no longer exists. */
-    boolean putProviderKey(KeyId gatewayKey, SealedProviderKey providerKey);
+    /**
+     * Attaches or replaces a provider key on a gateway key, sealed under the secret whose verifier is
+     * {@code sealedUnder}; false when the gateway key no longer exists or its secret has been rotated since.
+     */
+    boolean putProviderKey(KeyId gatewayKey, Verifier sealedUnder, SealedProviderKey providerKey);
 
     /** Detaches a provider key; false when none was attached. */
     boolean removeProviderKey(KeyId gatewayKey, ProviderId provider);
+
+    /**
+     * Gives a gateway key its new secret and re-sealed provider keys, all or nothing; false when the key is gone or
+     * no longer what the rotation started from (another rotation or a provider-key change came first).
+     */
+    boolean rotateGatewayKey(GatewayKeyRotation rotation);
+
+    /** Every account, oldest first. */
+    List<Account> listAccounts();
+
+    Optional<Account> findAccount(AccountId id);
+
+    /** Deletes an account with every key it holds, all at once; false when there is no such account. */
+    boolean deleteAccount(AccountId id);
+
+    /** Adds a management key to an existing account; false when the account does not exist. */
+    boolean addManagementKey(ManagementKey key);
+
+    /** An account's management keys, oldest first. */
+    List<ManagementKey> listManagementKeys(AccountId account);
+
+    /** Deletes one of an account's management keys; false when the account has no such key. */
+    boolean deleteManagementKey(AccountId account, KeyId id);
+
+    /** Gives a management key a new verifier; false when the key is gone or its verifier is no longer {@code replaced}. */
+    boolean replaceManagementKeyVerifier(KeyId id, Verifier replaced, Verifier next);
 }

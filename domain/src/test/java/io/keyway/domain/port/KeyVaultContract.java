@@ -5,6 +5,7 @@ import io.keyway.domain.keys.Verifier;
 import io.keyway.domain.model.Account;
 import io.keyway.domain.model.AccountId;
 import io.keyway.domain.model.GatewayKey;
+import io.keyway.domain.model.GatewayKeyRotation;
 import io.keyway.domain.model.ManagementKey;
 import io.keyway.domain.model.ProviderId;
 import io.keyway.domain.model.SealedProviderKey;
@@ -133,9 +134,9 @@ public abstract class KeyVaultContract {
         SealedProviderKey first = sealed(ProviderId.OPENROUTER, NOW);
         SealedProviderKey second = sealed(ProviderId.OPENROUTER, NOW.plusSeconds(5));
 
-        assertTrue(vault.putProviderKey(key.id(), first));
+        assertTrue(vault.putProviderKey(key.id(), key.verifier(), first));
         assertEquals(Optional.of(first), vault.findGatewayKey(key.id()).orElseThrow().providerKey(ProviderId.OPENROUTER));
-        assertTrue(vault.putProviderKey(key.id(), second));
+        assertTrue(vault.putProviderKey(key.id(), key.verifier(), second));
         assertEquals(Optional.of(second), vault.findGatewayKey(key.id()).orElseThrow().providerKey(ProviderId.OPENROUTER));
 
         assertTrue(vault.removeProviderKey(key.id(), ProviderId.OPENROUTER));
@@ -150,8 +151,8 @@ public abstract class KeyVaultContract {
         vault.createGatewayKey(key);
         assertTrue(vault.deleteGatewayKey(owner, key.id()));
 
-        assertFalse(vault.putProviderKey(key.id(), sealed(ProviderId.OPENROUTER, NOW)));
-        assertFalse(vault.putProviderKey(keyId(), sealed(ProviderId.OPENROUTER, NOW)));
+        assertFalse(vault.putProviderKey(key.id(), key.verifier(), sealed(ProviderId.OPENROUTER, NOW)));
+        assertFalse(vault.putProviderKey(keyId(), new Verifier(bytes(32)), sealed(ProviderId.OPENROUTER, NOW)));
         assertFalse(vault.removeProviderKey(key.id(), ProviderId.OPENROUTER));
         assertEquals(Optional.empty(), vault.findGatewayKey(key.id()));
     }
@@ -169,7 +170,7 @@ public abstract class KeyVaultContract {
                 ProviderId provider = new ProviderId("p" + i);
                 attaches.add(threads.submit(() -> {
                     start.await();
-                    return vault.putProviderKey(key.id(), sealed(provider, NOW));
+                    return vault.putProviderKey(key.id(), key.verifier(), sealed(provider, NOW));
                 }));
             }
             Future<Boolean> delete = threads.submit(() -> {
@@ -185,7 +186,138 @@ public abstract class KeyVaultContract {
             threads.shutdownNow();
         }
         assertEquals(Optional.empty(), vault.findGatewayKey(key.id()));
-        assertFalse(vault.putProviderKey(key.id(), sealed(ProviderId.OPENROUTER, NOW)));
+        assertFalse(vault.putProviderKey(key.id(), key.verifier(), sealed(ProviderId.OPENROUTER, NOW)));
         assertEquals(List.of(), vault.listGatewayKeys(owner));
+    }
+
+    private static Map<ProviderId, SealedSecret> seals(GatewayKey key) {
+        Map<ProviderId, SealedSecret> seals = new java.util.HashMap<>();
+        key.providerKeys().forEach((provider, sealed) -> seals.put(provider, sealed.sealed()));
+        return seals;
+    }
+
+    private static Map<ProviderId, SealedProviderKey> resealed(GatewayKey key) {
+        Map<ProviderId, SealedProviderKey> next = new java.util.HashMap<>();
+        key.providerKeys().forEach((provider, sealed) -> next.put(provider, new SealedProviderKey(provider, new SealedSecret(bytes(61)),
+                sealed.hint(), sealed.updatedAt())));
+        return next;
+    }
+
+    @Test
+    void aKeysExpiryIsKeptAsStored() {
+        GatewayKey plain = gatewayKey(account(), NOW);
+        GatewayKey expiring = new GatewayKey(keyId(), plain.account(), "ci", new Verifier(bytes(32)), NOW, Map.of(),
+                NOW.plusSeconds(3600), null);
+        vault.createGatewayKey(plain);
+        vault.createGatewayKey(expiring);
+
+        assertEquals(Optional.of(NOW.plusSeconds(3600)), vault.findGatewayKey(expiring.id()).orElseThrow().expiry());
+        assertEquals(Optional.empty(), vault.findGatewayKey(plain.id()).orElseThrow().expiry());
+    }
+
+    @Test
+    void aRotationReplacesTheVerifierAndEverySealAtOnce() {
+        GatewayKey key = gatewayKey(account(), NOW, sealed(ProviderId.OPENROUTER, NOW), sealed(OTHER, NOW));
+        vault.createGatewayKey(key);
+        Verifier next = new Verifier(bytes(32));
+        Map<ProviderId, SealedProviderKey> resealed = resealed(key);
+
+        assertTrue(vault.rotateGatewayKey(new GatewayKeyRotation(key.id(), key.verifier(), seals(key), next, resealed, null)));
+
+        GatewayKey rotated = vault.findGatewayKey(key.id()).orElseThrow();
+        assertEquals(next, rotated.verifier());
+        assertEquals(resealed, rotated.providerKeys());
+        assertEquals(Optional.empty(), rotated.previousSecret());
+        assertEquals(key.createdAt(), rotated.createdAt());
+    }
+
+    @Test
+    void aRotationWithAGracePeriodKeepsTheReplacedSecretsVerifierAndSealsUntilAProviderKeyChanges() {
+        GatewayKey key = gatewayKey(account(), NOW, sealed(ProviderId.OPENROUTER, NOW), sealed(OTHER, NOW));
+        vault.createGatewayKey(key);
+        Verifier next = new Verifier(bytes(32));
+
+        assertTrue(vault.rotateGatewayKey(new GatewayKeyRotation(key.id(), key.verifier(), seals(key), next, resealed(key),
+                NOW.plusSeconds(300))));
+
+        GatewayKey.PreviousSecret previous = vault.findGatewayKey(key.id()).orElseThrow().previousSecret().orElseThrow();
+        assertEquals(new GatewayKey.PreviousSecret(key.verifier(), NOW.plusSeconds(300), key.providerKeys()), previous);
+
+        assertTrue(vault.putProviderKey(key.id(), next, sealed(ProviderId.OPENROUTER, NOW.plusSeconds(1))));
+        assertEquals(Map.of(OTHER, key.providerKeys().get(OTHER)),
+                vault.findGatewayKey(key.id()).orElseThrow().previousSecret().orElseThrow().providerKeys(),
+                "a provider key replaced after the rotation must not stay readable by the replaced secret");
+    }
+
+    @Test
+    void aRotationStartedFromAnOlderStateChangesNothing() {
+        GatewayKey key = gatewayKey(account(), NOW, sealed(ProviderId.OPENROUTER, NOW));
+        vault.createGatewayKey(key);
+        Map<ProviderId, SealedSecret> readBefore = seals(key);
+        assertTrue(vault.putProviderKey(key.id(), key.verifier(), sealed(OTHER, NOW)));
+        GatewayKey afterAttach = vault.findGatewayKey(key.id()).orElseThrow();
+
+        assertFalse(vault.rotateGatewayKey(new GatewayKeyRotation(key.id(), key.verifier(), readBefore, new Verifier(bytes(32)),
+                resealed(key), null)), "a provider key attached after the rotation read the key would stay sealed under the old secret");
+        assertFalse(vault.rotateGatewayKey(new GatewayKeyRotation(key.id(), new Verifier(bytes(32)), seals(afterAttach),
+                new Verifier(bytes(32)), resealed(afterAttach), null)), "another rotation came first");
+        assertFalse(vault.rotateGatewayKey(new GatewayKeyRotation(keyId(), key.verifier(), Map.of(), new Verifier(bytes(32)), Map.of(), null)));
+        assertEquals(afterAttach, vault.findGatewayKey(key.id()).orElseThrow());
+    }
+
+    @Test
+    void noProviderKeyIsAttachedUnderASecretThatWasRotatedAway() {
+        GatewayKey key = gatewayKey(account(), NOW);
+        vault.createGatewayKey(key);
+        assertTrue(vault.rotateGatewayKey(new GatewayKeyRotation(key.id(), key.verifier(), Map.of(), new Verifier(bytes(32)), Map.of(), null)));
+
+        assertFalse(vault.putProviderKey(key.id(), key.verifier(), sealed(ProviderId.OPENROUTER, NOW)));
+        assertEquals(Map.of(), vault.findGatewayKey(key.id()).orElseThrow().providerKeys());
+    }
+
+    @Test
+    void deletingAnAccountTakesEveryKeyItHeldAtOnce() {
+        AccountId owner = account();
+        AccountId other = account();
+        GatewayKey one = gatewayKey(owner, NOW, sealed(ProviderId.OPENROUTER, NOW));
+        GatewayKey two = gatewayKey(owner, NOW);
+        GatewayKey theirs = gatewayKey(other, NOW);
+        List.of(one, two, theirs).forEach(vault::createGatewayKey);
+        ManagementKey extra = new ManagementKey(keyId(), owner, new Verifier(bytes(32)), NOW.plusSeconds(1));
+        assertTrue(vault.addManagementKey(extra));
+
+        assertTrue(vault.deleteAccount(owner));
+
+        assertFalse(vault.deleteAccount(owner));
+        assertEquals(Optional.empty(), vault.findAccount(owner));
+        assertEquals(Optional.empty(), vault.findGatewayKey(one.id()));
+        assertEquals(Optional.empty(), vault.findGatewayKey(two.id()));
+        assertEquals(Optional.empty(), vault.findManagementKey(extra.id()));
+        assertEquals(List.of(), vault.listManagementKeys(owner));
+        assertEquals(Optional.of(theirs), vault.findGatewayKey(theirs.id()));
+        assertFalse(vault.addManagementKey(new ManagementKey(keyId(), owner, new Verifier(bytes(32)), NOW)));
+    }
+
+    @Test
+    void anAccountsManagementKeysAreListedAddedDeletedAndRotatedByItsOwnOnly() {
+        AccountId owner = account();
+        AccountId stranger = account();
+        ManagementKey second = new ManagementKey(keyId(), owner, new Verifier(bytes(32)), NOW.plusSeconds(5));
+        assertTrue(vault.addManagementKey(second));
+        List<ManagementKey> keys = vault.listManagementKeys(owner);
+        assertEquals(2, keys.size());
+        assertEquals(second, keys.get(1));
+        assertTrue(vault.findAccount(owner).isPresent());
+        assertTrue(vault.listAccounts().stream().anyMatch(account -> account.id().equals(owner)));
+
+        assertFalse(vault.deleteManagementKey(stranger, second.id()));
+        Verifier next = new Verifier(bytes(32));
+        assertFalse(vault.replaceManagementKeyVerifier(second.id(), new Verifier(bytes(32)), next));
+        assertTrue(vault.replaceManagementKeyVerifier(second.id(), second.verifier(), next));
+        assertEquals(next, vault.findManagementKey(second.id()).orElseThrow().verifier());
+
+        assertTrue(vault.deleteManagementKey(owner, second.id()));
+        assertFalse(vault.deleteManagementKey(owner, second.id()));
+        assertEquals(Optional.empty(), vault.findManagementKey(second.id()));
     }
 }

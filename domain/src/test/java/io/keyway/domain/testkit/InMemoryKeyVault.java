@@ -1,5 +1,10 @@
 package io.keyway.domain.testkit;
 
+import io.keyway.domain.keys.Verifier;
+import io.keyway.domain.model.GatewayKeyRotation;
+import io.keyway.domain.model.SealedSecret;
+import java.util.HashMap;
+
 import io.keyway.domain.keys.KeyId;
 import io.keyway.domain.model.Account;
 import io.keyway.domain.model.AccountId;
@@ -63,8 +68,13 @@ public final class InMemoryKeyVault implements KeyVault {
     }
 
     @Override
-    public boolean putProviderKey(KeyId gatewayKey, SealedProviderKey providerKey) {
-        return gatewayKeys.computeIfPresent(gatewayKey, (id, key) -> key.withProviderKey(providerKey)) != null;
+    public boolean putProviderKey(KeyId gatewayKey, Verifier sealedUnder, SealedProviderKey providerKey) {
+        boolean[] put = {false};
+        gatewayKeys.computeIfPresent(gatewayKey, (id, key) -> {
+            put[0] = key.verifier().equals(sealedUnder);
+            return put[0] ? key.withProviderKey(providerKey) : key;
+        });
+        return put[0];
     }
 
     @Override
@@ -75,6 +85,79 @@ public final class InMemoryKeyVault implements KeyVault {
             return key.withoutProviderKey(provider);
         });
         return removed[0];
+    }
+
+    @Override
+    public boolean rotateGatewayKey(GatewayKeyRotation rotation) {
+        boolean[] rotated = {false};
+        gatewayKeys.computeIfPresent(rotation.id(), (id, key) -> {
+            Map<ProviderId, SealedSecret> current = new HashMap<>();
+            key.providerKeys().forEach((provider, sealed) -> current.put(provider, sealed.sealed()));
+            if (!key.verifier().equals(rotation.replaced()) || !current.equals(rotation.replacedSeals())) {
+                return key;
+            }
+            rotated[0] = true;
+            GatewayKey.PreviousSecret previous = rotation.graceUntil() == null ? null
+                    : new GatewayKey.PreviousSecret(key.verifier(), rotation.graceUntil(), key.providerKeys());
+            return new GatewayKey(id, key.account(), key.name(), rotation.verifier(), key.createdAt(), rotation.providerKeys(),
+                    key.expiresAt(), previous);
+        });
+        return rotated[0];
+    }
+
+    @Override
+    public List<Account> listAccounts() {
+        return accounts.values().stream().sorted(Comparator.comparing(Account::createdAt)).toList();
+    }
+
+    @Override
+    public Optional<Account> findAccount(AccountId id) {
+        return Optional.ofNullable(accounts.get(id));
+    }
+
+    @Override
+    public synchronized boolean deleteAccount(AccountId id) {
+        if (accounts.remove(id) == null) {
+            return false;
+        }
+        gatewayKeys.values().removeIf(key -> key.account().equals(id));
+        managementKeys.values().removeIf(key -> key.account().equals(id));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean addManagementKey(ManagementKey key) {
+        if (!accounts.containsKey(key.account())) {
+            return false;
+        }
+        managementKeys.put(key.id(), key);
+        return true;
+    }
+
+    @Override
+    public List<ManagementKey> listManagementKeys(AccountId account) {
+        return managementKeys.values().stream().filter(k -> k.account().equals(account))
+                .sorted(Comparator.comparing(ManagementKey::createdAt)).toList();
+    }
+
+    @Override
+    public boolean deleteManagementKey(AccountId account, KeyId id) {
+        boolean[] deleted = {false};
+        managementKeys.computeIfPresent(id, (keyId, key) -> {
+            deleted[0] = key.account().equals(account);
+            return deleted[0] ? null : key;
+        });
+        return deleted[0];
+    }
+
+    @Override
+    public boolean replaceManagementKeyVerifier(KeyId id, Verifier replaced, Verifier next) {
+        boolean[] replacedIt = {false};
+        managementKeys.computeIfPresent(id, (keyId, key) -> {
+            replacedIt[0] = key.verifier().equals(replaced);
+            return replacedIt[0] ? new ManagementKey(keyId, key.account(), next, key.createdAt()) : key;
+        });
+        return replacedIt[0];
     }
 
     /** The ids of every gateway key held. */

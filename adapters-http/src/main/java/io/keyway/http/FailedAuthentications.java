@@ -1,0 +1,99 @@
+package io.keyway.http;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ResponseFilter;
+import io.micronaut.http.annotation.ServerFilter;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Slows down guessing: a client address whose requests failed authentication more than
+ * {@code keyway.auth-failures.per-minute} times (default 20) within a minute gets 429
+ * {@code too_many_failed_attempts} with {@code Retry-After} on every API call until that minute is over, before any key
+ * is parsed or looked up. A failure is any 401 but an expired key's (whose holder proved the secret). The address is
+ * the connection's peer, or the first value of {@code keyway.auth-failures.client-address-header} when an operator's
+ * proxy sets one (never trusted by default: a client could forge it).
+ */
+@ServerFilter({"/v1/**", "/admin/**"})
+final class FailedAuthentications {
+    static final Duration WINDOW = Duration.ofMinutes(1);
+
+    /** One address's failures in the window that its first failure opened. */
+    private static final class Window {
+        final long openedAt = System.nanoTime();
+        final AtomicInteger failures = new AtomicInteger();
+
+        long remainingNanos() {
+            return WINDOW.toNanos() - (System.nanoTime() - openedAt);
+        }
+    }
+
+    private final int limit;
+    private final String addressHeader;
+    private final Cache<String, Window> windows = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterWrite(WINDOW)
+            .build();
+
+    FailedAuthentications(@Value("${keyway.auth-failures.per-minute:20}") int limit,
+                          @Value("${keyway.auth-failures.client-address-header:}") String addressHeader) {
+        this.limit = limit;
+        this.addressHeader = addressHeader.isBlank() ? null : addressHeader.strip();
+    }
+
+    @RequestFilter
+    @Nullable
+    HttpResponse<?> refuseWhileOverTheLimit(HttpRequest<?> request) {
+        if (limit <= 0) {
+            return null;
+        }
+        Window window = windows.getIfPresent(address(request));
+        if (window == null || window.failures.get() < limit) {
+            return null;
+        }
+        long remaining = window.remainingNanos();
+        if (remaining <= 0) {
+            return null;
+        }
+        long retryAfter = Math.max(1, (remaining + 999_999_999L) / 1_000_000_000L);
+        return OpenAiError.response(429, OpenAiError.RATE_LIMIT, "too_many_failed_attempts", null,
+                        "Too many requests from this address failed authentication. Try again in " + retryAfter + " s.")
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
+    }
+
+    @ResponseFilter
+    void countFailures(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        if (limit <= 0 || response.code() != 401 || expiredKey(response)) {
+            return;
+        }
+        String address = address(request);
+        Window window = windows.asMap().compute(address, (key, current) -> current == null || current.remainingNanos() <= 0 ? new Window() : current);
+        window.failures.incrementAndGet();
+    }
+
+    private static boolean expiredKey(MutableHttpResponse<?> response) {
+        Optional<?> body = response.getBody();
+        return body.isPresent() && body.get() instanceof OpenAiError error && "expired_api_key".equals(error.error().code());
+    }
+
+    private String address(HttpRequest<?> request) {
+        if (addressHeader != null) {
+            String forwarded = request.getHeaders().get(addressHeader);
+            if (forwarded != null && !forwarded.isBlank()) {
+                int comma = forwarded.indexOf(',');
+                return (comma < 0 ? forwarded : forwarded.substring(0, comma)).strip();
+            }
+        }
+        return request.getRemoteAddress().getAddress().getHostAddress();
+    }
+}
