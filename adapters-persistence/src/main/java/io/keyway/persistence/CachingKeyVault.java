@@ -17,6 +17,8 @@ import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -35,6 +37,7 @@ final class CachingKeyVault implements KeyVault {
     private final PostgresKeyVault database;
     private final KeyRecordCache cache;
     private final Executor blocking;
+    private final Map<String, Load> loading = new ConcurrentHashMap<>();
 
     CachingKeyVault(PostgresKeyVault database, KeyRecordCache cache, @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
         this.database = database;
@@ -47,15 +50,43 @@ final class CachingKeyVault implements KeyVault {
         return cache.find(id.value(), () -> DatabaseFailures.translate(() -> database.findGatewayKey(id)));
     }
 
-    /** At once from memory; a miss is loaded on the blocking executor, the only time this path leaves the caller's thread. */
+    /** A load in flight, and how many evictions the cache had seen when it started. */
+    private record Load(long evictionsBefore, CompletableFuture<Optional<GatewayKey>> result) {
+    }
+
+    /**
+     * At once from memory; a miss is loaded on the blocking executor, the only time this path leaves the caller's
+     * thread. Concurrent misses of one key share one load (when a busy key's entry reaches its maximum age, its
+     * callers wait for one query instead of queueing one each for the pool), but only a load that started after the
+     * last eviction: a caller never joins a read that a change has since overtaken.
+     */
     @Override
     public CompletionStage<Optional<GatewayKey>> lookUpGatewayKey(KeyId id) {
         KeyRecordCache.Known known = cache.atHand(id.value());
         if (known != null) {
             return CompletableFuture.completedFuture(known.key());
         }
-        return CompletableFuture.supplyAsync(
-                () -> cache.load(id.value(), () -> DatabaseFailures.translate(() -> database.findGatewayKey(id))), blocking);
+        Load mine = new Load(cache.evictions(), new CompletableFuture<>());
+        Load running = loading.compute(id.value(),
+                (key, current) -> current != null && current.evictionsBefore() == mine.evictionsBefore() ? current : mine);
+        if (running == mine) {
+            try {
+                blocking.execute(() -> {
+                    try {
+                        mine.result().complete(cache.load(id.value(), () -> DatabaseFailures.translate(() -> database.findGatewayKey(id))));
+                    } catch (RuntimeException e) {
+                        mine.result().completeExceptionally(e);
+                    } finally {
+                        loading.remove(id.value(), mine);
+                    }
+                });
+            } catch (RuntimeException rejected) {
+                loading.remove(id.value(), mine);
+                mine.result().completeExceptionally(rejected);
+            }
+        }
+        // Each caller gets its own stage: one giving up must not cancel the load the others wait for.
+        return running.result().thenApply(found -> found);
     }
 
     @Override

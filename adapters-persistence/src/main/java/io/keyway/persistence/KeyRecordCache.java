@@ -128,6 +128,11 @@ final class KeyRecordCache {
     }
 
     /** Forgets one key's record (it changed). */
+    /** How many evictions there have been: a load that started before the latest may hold what a change replaced. */
+    long evictions() {
+        return evictions.get();
+    }
+
     void evict(String keyId) {
         evictions.incrementAndGet();
         entries.invalidate(keyId);
