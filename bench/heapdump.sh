@@ -50,3 +50,5 @@ print(f"{name}: {dump.count(value.encode('latin-1'))} copies as bytes or Latin-1
 PY
 done
 echo "(after $REQUESTS requests and 5 s idle; heap dump of live objects, $(du -h "$work/keyway.hprof" | cut -f1))"
+echo "where each copy is (the array, and what points at it):"
+python3 bench/hprof_find.py "$work/keyway.hprof" "$(secret_of "$key")" "$(secret_of "$management")" "$provider"
