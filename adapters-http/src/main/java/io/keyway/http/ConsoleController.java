@@ -1,0 +1,60 @@
+package io.keyway.http;
+
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * The key console: one static page with its script and style, shipped in the jar, calling the JSON API with the
+ * management key its user types in. Served with a policy that allows no inline script, no framing and no third-party
+ * origin, so that nothing but this page's own code ever runs beside a key.
+ */
+@Controller("/console")
+class ConsoleController {
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+            + "img-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+    private final byte[] page = resource("index.html");
+    private final byte[] script = resource("console.js");
+    private final byte[] style = resource("console.css");
+
+    @Get(produces = "text/html; charset=utf-8")
+    HttpResponse<byte[]> page() {
+        return secured(HttpResponse.ok(page), "text/html; charset=utf-8");
+    }
+
+    @Get(uri = "/console.js", produces = "text/javascript; charset=utf-8")
+    HttpResponse<byte[]> script() {
+        return secured(HttpResponse.ok(script), "text/javascript; charset=utf-8");
+    }
+
+    @Get(uri = "/console.css", produces = "text/css; charset=utf-8")
+    HttpResponse<byte[]> style() {
+        return secured(HttpResponse.ok(style), "text/css; charset=utf-8");
+    }
+
+    private static MutableHttpResponse<byte[]> secured(MutableHttpResponse<byte[]> response, String type) {
+        return response.contentType(type)
+                .header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Referrer-Policy", "no-referrer")
+                .header("X-Frame-Options", "DENY")
+                .header("Cache-Control", "no-store");
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = ConsoleController.class.getResourceAsStream("/console/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("the console's " + name + " is missing from the jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

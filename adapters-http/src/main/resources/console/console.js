@@ -1,0 +1,181 @@
+'use strict';
+// The Keyway console: a management key's holder lists, creates and revokes gateway keys through the JSON API.
+// The management key lives in this closure only (no storage, no cookie); a revealed gateway key is in the DOM only
+// while its dialog is open.
+(function () {
+  let managementKey = null;
+  let revoking = null;
+
+  const $ = (id) => document.getElementById(id);
+  const showError = (text) => { $('error').textContent = text; };
+  const clearError = () => { $('error').textContent = ''; };
+
+  async function api(method, path, body) {
+    const headers = { Authorization: 'Bearer ' + managementKey };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let response;
+    try {
+      response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
+    } catch (unreachable) {
+      throw new Error('Keyway could not be reached. Check your connection and try again.');
+    }
+    if (response.status === 204) return null;
+    let json = null;
+    try { json = await response.json(); } catch (notJson) { /* handled below */ }
+    if (!response.ok) {
+      const message = json && json.error && json.error.message ? json.error.message : 'The request failed with status ' + response.status + '.';
+      const failure = new Error(message);
+      failure.status = response.status;
+      throw failure;
+    }
+    return json;
+  }
+
+  const date = (seconds) => seconds == null ? '—' : new Date(seconds * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+
+  function cell(row, text) {
+    const td = document.createElement('td');
+    td.textContent = text;
+    row.appendChild(td);
+    return td;
+  }
+
+  function render(keys) {
+    const body = $('keys-body');
+    body.replaceChildren();
+    $('keys-empty').hidden = keys.length !== 0;
+    $('keys-table').hidden = keys.length === 0;
+    for (const key of keys) {
+      const row = document.createElement('tr');
+      row.dataset.keyId = key.id;
+      cell(row, key.name);
+      cell(row, key.id);
+      cell(row, date(key.created_at));
+      cell(row, date(key.expires_at));
+      const providers = Object.entries(key.provider_keys || {}).map(([name, p]) => name + ' ' + p.hint);
+      cell(row, providers.length ? providers.join(', ') : 'none');
+      const actions = cell(row, '');
+      const revoke = document.createElement('button');
+      revoke.type = 'button';
+      revoke.textContent = 'Revoke';
+      revoke.className = 'danger';
+      revoke.setAttribute('aria-label', 'Revoke ' + key.name);
+      revoke.addEventListener('click', () => askToRevoke(key));
+      actions.appendChild(revoke);
+      body.appendChild(row);
+    }
+  }
+
+  async function refresh() {
+    const list = await api('GET', '/v1/keys');
+    render(list.data);
+  }
+
+  function signedIn(yes) {
+    $('sign-in-section').hidden = yes;
+    $('keys-section').hidden = !yes;
+    $('sign-out').hidden = !yes;
+  }
+
+  $('sign-in-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearError();
+    const field = $('management-key');
+    managementKey = field.value.trim();
+    try {
+      await refresh();
+      field.value = '';
+      signedIn(true);
+      $('key-name').focus();
+    } catch (failure) {
+      managementKey = null;
+      showError(failure.status === 401 || failure.status === 403
+        ? 'That management key was not accepted: ' + failure.message
+        : failure.message);
+      field.focus();
+    }
+  });
+
+  $('sign-out').addEventListener('click', () => {
+    managementKey = null;
+    clearError();
+    $('keys-body').replaceChildren();
+    $('create-form').reset();
+    signedIn(false);
+    $('management-key').focus();
+  });
+
+  $('create-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearError();
+    const name = $('key-name').value.trim();
+    const providerKey = $('provider-key').value.trim();
+    const body = { name };
+    if (providerKey) body.provider_keys = { openrouter: providerKey };
+    try {
+      const created = await api('POST', '/v1/keys', body);
+      $('create-form').reset();
+      reveal(created.key);
+      await refresh();
+    } catch (failure) {
+      showError('The key was not created: ' + failure.message);
+    }
+  });
+
+  function reveal(secret) {
+    const base = window.location.origin + '/v1';
+    $('reveal-key').textContent = secret;
+    $('reveal-curl').textContent = 'curl ' + base + '/chat/completions \\\n  -H "Authorization: Bearer ' + secret + '" \\\n'
+      + '  -H "Content-Type: application/json" \\\n'
+      + '  -d \'{"model":"openrouter-meta-llama/llama-3.1-8b-instruct","messages":[{"role":"user","content":"Hello"}]}\'';
+    $('reveal-python').textContent = 'from openai import OpenAI\n\nclient = OpenAI(base_url="' + base + '", api_key="' + secret + '")\n'
+      + 'reply = client.chat.completions.create(\n    model="openrouter-meta-llama/llama-3.1-8b-instruct",\n'
+      + '    messages=[{"role": "user", "content": "Hello"}],\n)\nprint(reply.choices[0].message.content)';
+    $('copy-status').textContent = '';
+    $('reveal-dialog').showModal();
+  }
+
+  // The secret leaves the DOM whenever the dialog closes (Done, Escape).
+  $('reveal-dialog').addEventListener('close', () => {
+    for (const id of ['reveal-key', 'reveal-curl', 'reveal-python', 'copy-status']) $(id).textContent = '';
+    $('key-name').focus();
+  });
+  $('reveal-close').addEventListener('click', () => $('reveal-dialog').close());
+
+  $('copy-key').addEventListener('click', async () => {
+    const secret = $('reveal-key').textContent;
+    try {
+      await navigator.clipboard.writeText(secret);
+      $('copy-status').textContent = 'Copied.';
+    } catch (denied) {
+      const range = document.createRange();
+      range.selectNodeContents($('reveal-key'));
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      $('copy-status').textContent = 'Selected: press Ctrl+C (or Cmd+C) to copy.';
+    }
+  });
+
+  function askToRevoke(key) {
+    revoking = key;
+    $('revoke-name').textContent = key.name + ' (' + key.id + ')';
+    $('revoke-dialog').returnValue = '';
+    $('revoke-dialog').showModal();
+  }
+
+  $('revoke-dialog').addEventListener('close', async () => {
+    const key = revoking;
+    revoking = null;
+    if ($('revoke-dialog').returnValue !== 'revoke' || key === null) return;
+    clearError();
+    try {
+      await api('DELETE', '/v1/keys/' + encodeURIComponent(key.id));
+      const row = document.querySelector('tr[data-key-id="' + key.id + '"]');
+      if (row) row.remove();
+      await refresh();
+    } catch (failure) {
+      showError('The key was not revoked: ' + failure.message);
+    }
+  });
+})();

@@ -1,0 +1,207 @@
+package io.keyway.bootstrap;
+
+import io.keyway.domain.testkit.FakeUpstream;
+import io.keyway.testkit.Gateway;
+import io.keyway.testkit.KeywayExtension;
+import io.keyway.testkit.SecretLedger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The key console in headless Chromium (Debian's {@code chromium} and {@code chromium-driver}, driven by Selenium):
+ * what a person does on the page, found by the accessible names they read. Screenshots of each state go to
+ * {@code target/console-screenshots}.
+ */
+class ConsoleBrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SCREENSHOTS = Path.of("target/console-screenshots");
+
+    @RegisterExtension
+    static final KeywayExtension keyway = KeywayExtension.standard();
+
+    private static WebDriver browser;
+
+    @BeforeAll
+    static void openTheBrowser() throws Exception {
+        assertTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "the console's browser tests need Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver");
+        Files.createDirectories(SCREENSHOTS);
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1100");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void closeTheBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    private static WebDriverWait waiting() {
+        return new WebDriverWait(browser, Duration.ofSeconds(5));
+    }
+
+    /** The input a label names, checked to carry that label as its accessible name. */
+    private static WebElement field(String label) {
+        WebElement labelElement = browser.findElement(By.xpath("//label[normalize-space()='" + label + "']"));
+        WebElement input = browser.findElement(By.id(labelElement.getAttribute("for")));
+        assertEquals(label, input.getAccessibleName());
+        return input;
+    }
+
+    /** The visible button with this accessible name inside {@code scope}. */
+    private static WebElement button(String name, String scope) {
+        List<WebElement> buttons = browser.findElements(By.xpath(scope + "//button")).stream()
+                .filter(WebElement::isDisplayed)
+                .filter(button -> name.equals(button.getText().strip()))
+                .toList();
+        assertEquals(1, buttons.size(), "visible buttons named '" + name + "' in " + scope + ": " + buttons.size());
+        return buttons.get(0);
+    }
+
+    private static WebElement alert() {
+        return browser.findElement(By.cssSelector("[role=alert]"));
+    }
+
+    private static void screenshot(String name) throws Exception {
+        File shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void anAccountSignsInCreatesAKeyWithItsOpenRouterKeyUsesItAndRevokesIt() throws Exception {
+        Gateway gateway = keyway.gateway();
+        FakeUpstream openRouter = keyway.openRouter();
+        openRouter.answer("chat/completions", FakeUpstream.json(200, FakeUpstream.chatCompletion("a/b", "hi")));
+        String management = gateway.createAccount("console");
+        String openRouterKey = SecretLedger.record("sk-or-v1-console-" + UUID.randomUUID());
+
+        browser.get(gateway.baseUrl() + "/console");
+        screenshot("01-sign-in");
+
+        field("Management key").sendKeys("kwm-0123456789abcdef_" + "A".repeat(43) + "00000000");
+        button("Sign in", "//form[@id='sign-in-form']").click();
+        waiting().until(ExpectedConditions.textToBePresentInElement(alert(), "not accepted"));
+        screenshot("02-wrong-management-key");
+
+        field("Management key").clear();
+        field("Management key").sendKeys(management);
+        button("Sign in", "//form[@id='sign-in-form']").click();
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("keys-empty")));
+        assertEquals("", alert().getText());
+        assertEquals("", browser.findElement(By.id("management-key")).getAttribute("value"), "the key stays in the field after sign-in");
+        screenshot("03-signed-in-no-keys");
+
+        field("Name").sendKeys("laptop");
+        field("Associate a 3rd Party API key").sendKeys(openRouterKey);
+        button("Create key", "//form[@id='create-form']").click();
+        WebElement revealed = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("reveal-key")));
+        String gatewayKey = SecretLedger.record(revealed.getText());
+        assertTrue(gatewayKey.startsWith("kw-"), gatewayKey);
+        assertTrue(browser.findElement(By.id("reveal-dialog")).getText().contains("This key will not be shown again"));
+        assertTrue(browser.findElement(By.id("reveal-python")).getText().contains("base_url=\"" + gateway.baseUrl() + "/v1\""));
+        button("Copy", "//dialog[@id='reveal-dialog']");
+        assertFalse(browser.getPageSource().contains(openRouterKey), "the OpenRouter key was echoed into the page");
+        screenshot("04-key-revealed-once");
+
+        button("Done", "//dialog[@id='reveal-dialog']").click();
+        waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.id("reveal-dialog")));
+        assertFalse(browser.getPageSource().contains(gatewayKey), "the revealed key stayed in the page after its dialog closed");
+        WebElement row = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.xpath("//tbody/tr[td[1]='laptop']")));
+        assertTrue(row.getText().contains("openrouter …" + openRouterKey.substring(openRouterKey.length() - 4)), row.getText());
+        screenshot("05-key-listed");
+
+        HttpResponse<String> used = gateway.post("/v1/chat/completions", gatewayKey, "{\"model\":\"openrouter-a/b\",\"messages\":[]}");
+        assertEquals(200, used.statusCode(), used.body());
+        assertEquals("Bearer " + openRouterKey, openRouter.last().header("Authorization"), "the user's own OpenRouter key went upstream");
+
+        WebElement revoke = row.findElement(By.xpath(".//button"));
+        assertEquals("Revoke laptop", revoke.getAccessibleName());
+        revoke.click();
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("revoke-dialog")));
+        screenshot("06-revoke-confirmation");
+        button("Revoke", "//dialog[@id='revoke-dialog']").click();
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("keys-empty")));
+        assertTrue(browser.findElements(By.xpath("//tbody/tr[td[1]='laptop']")).isEmpty());
+        screenshot("07-revoked");
+
+        assertEquals(401, gateway.post("/v1/chat/completions", gatewayKey, "{\"model\":\"openrouter-a/b\"}").statusCode());
+        Object stored = ((JavascriptExecutor) browser).executeScript(
+                "return localStorage.length + sessionStorage.length + document.cookie.length");
+        assertEquals(0L, stored, "the page stored something");
+
+        button("Sign out", "//header").click();
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in-section")));
+        assertFalse(browser.findElement(By.id("keys-section")).isDisplayed());
+        screenshot("08-signed-out");
+    }
+
+    @Test
+    void aRefusedOpenRouterKeyIsSaidNextToTheForm() throws Exception {
+        Gateway gateway = keyway.gateway();
+        String management = gateway.createAccount("console-errors");
+        browser.get(gateway.baseUrl() + "/console");
+        field("Management key").sendKeys(management);
+        button("Sign in", "//form[@id='sign-in-form']").click();
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("create-form")));
+
+        field("Name").sendKeys("bad key");
+        field("Associate a 3rd Party API key").sendKeys("has spaces in it");
+        button("Create key", "//form[@id='create-form']").click();
+
+        waiting().until(ExpectedConditions.textToBePresentInElement(alert(), "was not created"));
+        assertTrue(alert().getText().contains("provider_keys") || alert().getText().toLowerCase().contains("key"), alert().getText());
+        screenshot("09-refused-openrouter-key");
+    }
+
+    @Test
+    void thePageAllowsNoInlineScriptNoFramingAndNoSniffing() {
+        Gateway gateway = keyway.gateway();
+
+        HttpResponse<String> page = gateway.get("/console", null);
+
+        assertEquals(200, page.statusCode());
+        String policy = page.headers().firstValue("Content-Security-Policy").orElse("");
+        assertTrue(policy.contains("script-src 'self'") && policy.contains("frame-ancestors 'none'") && policy.contains("default-src 'none'"), policy);
+        assertFalse(policy.contains("unsafe-inline") || policy.contains("unsafe-eval"), policy);
+        assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElse(""));
+        assertEquals("no-referrer", page.headers().firstValue("Referrer-Policy").orElse(""));
+        assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        String html = page.body();
+        assertFalse(html.matches("(?s).*<script(?![^>]*\\ssrc=)[^>]*>.*"), "an inline script");
+        assertFalse(html.matches("(?s).*\\son[a-z]+=.*"), "an inline event handler");
+        assertFalse(html.matches("(?s).*\\sstyle=.*"), "an inline style");
+        assertFalse(html.contains("http://") || html.contains("https://"), "an asset from another origin");
+        assertEquals(200, gateway.get("/console/console.js", null).statusCode());
+        assertEquals(200, gateway.get("/console/console.css", null).statusCode());
+    }
+}
