@@ -7,8 +7,9 @@
   let revoking = null;
 
   const $ = (id) => document.getElementById(id);
-  const showError = (text) => { $('error').textContent = text; };
-  const clearError = () => { $('error').textContent = ''; };
+  // Each error is said next to what caused it: the sign-in form, the create form, or the keys table (revoking).
+  const showError = (where, text) => { $(where).textContent = text; };
+  const clearError = () => { for (const id of ['sign-in-error', 'create-error', 'keys-error']) $(id).textContent = ''; };
 
   async function api(method, path, body) {
     const headers = { Authorization: 'Bearer ' + managementKey };
@@ -89,7 +90,7 @@
       $('key-name').focus();
     } catch (failure) {
       managementKey = null;
-      showError(failure.status === 401 || failure.status === 403
+      showError('sign-in-error', failure.status === 401 || failure.status === 403
         ? 'That management key was not accepted: ' + failure.message
         : failure.message);
       field.focus();
@@ -118,7 +119,7 @@
       reveal(created.key);
       await refresh();
     } catch (failure) {
-      showError('The key was not created: ' + failure.message);
+      showError('create-error', 'The key was not created: ' + failure.message);
     }
   });
 
@@ -175,7 +176,7 @@
       if (row) row.remove();
       await refresh();
     } catch (failure) {
-      showError('The key was not revoked: ' + failure.message);
+      showError('keys-error', 'The key was not revoked: ' + failure.message);
     }
   });
 })();

@@ -88,8 +88,13 @@ class ConsoleBrowserTest {
         return buttons.get(0);
     }
 
-    private static WebElement alert() {
-        return browser.findElement(By.cssSelector("[role=alert]"));
+    /** The one error shown, in the element with role="alert" beside what caused it. */
+    private static WebElement alert(String besideId) {
+        return browser.findElement(By.xpath("//*[@id='" + besideId + "']//*[@role='alert']"));
+    }
+
+    private static List<WebElement> visibleAlerts() {
+        return browser.findElements(By.cssSelector("[role=alert]")).stream().filter(WebElement::isDisplayed).toList();
     }
 
     private static void screenshot(String name) throws Exception {
@@ -110,14 +115,14 @@ class ConsoleBrowserTest {
 
         field("Management key").sendKeys("kwm-0123456789abcdef_" + "A".repeat(43) + "00000000");
         button("Sign in", "//form[@id='sign-in-form']").click();
-        waiting().until(ExpectedConditions.textToBePresentInElement(alert(), "not accepted"));
+        waiting().until(ExpectedConditions.textToBePresentInElement(alert("sign-in-form"), "not accepted"));
         screenshot("02-wrong-management-key");
 
         field("Management key").clear();
         field("Management key").sendKeys(management);
         button("Sign in", "//form[@id='sign-in-form']").click();
         waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("keys-empty")));
-        assertEquals("", alert().getText());
+        assertEquals(List.of(), visibleAlerts(), "an error stayed on screen after signing in");
         assertEquals("", browser.findElement(By.id("management-key")).getAttribute("value"), "the key stays in the field after sign-in");
         screenshot("03-signed-in-no-keys");
 
@@ -178,8 +183,8 @@ class ConsoleBrowserTest {
         field("Associate a 3rd Party API key").sendKeys("has spaces in it");
         button("Create key", "//form[@id='create-form']").click();
 
-        waiting().until(ExpectedConditions.textToBePresentInElement(alert(), "was not created"));
-        assertTrue(alert().getText().contains("8 to 1024 printable ASCII characters without spaces"), alert().getText());
+        waiting().until(ExpectedConditions.textToBePresentInElement(alert("create-form"), "was not created"));
+        assertTrue(alert("create-form").getText().contains("8 to 1024 printable ASCII characters without spaces"), alert("create-form").getText());
         assertTrue(browser.findElement(By.id("keys-empty")).isDisplayed(), "no key was created");
         screenshot("09-refused-openrouter-key");
     }
