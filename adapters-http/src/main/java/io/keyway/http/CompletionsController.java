@@ -79,8 +79,9 @@ class CompletionsController {
                 // Cancelling this publisher (the client went away) cancels the call upstream: the try in flight
                 // before the answer, the body after it.
                 sent -> {
-                    RequestIds.describe(request, "key=" + sent.keyId() + " model=" + sent.model() + " upstream=" + sent.upstream());
-                    return Mono.fromCompletionStage(sent.reply()).flatMap(reply -> relay.relay(reply, sent.upstream(), requestId));
+                    RequestIds.describe(request, "key=" + sent.keyId() + " model=" + sent.model() + " upstream=" + sent.upstream(), sent.upstream());
+                    return Mono.fromCompletionStage(sent.reply())
+                            .flatMap(reply -> relay.relay(reply, sent.upstream(), requestId, RequestIds.startedAt(request)));
                 },
                 refusal -> Mono.just(RefusalResponses.of(refusal))));
         return ClientDisconnects.giveUpWhenGone(request, requestId, response.doOnCancel(() -> givenUp.set(true)));

@@ -40,14 +40,16 @@ final class FailedAuthentications {
 
     private final int limit;
     private final String addressHeader;
+    private final GatewayMeters meters;
     private final Cache<String, Window> windows = Caffeine.newBuilder()
             .maximumSize(100_000)
             .expireAfterWrite(WINDOW)
             .build();
 
     FailedAuthentications(@Value("${keyway.auth-failures.per-minute:20}") int limit,
-                          @Value("${keyway.auth-failures.client-address-header:}") String addressHeader) {
+                          @Value("${keyway.auth-failures.client-address-header:}") String addressHeader, GatewayMeters meters) {
         this.limit = limit;
+        this.meters = meters;
         this.addressHeader = addressHeader.isBlank() ? null : addressHeader.strip();
     }
 
@@ -66,6 +68,7 @@ final class FailedAuthentications {
             return null;
         }
         long retryAfter = Math.max(1, (remaining + 999_999_999L) / 1_000_000_000L);
+        meters.refusedForFailures();
         return OpenAiError.response(429, OpenAiError.RATE_LIMIT, "too_many_failed_attempts", null,
                         "Too many requests from this address failed authentication. Try again in " + retryAfter + " s.")
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
@@ -73,7 +76,11 @@ final class FailedAuthentications {
 
     @ResponseFilter
     void countFailures(HttpRequest<?> request, MutableHttpResponse<?> response) {
-        if (limit <= 0 || response.code() != 401 || expiredKey(response)) {
+        if (response.code() != 401 || expiredKey(response)) {
+            return;
+        }
+        meters.failedAuthentication();
+        if (limit <= 0) {
             return;
         }
         String address = address(request);

@@ -19,10 +19,17 @@ import java.util.regex.Pattern;
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 final class RequestIds {
+    private final GatewayMeters meters;
+
+    RequestIds(GatewayMeters meters) {
+        this.meters = meters;
+    }
+
     static final String HEADER = "x-request-id";
     private static final String ID = "keyway.request-id";
     private static final String STARTED = "keyway.request-started";
     private static final String ROUTE = "keyway.request-route";
+    private static final String UPSTREAM = "keyway.request-upstream";
     private static final Pattern ACCEPTED = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Logger LOG = LoggerFactory.getLogger(RequestIds.class);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -40,13 +47,21 @@ final class RequestIds {
         response.header(HEADER, id);
         long started = request.getAttribute(STARTED, Long.class).orElse(System.nanoTime());
         String route = request.getAttribute(ROUTE, String.class).map(described -> " " + described).orElse("");
+        long took = System.nanoTime() - started;
         LOG.info("request_id={} {} {}{} -> {} in {} ms", id, request.getMethodName(), request.getPath(), route, response.code(),
-                (System.nanoTime() - started) / 1_000_000);
+                took / 1_000_000);
+        meters.request(request.getPath(), request.getAttribute(UPSTREAM, String.class).orElse(null), response.code(), took);
     }
 
     /** What the request's access line says of where it went (key id, model, upstream; never a secret). */
-    static void describe(HttpRequest<?> request, String route) {
+    static void describe(HttpRequest<?> request, String route, String upstream) {
         request.setAttribute(ROUTE, route);
+        request.setAttribute(UPSTREAM, upstream);
+    }
+
+    /** When the request arrived ({@link System#nanoTime()}). */
+    static long startedAt(HttpRequest<?> request) {
+        return request.getAttribute(STARTED, Long.class).orElse(System.nanoTime());
     }
 
     /** The id of a request; one is made up if the filter has not run. */

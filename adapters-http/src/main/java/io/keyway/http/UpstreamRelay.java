@@ -55,16 +55,18 @@ final class UpstreamRelay {
     private static final ReadBufferFactory READ_BUFFERS = ReadBufferFactory.getJdkFactory();
 
     private final UpstreamErrors errors;
+    private final GatewayMeters meters;
 
-    UpstreamRelay(JsonMapper json) {
+    UpstreamRelay(JsonMapper json, GatewayMeters meters) {
         this.errors = new UpstreamErrors(json);
+        this.meters = meters;
     }
 
     /**
      * The client's response. Cancelling the returned publisher (the client went away) cancels the upstream body,
      * which aborts the upstream request.
      */
-    Mono<HttpResponse<?>> relay(UpstreamReply reply, String upstream, String requestId) {
+    Mono<HttpResponse<?>> relay(UpstreamReply reply, String upstream, String requestId, long requestStarted) {
         if (reply instanceof UpstreamReply.Unreachable unreachable) {
             return Mono.just(gatewayError(502, "upstream_unreachable", unreachable.reason(), upstream));
         }
@@ -79,7 +81,7 @@ final class UpstreamRelay {
                     .contentType(contentType)
                     .header("Cache-Control", "no-cache")
                     .header("X-Accel-Buffering", "no")
-                    .body(endTruthfully(body, upstream, requestId));
+                    .body(endTruthfully(measured(body, upstream, requestStarted), upstream, requestId));
             copyHeaders(answered.headers(), response);
             return Mono.just(response);
         }
@@ -161,6 +163,19 @@ final class UpstreamRelay {
         boolean timeout = cause instanceof UpstreamFailure upstreamFailure && upstreamFailure.isTimeout();
         return gatewayError(timeout ? 504 : 502, timeout ? "upstream_timeout" : "upstream_unreachable",
                 cause instanceof UpstreamFailure ? cause.getMessage() : "The upstream '" + upstream + "' answer could not be read.", upstream);
+    }
+
+    /** A relayed stream counted while open, and the time to its first bytes recorded. */
+    private Flux<byte[]> measured(Flux<byte[]> body, String upstream, long requestStarted) {
+        AtomicBoolean first = new AtomicBoolean(true);
+        return body
+                .doOnSubscribe(subscription -> meters.streamOpened())
+                .doOnNext(chunk -> {
+                    if (first.compareAndSet(true, false)) {
+                        meters.firstEvent(upstream, System.nanoTime() - requestStarted);
+                    }
+                })
+                .doFinally(signal -> meters.streamClosed());
     }
 
     private static Flux<byte[]> endTruthfully(Flux<byte[]> body, String upstream, String requestId) {

@@ -50,11 +50,13 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
     private final UpstreamExchanges exchanges;
     private final RetryPolicy retryPolicy;
     private final UpstreamCatalogue catalogue;
+    private final UpstreamMeters meters;
     /** Each endpoint's URL, parsed once: parsing it per request showed in profiles (5% of samples). */
     private final Map<Endpoint, URI> endpoints = new EnumMap<>(Endpoint.class);
 
-    OpenAiCompatibleUpstream(UpstreamSettings settings, UpstreamExchanges exchanges, UpstreamCatalogue catalogue) {
+    OpenAiCompatibleUpstream(UpstreamSettings settings, UpstreamExchanges exchanges, UpstreamCatalogue catalogue, UpstreamMeters meters) {
         this.settings = settings;
+        this.meters = meters;
         this.exchanges = exchanges;
         this.retryPolicy = new RetryPolicy(settings.retries());
         this.catalogue = catalogue;
@@ -149,8 +151,12 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
         UpstreamCall call = tries.call;
         Duration firstByte = call.stream() ? settings.timeouts().firstByte() : min(settings.timeouts().firstByte(), remaining(tries.deadline));
         UpstreamExchanges.Exchange exchange = tries.track(exchanges.send(request(call), call.body(), firstByte));
+        long sent = System.nanoTime();
         return exchange.response()
                 .handle((response, failure) -> {
+                    if (response != null) {
+                        meters.answered(response.code(), System.nanoTime() - sent);
+                    }
                     if (failure != null) {
                         return afterFailure(tries, attempt, unwrap(failure));
                     }
@@ -173,6 +179,7 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
         }
         if (cause instanceof TimeoutException || cause instanceof ReadTimeoutException) {
             LOG.warn("request_id={} upstream={} timed out before answering", tries.call.requestId(), name());
+            meters.timedOut("first_byte");
             return CompletableFuture.completedFuture(new UpstreamReply.TimedOut(
                     "The upstream '" + name() + "' did not answer within its time limit."));
         }
@@ -190,6 +197,7 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
 
     private CompletableFuture<UpstreamReply> retry(Tries tries, int attempt, String reason) {
         long delay = retryPolicy.backoffMillis(attempt);
+        meters.retried();
         LOG.info("request_id={} upstream={} try {} failed ({}); trying again in {} ms", tries.call.requestId(), name(), attempt + 1, reason, delay);
         return tries.trackPause(CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)))
                 .thenCompose(ignored -> attempt(tries, attempt + 1));
@@ -227,6 +235,7 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
 
     private UpstreamFailure midBodyFailure(Throwable failure, boolean eventStream) {
         if (failure instanceof TimeoutException) {
+            meters.timedOut(eventStream ? "idle" : "total");
             return eventStream
                     ? new UpstreamFailure(UpstreamFailure.Kind.IDLE_TIMEOUT, "The upstream '" + name() + "' sent nothing for "
                     + seconds(settings.timeouts().idle()) + " and the stream was abandoned.")

@@ -1,5 +1,8 @@
 package io.keyway.openrouter;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import io.keyway.domain.port.CompletionProvider;
 import io.micronaut.json.JsonMapper;
 import jakarta.annotation.PreDestroy;
@@ -13,22 +16,29 @@ import java.util.concurrent.CopyOnWriteArrayList;
 @Singleton
 public class UpstreamClients {
     private final JsonMapper json;
+    private final MeterRegistry meters;
     private final List<UpstreamConnections> connections = new CopyOnWriteArrayList<>();
 
-    UpstreamClients(JsonMapper json) {
+    UpstreamClients(JsonMapper json, MeterRegistry meters) {
         this.json = json;
+        this.meters = meters;
     }
 
     public CompletionProvider connect(UpstreamSettings settings) {
         UpstreamConnections upstream = new UpstreamConnections(settings);
         connections.add(upstream);
-        return provider(settings, upstream, json);
+        return provider(settings, upstream, json, meters);
     }
 
-    /** The provider for an upstream whose connections are already made. */
+    /** The provider for an upstream whose connections are already made, its meters kept apart (tests). */
     static OpenAiCompatibleUpstream provider(UpstreamSettings settings, UpstreamConnections connections, JsonMapper json) {
+        return provider(settings, connections, json, new SimpleMeterRegistry());
+    }
+
+    static OpenAiCompatibleUpstream provider(UpstreamSettings settings, UpstreamConnections connections, JsonMapper json, MeterRegistry meters) {
         UpstreamExchanges exchanges = new UpstreamExchanges(connections);
-        return new OpenAiCompatibleUpstream(settings, exchanges, new UpstreamCatalogue(settings, exchanges, json, Clock.systemUTC()));
+        return new OpenAiCompatibleUpstream(settings, exchanges, new UpstreamCatalogue(settings, exchanges, json, Clock.systemUTC()),
+                new UpstreamMeters(meters, settings.name()));
     }
 
     @PreDestroy

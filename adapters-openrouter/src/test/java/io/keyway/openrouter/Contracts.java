@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /** Builds the adapter under contract from the contract's limits. */
 final class Contracts {
-    private static final UpstreamClients CLIENTS = new UpstreamClients(ObjectMapper.getDefault());
+    private static final UpstreamClients CLIENTS = new UpstreamClients(ObjectMapper.getDefault(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
 
     private Contracts() {
     }

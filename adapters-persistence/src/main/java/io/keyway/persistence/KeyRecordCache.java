@@ -38,6 +38,7 @@ final class KeyRecordCache {
     private final Cache<String, Entry> entries;
     private final AtomicLong evictions = new AtomicLong();
     private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
     private static final long RETRY_UNREACHABLE_AFTER = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
     private volatile boolean notified;
@@ -85,6 +86,7 @@ final class KeyRecordCache {
         }
         Entry entry = entries.getIfPresent(keyId);
         if (entry == null) {
+            misses.increment();
             return null;
         }
         hits.increment();
@@ -154,6 +156,10 @@ final class KeyRecordCache {
 
     boolean trusted() {
         return notified;
+    }
+
+    long misses() {
+        return misses.sum();
     }
 
     long hits() {
