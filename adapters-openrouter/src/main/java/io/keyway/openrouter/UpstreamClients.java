@@ -2,6 +2,8 @@ package io.keyway.openrouter;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import jakarta.inject.Inject;
+import java.util.Optional;
 
 import io.keyway.domain.port.CompletionProvider;
 import io.micronaut.json.JsonMapper;
@@ -18,6 +20,11 @@ public class UpstreamClients {
     private final JsonMapper json;
     private final MeterRegistry meters;
     private final List<UpstreamConnections> connections = new CopyOnWriteArrayList<>();
+
+    @Inject
+    UpstreamClients(JsonMapper json, Optional<MeterRegistry> meters) {
+        this(json, meters.orElseGet(SimpleMeterRegistry::new));
+    }
 
     UpstreamClients(JsonMapper json, MeterRegistry meters) {
         this.json = json;

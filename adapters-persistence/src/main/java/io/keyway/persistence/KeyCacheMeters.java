@@ -4,9 +4,11 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
 
 /** The key-record cache's hits and misses, and whether key-change notifications arrive (1) or the cache is bypassed (0). */
 @Context
+@Requires(beans = MeterRegistry.class)
 final class KeyCacheMeters {
     KeyCacheMeters(KeyRecordCache cache, MeterRegistry registry) {
         FunctionCounter.builder("keyway.key.cache.hits", cache, KeyRecordCache::hits)
