@@ -49,7 +49,7 @@ public final class Keyway {
         }
         ApplicationContext context;
         try {
-            context = Micronaut.build(args).mainClass(Keyway.class).properties(properties).start();
+            context = Micronaut.build(args).mainClass(Keyway.class).banner(false).properties(properties).start();
         } catch (RuntimeException startFailed) {
             if (embedded != null) {
                 embedded.close();
