@@ -56,6 +56,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(absolute)
                     .setCleanDataDirectory(false)
+                    // Keyway stops it after the application context (Keyway.start): a hook of its own would stop the
+                    // database under the running gateway, cutting the key-change listener first.
+                    .setRegisterShutdownHook(false)
                     .setServerConfig("listen_addresses", "localhost")
                     .setServerConfig("password_encryption", "scram-sha-256")
                     .setConnectConfig("password", password)
