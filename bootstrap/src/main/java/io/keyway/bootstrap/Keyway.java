@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Starts Keyway. With no database configured ({@code DATASOURCES_DEFAULT_URL} or {@code datasources.default.url}),
@@ -47,23 +48,16 @@ public final class Keyway {
             properties.put("datasources.default.username", embedded.username());
             properties.put("datasources.default.password", embedded.password());
         }
-        ApplicationContext context;
-        try {
-            context = Micronaut.build(args).mainClass(Keyway.class).banner(false).properties(properties).start();
-        } catch (RuntimeException startFailed) {
-            if (embedded != null) {
-                embedded.close();
-            }
-            throw startFailed;
-        }
+        // Registered before the context starts: Micronaut exits the JVM itself when its start fails, and the database
+        // must stop then too. Once the context runs, the hook waits for it to stop (Micronaut's own hook stops it;
+        // closing it here as well deadlocks the two), so the pool closes before its database does.
+        AtomicReference<ApplicationContext> running = new AtomicReference<>();
         if (embedded != null) {
             EmbeddedDatabase database = embedded;
-            context.registerSingleton(EmbeddedDatabase.class, database);
-            // Micronaut's own shutdown hook stops the context; closing it here as well deadlocks the two hooks.
-            // This one waits for the context to stop, so the pool closes before its database does.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                ApplicationContext started = running.get();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                while (context.isRunning() && System.nanoTime() < deadline) {
+                while (started != null && started.isRunning() && System.nanoTime() < deadline) {
                     try {
                         Thread.sleep(50);
                     } catch (InterruptedException e) {
@@ -73,6 +67,19 @@ public final class Keyway {
                 }
                 database.close();
             }, "keyway-embedded-postgres-stop"));
+        }
+        ApplicationContext context;
+        try {
+            context = Micronaut.build(args).mainClass(Keyway.class).banner(false).properties(properties).start();
+        } catch (RuntimeException startFailed) {
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw startFailed;
+        }
+        running.set(context);
+        if (embedded != null) {
+            context.registerSingleton(EmbeddedDatabase.class, embedded);
         }
         return context;
     }
