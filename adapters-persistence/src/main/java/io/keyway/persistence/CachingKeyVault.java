@@ -157,12 +157,9 @@ final class CachingKeyVault implements KeyVault {
     /** Every key of the account is evicted here once the deletion has committed; other instances evict on its notifications. */
     @Override
     public boolean deleteAccount(AccountId id) {
-        List<GatewayKey> keys = listGatewayKeys(id);
-        try {
-            return DatabaseFailures.translate(() -> database.deleteAccount(id));
-        } finally {
-            keys.forEach(key -> cache.evict(key.id().value()));
-        }
+        Optional<List<String>> deleted = DatabaseFailures.translate(() -> database.deleteAccountWithItsKeys(id));
+        deleted.ifPresent(keys -> keys.forEach(cache::evict));
+        return deleted.isPresent();
     }
 
     @Override

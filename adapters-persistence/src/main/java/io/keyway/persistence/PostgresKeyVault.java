@@ -151,13 +151,22 @@ class PostgresKeyVault implements KeyVault {
     @Override
     @Transactional
     public boolean deleteAccount(AccountId id) {
+        return deleteAccountWithItsKeys(id).isPresent();
+    }
+
+    /**
+     * Deletes an account with every key it holds, each gateway key notified in the same transaction; the ids of those
+     * gateway keys (for {@link CachingKeyVault} to evict), or empty when there is no such account.
+     */
+    @Transactional
+    public Optional<List<String>> deleteAccountWithItsKeys(AccountId id) {
         List<String> keys = providerKeys.gatewayKeyIdsOf(id.value());
         if (!accounts.existsById(id.value())) {
-            return false;
+            return Optional.empty();
         }
         accounts.deleteById(id.value());
         keys.forEach(providerKeys::notifyChanged);
-        return true;
+        return Optional.of(keys);
     }
 
     @Override

@@ -70,10 +70,11 @@ class CoreFactory {
     Upstreams upstreams(UpstreamClients clients, OpenRouterProperties openRouter, List<UpstreamProperties> operatorUpstreams) {
         List<CompletionProvider> providers = new ArrayList<>();
         URI openRouterUrl = UpstreamAddresses.requireSafe("keyway.openrouter.base-url", openRouter.getBaseUrl());
-        providers.add(clients.connect(new UpstreamSettings(ProviderId.OPENROUTER.value(), openRouterUrl,
-                Optional.empty(), openRouter.timeouts(), openRouter.retryPolicy(), openRouter.getModelsTtl())));
+        CompletionProvider openRouterProvider = clients.connect(new UpstreamSettings(ProviderId.OPENROUTER.value(), openRouterUrl,
+                Optional.empty(), openRouter.timeouts(), openRouter.retryPolicy(), openRouter.getModelsTtl()));
+        providers.add(openRouterProvider);
         LOG.info("upstream {}: {}://{} (each user's own key; models with the prefix {})", ProviderId.OPENROUTER,
-                openRouterUrl.getScheme(), hostOf(openRouterUrl), ProviderId.OPENROUTER.modelPrefix());
+                openRouterUrl.getScheme(), openRouterProvider.host(), ProviderId.OPENROUTER.modelPrefix());
         for (UpstreamProperties upstream : operatorUpstreams) {
             String property = "keyway.upstreams." + upstream.getName() + ".base-url";
             if (upstream.getBaseUrl() == null) {
@@ -81,17 +82,14 @@ class CoreFactory {
             }
             URI url = UpstreamAddresses.requireSafe(property, upstream.getBaseUrl());
             boolean operatorKey = upstream.getApiKey() != null && !upstream.getApiKey().isBlank();
-            providers.add(clients.connect(new UpstreamSettings(upstream.getName(), url,
+            CompletionProvider provider = clients.connect(new UpstreamSettings(upstream.getName(), url,
                     Optional.ofNullable(upstream.getApiKey()).filter(key -> !key.isBlank()),
-                    upstream.timeouts(), upstream.retryPolicy(), openRouter.getModelsTtl())));
-            LOG.info("upstream {}: {}://{}, {} model(s), {}", upstream.getName(), url.getScheme(), hostOf(url), upstream.getModels().size(),
+                    upstream.timeouts(), upstream.retryPolicy(), openRouter.getModelsTtl()));
+            providers.add(provider);
+            LOG.info("upstream {}: {}://{}, {} model(s), {}", upstream.getName(), url.getScheme(), provider.host(), upstream.getModels().size(),
                     operatorKey ? "with the operator's key" : "without a key");
         }
         return new Upstreams(providers);
-    }
-
-    private static String hostOf(URI url) {
-        return url.getPort() < 0 ? url.getHost() : url.getHost() + ":" + url.getPort();
     }
 
     @Singleton
