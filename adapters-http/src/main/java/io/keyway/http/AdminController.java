@@ -1,5 +1,12 @@
 package io.keyway.http;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.keyway.application.Accounts;
 import io.keyway.application.CreateAccount;
 import io.keyway.application.ManagementKeys;
@@ -44,20 +51,79 @@ class AdminController {
         this.adminToken = adminToken.bytes();
     }
 
+    @Operation(summary = "List accounts", tags = "Admin", security = @SecurityRequirement(name = ApiDocs.ADMIN_TOKEN), 
+            description = "Every account, without keys.",
+            responses = {
+        @ApiResponse(responseCode = "200", description = "The accounts.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.AccountList.class), examples = @ExampleObject(value = ApiDocs.ACCOUNT_LIST))),
+        @ApiResponse(responseCode = "401", description = "No admin token or a wrong one (code invalid_admin_token).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.ADMIN_UNAUTHENTICATED))),
+        @ApiResponse(responseCode = "403", description = "KEYWAY_ADMIN_TOKEN is not set (code admin_api_disabled).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.ADMIN_DISABLED))),
+        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
+        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))
+    })
     @Get(uri = "/accounts", produces = MediaType.APPLICATION_JSON)
-    HttpResponse<?> listAccounts(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
+    HttpResponse<?> listAccounts(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
         HttpResponse<?> denied = admit(authorization);
         return denied != null ? denied : HttpResponse.ok(Views.accounts(accounts.list()));
     }
 
+    @Operation(summary = "Retrieve an account", tags = "Admin", security = @SecurityRequirement(name = ApiDocs.ADMIN_TOKEN), 
+            description = "An account with its management keys (no secrets) and how many gateway keys it holds.",
+            responses = {
+        @ApiResponse(responseCode = "200", description = "The account.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.AccountView.class), examples = @ExampleObject(value = ApiDocs.ACCOUNT))),
+        @ApiResponse(responseCode = "401", description = "No admin token or a wrong one (code invalid_admin_token).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.ADMIN_UNAUTHENTICATED))),
+        @ApiResponse(responseCode = "403", description = "KEYWAY_ADMIN_TOKEN is not set (code admin_api_disabled).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.ADMIN_DISABLED))),
+        @ApiResponse(responseCode = "404", description = "No such account or key (code not_found).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.NOT_FOUND))),
+        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
+        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))
+    })
     @Get(uri = "/accounts/{id}", produces = MediaType.APPLICATION_JSON)
-    HttpResponse<?> getAccount(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
+    HttpResponse<?> getAccount(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
         HttpResponse<?> denied = admit(authorization);
         return denied != null ? denied : RefusalResponses.respond(accounts.get(id), details -> HttpResponse.ok(Views.account(details)));
     }
 
+    @Operation(summary = "Delete an account", tags = "Admin", security = @SecurityRequirement(name = ApiDocs.ADMIN_TOKEN), 
+            description = "Deletes the account with every key it holds; each is refused on its next request.",
+            responses = {
+        @ApiResponse(responseCode = "204", description = "Deleted."),
+        @ApiResponse(responseCode = "401", description = "No admin token or a wrong one (code invalid_admin_token).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.ADMIN_UNAUTHENTICATED))),
+        @ApiResponse(responseCode = "403", description = "KEYWAY_ADMIN_TOKEN is not set (code admin_api_disabled).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.ADMIN_DISABLED))),
+        @ApiResponse(responseCode = "404", description = "No such account or key (code not_found).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.NOT_FOUND))),
+        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
+        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))
+    })
     @Delete(uri = "/accounts/{id}", produces = MediaType.APPLICATION_JSON)
-    HttpResponse<?> deleteAccount(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
+    HttpResponse<?> deleteAccount(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
         HttpResponse<?> denied = admit(authorization);
         return denied != null ? denied : RefusalResponses.respond(accounts.delete(id), deleted -> {
             LOG.info("request_id={} account {} deleted with every key it held", RequestIds.of(request), deleted);
@@ -65,8 +131,29 @@ class AdminController {
         });
     }
 
+    @Operation(summary = "Add a management key", tags = "Admin", security = @SecurityRequirement(name = ApiDocs.ADMIN_TOKEN), 
+            description = "Another management key for the account; its secret is in this answer only.",
+            responses = {
+        @ApiResponse(responseCode = "201", description = "The management key with its secret in key.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.ManagementKeyView.class), examples = @ExampleObject(value = ApiDocs.MANAGEMENT_KEY_CREATED))),
+        @ApiResponse(responseCode = "401", description = "No admin token or a wrong one (code invalid_admin_token).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.ADMIN_UNAUTHENTICATED))),
+        @ApiResponse(responseCode = "403", description = "KEYWAY_ADMIN_TOKEN is not set (code admin_api_disabled).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.ADMIN_DISABLED))),
+        @ApiResponse(responseCode = "404", description = "No such account or key (code not_found).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.NOT_FOUND))),
+        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
+        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))
+    })
     @Post(uri = "/accounts/{id}/management-keys", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    HttpResponse<?> addManagementKey(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
+    HttpResponse<?> addManagementKey(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
         HttpResponse<?> denied = admit(authorization);
         return denied != null ? denied : RefusalResponses.respond(managementKeys.add(id), created -> {
             LOG.info("request_id={} management key {} created for account {}", RequestIds.of(request), created.key().id(), created.key().account());
@@ -74,8 +161,28 @@ class AdminController {
         });
     }
 
+    @Operation(summary = "Delete a management key", tags = "Admin", security = @SecurityRequirement(name = ApiDocs.ADMIN_TOKEN), 
+            description = "Revokes one management key of the account.",
+            responses = {
+        @ApiResponse(responseCode = "204", description = "Deleted."),
+        @ApiResponse(responseCode = "401", description = "No admin token or a wrong one (code invalid_admin_token).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.ADMIN_UNAUTHENTICATED))),
+        @ApiResponse(responseCode = "403", description = "KEYWAY_ADMIN_TOKEN is not set (code admin_api_disabled).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.ADMIN_DISABLED))),
+        @ApiResponse(responseCode = "404", description = "No such account or key (code not_found).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.NOT_FOUND))),
+        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
+        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))
+    })
     @Delete(uri = "/accounts/{id}/management-keys/{keyId}", produces = MediaType.APPLICATION_JSON)
-    HttpResponse<?> deleteManagementKey(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+    HttpResponse<?> deleteManagementKey(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                         @PathVariable String id, @PathVariable String keyId) {
         HttpResponse<?> denied = admit(authorization);
         return denied != null ? denied : RefusalResponses.respond(managementKeys.delete(id, keyId), deleted -> {
@@ -84,8 +191,31 @@ class AdminController {
         });
     }
 
+    @Operation(summary = "Create an account", tags = "Admin", security = @SecurityRequirement(name = ApiDocs.ADMIN_TOKEN), 
+            description = "A new account and its first management key, whose secret is in this answer only.",
+            responses = {
+        @ApiResponse(responseCode = "201", description = "The account with its management key.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.AccountCreated.class), examples = @ExampleObject(value = ApiDocs.ACCOUNT_CREATED))),
+        @ApiResponse(responseCode = "400", description = "A body that is not the JSON object described, naming the field in param.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.BAD_REQUEST))),
+        @ApiResponse(responseCode = "401", description = "No admin token or a wrong one (code invalid_admin_token).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.ADMIN_UNAUTHENTICATED))),
+        @ApiResponse(responseCode = "403", description = "KEYWAY_ADMIN_TOKEN is not set (code admin_api_disabled).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.ADMIN_DISABLED))),
+        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
+        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))
+    })
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The account's name.", required = true,
+            content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.ACCOUNT_REQUEST)))
     @Post(uri = "/accounts", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    HttpResponse<?> createAccount(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @Body byte[] body) {
+    HttpResponse<?> createAccount(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Parameter(hidden = true) @Nullable @Body byte[] body) {
         HttpResponse<?> denied = admit(authorization);
         if (denied != null) {
             return denied;

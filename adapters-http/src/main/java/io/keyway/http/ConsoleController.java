@@ -4,6 +4,10 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.swagger.v3.oas.annotations.Hidden;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,16 +27,21 @@ class ConsoleController {
     private final byte[] script = resource("console.js");
     private final byte[] style = resource("console.css");
 
+    @Operation(summary = "The key console", tags = "Console",
+            description = "A page that signs in with a management key (kept in the page's memory only) and lists, creates and deletes the account's gateway keys.",
+            responses = @ApiResponse(responseCode = "200", description = "The page.", content = @Content(mediaType = "text/html")))
     @Get(produces = "text/html; charset=utf-8")
     HttpResponse<byte[]> page() {
         return secured(HttpResponse.ok(page), "text/html; charset=utf-8");
     }
 
+    @Hidden
     @Get(uri = "/console.js", produces = "text/javascript; charset=utf-8")
     HttpResponse<byte[]> script() {
         return secured(HttpResponse.ok(script), "text/javascript; charset=utf-8");
     }
 
+    @Hidden
     @Get(uri = "/console.css", produces = "text/css; charset=utf-8")
     HttpResponse<byte[]> style() {
         return secured(HttpResponse.ok(style), "text/css; charset=utf-8");

@@ -1,5 +1,12 @@
 package io.keyway.http;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.keyway.application.ManageProviderKeys;
 import io.keyway.application.RotateGatewayKey;
 import io.keyway.application.Upstreams;
@@ -41,8 +48,26 @@ class KeyController {
         this.bodies = bodies;
     }
 
+    @Operation(summary = "This gateway key", tags = "Gateway key", security = @SecurityRequirement(name = ApiDocs.GATEWAY_KEY), 
+            description = "The calling gateway key: name, dates, and per provider key a hint and the host it is sent to. Never a secret.",
+            responses = {
+        @ApiResponse(responseCode = "200", description = "The key.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.KeyView.class), examples = @ExampleObject(value = ApiDocs.KEY))),
+        @ApiResponse(responseCode = "401", description = "No key, or an unknown, revoked or expired one (code invalid_api_key or expired_api_key).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.UNAUTHENTICATED))),
+        @ApiResponse(responseCode = "403", description = "A key of the other kind (code wrong_key_kind).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.WRONG_KIND))),
+        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
+        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))
+    })
     @Get(produces = MediaType.APPLICATION_JSON)
-    HttpResponse<?> show(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
+    HttpResponse<?> show(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
         return RefusalResponses.respond(providerKeys.show(Bearer.token(authorization)), key -> HttpResponse.ok(view(key, null)));
     }
 
@@ -51,8 +76,34 @@ class KeyController {
         return Views.key(key, secret, provider -> upstreams.named(provider.value()).map(CompletionProvider::host).orElse(null));
     }
 
+    @Operation(summary = "Rotate this gateway key", tags = "Gateway key", security = @SecurityRequirement(name = ApiDocs.GATEWAY_KEY), 
+            description = "Replaces the key's secret (same id) and reseals its provider keys under the new one. With grace_seconds (0 to 86400) the old secret keeps working for requests until then. The new key is shown in this answer only.",
+            responses = {
+        @ApiResponse(responseCode = "200", description = "The key with its new secret in key.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.KeyView.class), examples = @ExampleObject(value = ApiDocs.KEY_CREATED))),
+        @ApiResponse(responseCode = "400", description = "A body that is not the JSON object described, naming the field in param.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.BAD_REQUEST))),
+        @ApiResponse(responseCode = "401", description = "No key, or an unknown, revoked or expired one (code invalid_api_key or expired_api_key).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.UNAUTHENTICATED))),
+        @ApiResponse(responseCode = "403", description = "A key of the other kind (code wrong_key_kind).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.WRONG_KIND))),
+        @ApiResponse(responseCode = "409", description = "The key changed meanwhile (code key_changed); read it and try again.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.CONFLICT))),
+        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
+        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))
+    })
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "Optional: {\"grace_seconds\": N}.", required = false,
+            content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.ROTATE_REQUEST)))
     @Post(uri = "/rotate", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    HttpResponse<?> rotate(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @Body byte[] body) {
+    HttpResponse<?> rotate(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Parameter(hidden = true) @Nullable @Body byte[] body) {
         try {
             Long grace = JsonBodies.wholeNumber(bodies.optionalObject(request, body), "grace_seconds");
             return RefusalResponses.respond(rotation.rotate(Bearer.token(authorization), grace), rotated -> {
@@ -64,9 +115,38 @@ class KeyController {
         }
     }
 
+    @Operation(summary = "Attach or replace a provider key", tags = "Gateway key", security = @SecurityRequirement(name = ApiDocs.GATEWAY_KEY), 
+            description = "Seals api_key under this gateway key's secret. The operator cannot read it back; only requests with this gateway key unseal it.",
+            responses = {
+        @ApiResponse(responseCode = "200", description = "The key, with the provider key's hint.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.KeyView.class), examples = @ExampleObject(value = ApiDocs.KEY))),
+        @ApiResponse(responseCode = "400", description = "A body that is not the JSON object described, naming the field in param.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.BAD_REQUEST))),
+        @ApiResponse(responseCode = "401", description = "No key, or an unknown, revoked or expired one (code invalid_api_key or expired_api_key).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.UNAUTHENTICATED))),
+        @ApiResponse(responseCode = "403", description = "A key of the other kind (code wrong_key_kind).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.WRONG_KIND))),
+        @ApiResponse(responseCode = "404", description = "Not a provider Keyway knows (code not_found).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.NOT_FOUND))),
+        @ApiResponse(responseCode = "409", description = "The key changed meanwhile (code key_changed).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.CONFLICT))),
+        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
+        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))
+    })
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The provider's API key.", required = true,
+            content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.PROVIDER_KEY_REQUEST)))
     @Put(uri = "/provider-keys/{provider}", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    HttpResponse<?> attach(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String provider,
-                           @Nullable @Body byte[] body) {
+    HttpResponse<?> attach(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String provider,
+                           @Parameter(hidden = true) @Nullable @Body byte[] body) {
         try {
             String apiKey = JsonBodies.string(bodies.object(request, body), "api_key");
             return RefusalResponses.respond(providerKeys.attach(Bearer.token(authorization), provider, apiKey), key -> {
@@ -78,8 +158,29 @@ class KeyController {
         }
     }
 
+    @Operation(summary = "Detach a provider key", tags = "Gateway key", security = @SecurityRequirement(name = ApiDocs.GATEWAY_KEY), 
+            description = "Deletes the sealed provider key from this gateway key.",
+            responses = {
+        @ApiResponse(responseCode = "200", description = "The key without it.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.KeyView.class), examples = @ExampleObject(value = ApiDocs.KEY))),
+        @ApiResponse(responseCode = "401", description = "No key, or an unknown, revoked or expired one (code invalid_api_key or expired_api_key).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.UNAUTHENTICATED))),
+        @ApiResponse(responseCode = "403", description = "A key of the other kind (code wrong_key_kind).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.WRONG_KIND))),
+        @ApiResponse(responseCode = "404", description = "The key carries no such provider key (code not_found).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.NOT_FOUND))),
+        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
+        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))
+    })
     @Delete(uri = "/provider-keys/{provider}", produces = MediaType.APPLICATION_JSON)
-    HttpResponse<?> detach(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String provider) {
+    HttpResponse<?> detach(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String provider) {
         return RefusalResponses.respond(providerKeys.detach(Bearer.token(authorization), provider), key -> {
             LOG.info("request_id={} gateway key {} detached its {} key", RequestIds.of(request), key.id(), provider);
             return HttpResponse.ok(view(key, null));

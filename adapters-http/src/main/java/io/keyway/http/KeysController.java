@@ -1,5 +1,12 @@
 package io.keyway.http;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.keyway.application.IssueGatewayKey;
 import io.keyway.application.RevokeGatewayKey;
 import io.keyway.application.ViewGatewayKeys;
@@ -39,8 +46,31 @@ class KeysController {
         this.bodies = bodies;
     }
 
+    @Operation(summary = "Create a gateway key", tags = "Keys", security = @SecurityRequirement(name = ApiDocs.MANAGEMENT_KEY), 
+            description = "A new gateway key for the management key's account, optionally with provider keys (sealed under its secret) and an expiry (unix seconds). The secret is in this answer only.",
+            responses = {
+        @ApiResponse(responseCode = "201", description = "The key with its secret in key.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.KeyView.class), examples = @ExampleObject(value = ApiDocs.KEY_CREATED))),
+        @ApiResponse(responseCode = "400", description = "A body that is not the JSON object described, naming the field in param.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.BAD_REQUEST))),
+        @ApiResponse(responseCode = "401", description = "No key, or an unknown, revoked or expired one (code invalid_api_key or expired_api_key).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.UNAUTHENTICATED))),
+        @ApiResponse(responseCode = "403", description = "A key of the other kind (code wrong_key_kind).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.WRONG_KIND))),
+        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
+        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))
+    })
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "name (required), provider_keys (provider to API key), expires_at.", required = true,
+            content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.KEY_CREATE_REQUEST)))
     @Post(consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    HttpResponse<?> create(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @Body byte[] body) {
+    HttpResponse<?> create(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Parameter(hidden = true) @Nullable @Body byte[] body) {
         try {
             JsonNode fields = bodies.object(request, body);
             IssueGatewayKey.Command command = new IssueGatewayKey.Command(Bearer.token(authorization),
@@ -55,18 +85,77 @@ class KeysController {
         }
     }
 
+    @Operation(summary = "List gateway keys", tags = "Keys", security = @SecurityRequirement(name = ApiDocs.MANAGEMENT_KEY), 
+            description = "The account's gateway keys, without secrets.",
+            responses = {
+        @ApiResponse(responseCode = "200", description = "The keys.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.KeyList.class), examples = @ExampleObject(value = ApiDocs.KEY_LIST))),
+        @ApiResponse(responseCode = "401", description = "No key, or an unknown, revoked or expired one (code invalid_api_key or expired_api_key).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.UNAUTHENTICATED))),
+        @ApiResponse(responseCode = "403", description = "A key of the other kind (code wrong_key_kind).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.WRONG_KIND))),
+        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
+        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))
+    })
     @Get(produces = MediaType.APPLICATION_JSON)
-    HttpResponse<?> list(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
+    HttpResponse<?> list(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
         return RefusalResponses.respond(view.list(Bearer.token(authorization)), keys -> HttpResponse.ok(Views.keys(keys)));
     }
 
+    @Operation(summary = "Retrieve a gateway key", tags = "Keys", security = @SecurityRequirement(name = ApiDocs.MANAGEMENT_KEY), 
+            description = "One of the account's gateway keys, without its secret.",
+            responses = {
+        @ApiResponse(responseCode = "200", description = "The key.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.KeyView.class), examples = @ExampleObject(value = ApiDocs.KEY))),
+        @ApiResponse(responseCode = "401", description = "No key, or an unknown, revoked or expired one (code invalid_api_key or expired_api_key).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.UNAUTHENTICATED))),
+        @ApiResponse(responseCode = "403", description = "A key of the other kind (code wrong_key_kind).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.WRONG_KIND))),
+        @ApiResponse(responseCode = "404", description = "No such key in this account (code not_found).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.NOT_FOUND))),
+        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
+        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))
+    })
     @Get(uri = "/{id}", produces = MediaType.APPLICATION_JSON)
-    HttpResponse<?> get(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
+    HttpResponse<?> get(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
         return RefusalResponses.respond(view.get(Bearer.token(authorization), id), key -> HttpResponse.ok(Views.key(key)));
     }
 
+    @Operation(summary = "Delete a gateway key", tags = "Keys", security = @SecurityRequirement(name = ApiDocs.MANAGEMENT_KEY), 
+            description = "Revokes the key with its sealed provider keys: refused on its next request on this instance, within a second on every other.",
+            responses = {
+        @ApiResponse(responseCode = "204", description = "Deleted."),
+        @ApiResponse(responseCode = "401", description = "No key, or an unknown, revoked or expired one (code invalid_api_key or expired_api_key).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.UNAUTHENTICATED))),
+        @ApiResponse(responseCode = "403", description = "A key of the other kind (code wrong_key_kind).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.WRONG_KIND))),
+        @ApiResponse(responseCode = "404", description = "No such key in this account (code not_found).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.NOT_FOUND))),
+        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
+        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))
+    })
     @Delete(uri = "/{id}", produces = MediaType.APPLICATION_JSON)
-    HttpResponse<?> delete(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
+    HttpResponse<?> delete(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
         return RefusalResponses.respond(revoke.revoke(Bearer.token(authorization), id), revoked -> {
             LOG.info("request_id={} gateway key {} deleted", RequestIds.of(request), revoked);
             return HttpResponse.noContent();

@@ -1,5 +1,13 @@
 package io.keyway.http;
 
+import io.swagger.v3.oas.annotations.Hidden;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.keyway.application.ListModels;
 import io.keyway.application.Refusal;
 import io.keyway.domain.completion.ModelDescriptor;
@@ -33,14 +41,31 @@ class ModelsController {
         this.listModels = listModels;
     }
 
+    @Operation(summary = "List models", tags = "OpenAI", security = @SecurityRequirement(name = ApiDocs.GATEWAY_KEY), 
+            description = "The operator's models and, for each provider key the gateway key carries, that provider's catalogue under the prefixed id with its whole entry (pricing, context_length, architecture, top_provider, supported_parameters). When a provider's catalogue cannot be fetched the others are still listed and x-keyway-partial-models names the provider.",
+            responses = {
+        @ApiResponse(responseCode = "200", description = "The models this key can call.",
+                content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.MODEL_LIST))),
+        @ApiResponse(responseCode = "401", description = "No key, or an unknown, revoked or expired one (code invalid_api_key or expired_api_key).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.UNAUTHENTICATED))),
+        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
+        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))
+    })
     @Get(produces = MediaType.APPLICATION_JSON)
-    CompletableFuture<HttpResponse<?>> list(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
+    CompletableFuture<HttpResponse<?>> list(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
         return models(request, authorization, models -> HttpResponse.ok(Views.models(models)));
     }
 
     /** {@code GET /v1/models/{id}}; ids may hold slashes ({@code openrouter-meta-llama/llama-3.1-405b-instruct}). */
+    /** Documented in src/main/openapi/model.yml: micronaut-openapi 6.19 cannot read the {+id} template. */
+    @Hidden
     @Get(uri = "/{+id}", produces = MediaType.APPLICATION_JSON)
-    CompletableFuture<HttpResponse<?>> one(HttpRequest<?> request, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+    CompletableFuture<HttpResponse<?>> one(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                            @PathVariable String id) {
         return models(request, authorization, models -> {
             Optional<ModelDescriptor> found = models.stream().filter(model -> model.id().equals(id)).findFirst();

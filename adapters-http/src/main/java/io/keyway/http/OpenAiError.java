@@ -1,6 +1,7 @@
 package io.keyway.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
@@ -11,8 +12,8 @@ import io.micronaut.serde.annotation.Serdeable;
 record OpenAiError(Detail error) {
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record Detail(String message, String type, String param, String code,
-                  @JsonInclude(JsonInclude.Include.NON_NULL) String provider) {
+    record Detail(String message, String type, @Nullable String param, String code,
+                  @Nullable @JsonInclude(JsonInclude.Include.NON_NULL) String provider) {
         Detail(String message, String type, String param, String code) {
             this(message, type, param, code, null);
         }

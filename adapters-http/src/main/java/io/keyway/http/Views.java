@@ -11,6 +11,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.keyway.domain.completion.ModelDescriptor;
 import io.keyway.domain.model.GatewayKey;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 
 import java.util.List;
@@ -34,14 +35,14 @@ final class Views {
     /** @param sentTo the host the provider key is sent to, shown to the key's holder only */
     @Serdeable
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ProviderKeyView(String hint, @JsonProperty("updated_at") long updatedAt, @JsonProperty("sent_to") String sentTo) {
+    record ProviderKeyView(String hint, @JsonProperty("updated_at") long updatedAt, @Nullable @JsonProperty("sent_to") String sentTo) {
     }
 
     @Serdeable
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record KeyView(String id, String object, String name, String key, @JsonProperty("created_at") long createdAt,
-                   @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("expires_at") Long expiresAt,
-                   @JsonProperty("previous_secret_valid_until") Long previousSecretValidUntil,
+    record KeyView(String id, String object, String name, @Nullable String key, @JsonProperty("created_at") long createdAt,
+                   @Nullable @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("expires_at") Long expiresAt,
+                   @Nullable @JsonProperty("previous_secret_valid_until") Long previousSecretValidUntil,
                    @JsonProperty("provider_keys") Map<String, ProviderKeyView> providerKeys) {
         @Override
         public String toString() {
@@ -51,7 +52,7 @@ final class Views {
 
     @Serdeable
     record ManagementKeyView(String id, String object, @JsonProperty("account_id") String accountId,
-                             @JsonInclude(JsonInclude.Include.NON_NULL) String key, @JsonProperty("created_at") long createdAt) {
+                             @Nullable @JsonInclude(JsonInclude.Include.NON_NULL) String key, @JsonProperty("created_at") long createdAt) {
         @Override
         public String toString() {
             return "ManagementKeyView[" + id + (key == null ? "" : ", with its secret") + "]";
@@ -61,8 +62,8 @@ final class Views {
     @Serdeable
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record AccountView(String id, String object, String name, @JsonProperty("created_at") long createdAt,
-                       @JsonProperty("management_keys") List<ManagementKeyView> managementKeys,
-                       @JsonProperty("gateway_keys") Integer gatewayKeys) {
+                       @Nullable @JsonProperty("management_keys") List<ManagementKeyView> managementKeys,
+                       @Nullable @JsonProperty("gateway_keys") Integer gatewayKeys) {
     }
 
     @Serdeable

@@ -1,0 +1,151 @@
+package io.keyway.http;
+
+import io.swagger.v3.oas.annotations.OpenAPIDefinition;
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
+import io.swagger.v3.oas.annotations.info.Info;
+import io.swagger.v3.oas.annotations.info.License;
+import io.swagger.v3.oas.annotations.security.SecurityScheme;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+/**
+ * The OpenAPI document's header, its three kinds of credential and the examples the routes' annotations share. The
+ * build (micronaut-openapi's annotation processor) writes {@code META-INF/swagger/keyway.yml} from these and the
+ * controllers' own annotations; {@link OpenApiController} serves it at {@code /openapi.yml} and a Swagger UI at
+ * {@code /openapi}. The examples are made-up values in the real formats: no example is a working key.
+ */
+@OpenAPIDefinition(
+        info = @Info(title = "Keyway", version = "0.1.0",
+                description = "An OpenAI-compatible LLM gateway whose operator cannot read its users' provider keys. "
+                        + "Any OpenAI SDK works with base URL `<host>/v1` and a gateway key. A model named `openrouter-<id>` "
+                        + "goes to OpenRouter with the key's own OpenRouter key; other models go to the operator's upstreams. "
+                        + "Every failure answers `{\"error\":{\"message\",\"type\",\"param\",\"code\"}}`; every answer carries "
+                        + "`x-request-id`. Liveness is `GET /health`, readiness `GET /health/readiness`, metrics `GET /prometheus`.",
+                license = @License(name = "Apache-2.0")),
+        tags = {
+                @Tag(name = "OpenAI", description = "The OpenAI API, routed by model, with a gateway key."),
+                @Tag(name = "Gateway key", description = "A gateway key's holder sees and changes its own key."),
+                @Tag(name = "Keys", description = "An account manages its gateway keys with a management key."),
+                @Tag(name = "Admin", description = "The operator's API, with KEYWAY_ADMIN_TOKEN."),
+                @Tag(name = "Console", description = "The browser console for an account's keys.")
+        })
+@SecurityScheme(name = ApiDocs.GATEWAY_KEY, type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "kw-…",
+        description = "A gateway key (`kw-…`), shown once when it is created or rotated.")
+@SecurityScheme(name = ApiDocs.MANAGEMENT_KEY, type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "kwm-…",
+        description = "An account's management key (`kwm-…`), shown once when the account or the key is created.")
+@SecurityScheme(name = ApiDocs.ADMIN_TOKEN, type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "The operator's KEYWAY_ADMIN_TOKEN (at least 32 characters); unset, the admin API answers 403.")
+final class ApiDocs {
+    static final String GATEWAY_KEY = "gatewayKey";
+    static final String MANAGEMENT_KEY = "managementKey";
+    static final String ADMIN_TOKEN = "adminToken";
+
+    static final String JSON = "application/json";
+    static final String SSE = "text/event-stream";
+
+    static final String CHAT_REQUEST = """
+            {"model":"openrouter-meta-llama/llama-3.1-405b-instruct","messages":[{"role":"user","content":"Say hi"}],"stream":false}""";
+    static final String CHAT_ANSWER = """
+            {"id":"gen-1","object":"chat.completion","created":1764190000,"model":"meta-llama/llama-3.1-405b-instruct",\
+            "choices":[{"index":0,"message":{"role":"assistant","content":"Hi!"},"finish_reason":"stop"}],\
+            "usage":{"prompt_tokens":9,"completion_tokens":2,"total_tokens":11,"cost":0.000033}}""";
+    static final String CHAT_STREAM = """
+            data: {"id":"gen-1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hi"}}]}
+
+            data: [DONE]
+
+            """;
+    static final String COMPLETION_REQUEST = """
+            {"model":"openrouter-meta-llama/llama-3.1-8b-instruct","prompt":"Once upon a time","max_tokens":16}""";
+    static final String COMPLETION_ANSWER = """
+            {"id":"gen-2","object":"text_completion","created":1764190000,"model":"meta-llama/llama-3.1-8b-instruct",\
+            "choices":[{"index":0,"text":" there was a gateway.","finish_reason":"stop"}]}""";
+    static final String EMBEDDING_REQUEST = """
+            {"model":"embed-small","input":"The quick brown fox"}""";
+    static final String EMBEDDING_ANSWER = """
+            {"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.0123,-0.0456]}],"model":"embed-small",\
+            "usage":{"prompt_tokens":4,"total_tokens":4}}""";
+    static final String RESPONSES_REQUEST = """
+            {"model":"openrouter-openai/gpt-4o-mini","input":"Say hi"}""";
+    static final String RESPONSES_ANSWER = """
+            {"id":"resp_1","object":"response","status":"completed","output":[{"type":"message","role":"assistant",\
+            "content":[{"type":"output_text","text":"Hi!"}]}],"usage":{"input_tokens":9,"output_tokens":2,"total_tokens":11}}""";
+
+    static final String MODEL = """
+            {"id":"openrouter-meta-llama/llama-3.1-405b-instruct","object":"model","created":1721692800,"owned_by":"openrouter",\
+            "name":"Meta: Llama 3.1 405B Instruct","context_length":131072,\
+            "pricing":{"prompt":"0.0000008","completion":"0.0000008"},"architecture":{"modality":"text->text"},\
+            "top_provider":{"context_length":131072,"is_moderated":false},"supported_parameters":["max_tokens","temperature","tools"]}""";
+    static final String MODEL_LIST = """
+            {"object":"list","data":[{"id":"gpt-4o-mini","object":"model","created":0,"owned_by":"azure"},\
+            {"id":"openrouter-meta-llama/llama-3.1-405b-instruct","object":"model","created":1721692800,"owned_by":"openrouter",\
+            "context_length":131072,"pricing":{"prompt":"0.0000008","completion":"0.0000008"}}]}""";
+
+    static final String KEY_CREATE_REQUEST = """
+            {"name":"laptop","provider_keys":{"openrouter":"sk-or-v1-0000000000000000000000000000000000000000000000000000000000000000"},\
+            "expires_at":1795726000}""";
+    static final String KEY_CREATED = """
+            {"id":"5a1dd2c4e0f14a5b","object":"gateway_key","name":"laptop","key":"kw-5a1dd2c4e0f14a5b_…",\
+            "created_at":1764190000,"expires_at":1795726000,"provider_keys":{"openrouter":{"hint":"sk-or-…0000","updated_at":1764190000}}}""";
+    static final String KEY = """
+            {"id":"5a1dd2c4e0f14a5b","object":"gateway_key","name":"laptop","created_at":1764190000,"expires_at":null,\
+            "provider_keys":{"openrouter":{"hint":"sk-or-…0000","updated_at":1764190000,"sent_to":"openrouter.ai"}}}""";
+    static final String KEY_LIST = """
+            {"object":"list","data":[{"id":"5a1dd2c4e0f14a5b","object":"gateway_key","name":"laptop","created_at":1764190000,\
+            "expires_at":null,"provider_keys":{}}]}""";
+    static final String ROTATE_REQUEST = """
+            {"grace_seconds":300}""";
+    static final String PROVIDER_KEY_REQUEST = """
+            {"api_key":"sk-or-v1-0000000000000000000000000000000000000000000000000000000000000000"}""";
+    static final String MANAGEMENT_KEY_CREATED = """
+            {"id":"0f3b9a7c2d1e4f50","object":"management_key","account_id":"8f14e45f-ceea-467f-a8ad-0e2f9a0c1b2d",\
+            "key":"kwm-0f3b9a7c2d1e4f50_…","created_at":1764190000}""";
+    static final String ACCOUNT_REQUEST = """
+            {"name":"Acme research"}""";
+    static final String ACCOUNT_CREATED = """
+            {"id":"8f14e45f-ceea-467f-a8ad-0e2f9a0c1b2d","name":"Acme research","management_key":"kwm-0f3b9a7c2d1e4f50_…",\
+            "created_at":1764190000}""";
+    static final String ACCOUNT = """
+            {"id":"8f14e45f-ceea-467f-a8ad-0e2f9a0c1b2d","object":"account","name":"Acme research","created_at":1764190000,\
+            "management_keys":[{"id":"0f3b9a7c2d1e4f50","object":"management_key","account_id":"8f14e45f-ceea-467f-a8ad-0e2f9a0c1b2d",\
+            "created_at":1764190000}],"gateway_keys":2}""";
+    static final String ACCOUNT_LIST = """
+            {"object":"list","data":[{"id":"8f14e45f-ceea-467f-a8ad-0e2f9a0c1b2d","object":"account","name":"Acme research",\
+            "created_at":1764190000}]}""";
+
+    static final String BAD_REQUEST = """
+            {"error":{"message":"'name' must be a non-empty string.","type":"invalid_request_error","param":"name","code":"invalid_request"}}""";
+    static final String UNAUTHENTICATED = """
+            {"error":{"message":"Invalid or revoked API key.","type":"authentication_error","param":null,"code":"invalid_api_key"}}""";
+    static final String WRONG_KIND = """
+            {"error":{"message":"This endpoint takes a management key.","type":"permission_error","param":null,"code":"wrong_key_kind"}}""";
+    static final String NOT_FOUND = """
+            {"error":{"message":"No such key.","type":"not_found_error","param":null,"code":"not_found"}}""";
+    static final String MODEL_NOT_FOUND = """
+            {"error":{"message":"The model 'gpt-9' does not exist.","type":"invalid_request_error","param":"model","code":"model_not_found"}}""";
+    static final String PROVIDER_KEY_MISSING = """
+            {"error":{"message":"This gateway key carries no openrouter key.","type":"permission_error","param":"model",\
+            "code":"provider_key_missing"}}""";
+    static final String CONFLICT = """
+            {"error":{"message":"The key changed while it was being rotated; read it and try again.","type":"invalid_request_error",\
+            "param":null,"code":"key_changed"}}""";
+    static final String TOO_MANY = """
+            {"error":{"message":"Too many requests from this address failed authentication. Try again in 41 s.",\
+            "type":"rate_limit_error","param":null,"code":"too_many_failed_attempts"}}""";
+    static final String UPSTREAM_FAILED = """
+            {"error":{"message":"The upstream did not answer in time.","type":"upstream_error","param":null,"code":"upstream_timeout",\
+            "provider":"openrouter"}}""";
+    static final String DATABASE_UNAVAILABLE = """
+            {"error":{"message":"The key store is unreachable; try again shortly.","type":"server_error","param":null,\
+            "code":"database_unavailable"}}""";
+    static final String TOO_LARGE = """
+            {"error":{"message":"The request body is larger than this gateway accepts.","type":"invalid_request_error","param":null,\
+            "code":"request_too_large"}}""";
+    static final String ADMIN_UNAUTHENTICATED = """
+            {"error":{"message":"Invalid admin token.","type":"authentication_error","param":null,"code":"invalid_admin_token"}}""";
+    static final String ADMIN_DISABLED = """
+            {"error":{"message":"The admin API is disabled: the operator has not set KEYWAY_ADMIN_TOKEN.","type":"permission_error",\
+            "param":null,"code":"admin_api_disabled"}}""";
+
+    private ApiDocs() {
+    }
+}
