@@ -14,7 +14,9 @@ import io.keyway.domain.completion.ModelDescriptor;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
+import io.keyway.application.ModelListing;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -22,10 +24,8 @@ import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.util.List;
+import java.util.function.Function;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -33,16 +33,17 @@ import java.util.concurrent.CompletableFuture;
 @Controller("/v1/models")
 @ExecuteOn(TaskExecutors.BLOCKING)
 class ModelsController {
-    private static final Logger LOG = LoggerFactory.getLogger(ModelsController.class);
-
     private final ListModels listModels;
 
     ModelsController(ListModels listModels) {
         this.listModels = listModels;
     }
 
+    /** Names the providers whose catalogue could not be fetched: their models are missing from this answer. */
+    static final String UNAVAILABLE_HEADER = "x-keyway-unavailable-catalogues";
+
     @Operation(summary = "List models", tags = "OpenAI", security = @SecurityRequirement(name = ApiDocs.GATEWAY_KEY), 
-            description = "The operator's models and, for each provider key the gateway key carries, that provider's catalogue under the prefixed id with its whole entry (pricing, context_length, architecture, top_provider, supported_parameters). When a provider's catalogue cannot be fetched the others are still listed and x-keyway-partial-models names the provider.",
+            description = "The operator's models and, for each provider key the gateway key carries, that provider's catalogue under the prefixed id with its whole entry (pricing, context_length, architecture, top_provider, supported_parameters). When a provider's catalogue cannot be fetched the others are still listed and the header x-keyway-unavailable-catalogues names it.",
             responses = {
         @ApiResponse(responseCode = "200", description = "The models this key can call.",
                 content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.MODEL_LIST))),
@@ -58,32 +59,38 @@ class ModelsController {
     })
     @Get(produces = MediaType.APPLICATION_JSON)
     CompletableFuture<HttpResponse<?>> list(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
-        return models(request, authorization, models -> HttpResponse.ok(Views.models(models)));
+        return models(authorization, listing -> {
+            MutableHttpResponse<?> listed = HttpResponse.ok(Views.models(listing.models()));
+            if (!listing.complete()) {
+                listed.header(UNAVAILABLE_HEADER, String.join(",", listing.unavailable()));
+            }
+            return listed;
+        });
     }
 
-    /** {@code GET /v1/models/{id}}; ids may hold slashes ({@code openrouter-meta-llama/llama-3.1-405b-instruct}). */
     /** Documented in src/main/openapi/model.yml: micronaut-openapi 6.19 cannot read the {+id} template. */
     @Hidden
     @Get(uri = "/{+id}", produces = MediaType.APPLICATION_JSON)
     CompletableFuture<HttpResponse<?>> one(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                            @PathVariable String id) {
-        return models(request, authorization, models -> {
-            Optional<ModelDescriptor> found = models.stream().filter(model -> model.id().equals(id)).findFirst();
-            return found.<HttpResponse<?>>map(model -> HttpResponse.ok(Views.model(model)))
-                    .orElseGet(() -> RefusalResponses.of(new Refusal.ModelNotFound(id)));
+        return models(authorization, listing -> {
+            Optional<ModelDescriptor> found = listing.models().stream().filter(model -> model.id().equals(id)).findFirst();
+            if (found.isPresent()) {
+                return HttpResponse.ok(Views.model(found.get()));
+            }
+            if (!listing.complete()) {
+                // It may be in the catalogue that could not be fetched: "no such model" would not be the truth.
+                return OpenAiError.response(502, OpenAiError.UPSTREAM, "upstream_unreachable", null,
+                        "The model catalogue of " + String.join(", ", listing.unavailable()) + " could not be fetched; try again shortly.",
+                        listing.unavailable().get(0)).header(UNAVAILABLE_HEADER, String.join(",", listing.unavailable()));
+            }
+            return RefusalResponses.of(new Refusal.ModelNotFound(id));
         });
     }
 
-    private CompletableFuture<HttpResponse<?>> models(HttpRequest<?> request, String authorization,
-                                                      java.util.function.Function<List<ModelDescriptor>, HttpResponse<?>> respond) {
+    private CompletableFuture<HttpResponse<?>> models(String authorization, Function<ModelListing, HttpResponse<?>> respond) {
         return listModels.list(Bearer.token(authorization)).fold(
-                models -> models.toCompletableFuture()
-                        .thenApply(respond)
-                        .exceptionally(failure -> {
-                            LOG.warn("request_id={} a provider's model catalogue could not be fetched: {}", RequestIds.of(request), failure.toString());
-                            return OpenAiError.response(502, OpenAiError.UPSTREAM, "upstream_unreachable", null,
-                                    "A provider's model catalogue could not be fetched; try again shortly.");
-                        }),
+                listing -> listing.toCompletableFuture().thenApply(respond),
                 refusal -> CompletableFuture.completedFuture(RefusalResponses.of(refusal)));
     }
 }

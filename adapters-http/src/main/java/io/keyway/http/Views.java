@@ -14,6 +14,7 @@ import io.keyway.domain.model.GatewayKey;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -76,13 +77,10 @@ final class Views {
     record KeyList(String object, List<KeyView> data) {
     }
 
-    @Serdeable
-    record ModelView(String id, String object, long created, @JsonProperty("owned_by") String ownedBy) {
-    }
-
+    /** Each model is an object: id, object, created, owned_by, then the rest of the upstream's catalogue entry as it sent it. */
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record ModelList(String object, List<ModelView> data) {
+    record ModelList(String object, List<Map<String, Object>> data) {
     }
 
     static KeyView key(GatewayKey key) {
@@ -129,7 +127,13 @@ final class Views {
         return new ModelList("list", models.stream().map(Views::model).toList());
     }
 
-    static ModelView model(ModelDescriptor model) {
-        return new ModelView(model.id(), "model", model.created(), model.ownedBy());
+    static Map<String, Object> model(ModelDescriptor model) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", model.id());
+        view.put("object", "model");
+        view.put("created", model.created());
+        view.put("owned_by", model.ownedBy());
+        view.putAll(model.details());
+        return view;
     }
 }

@@ -1,21 +1,30 @@
 package io.keyway.openrouter;
 
 import io.keyway.domain.completion.ModelDescriptor;
+import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.json.JsonMapper;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /** An upstream's own model catalogue ({@code GET <base>/models}), fetched on demand and reused for its time to live. */
 final class UpstreamCatalogue {
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamCatalogue.class);
     private final UpstreamSettings settings;
     private final UpstreamExchanges exchanges;
     private final JsonMapper json;
@@ -41,6 +50,12 @@ final class UpstreamCatalogue {
             return current.models();
         }
         CompletableFuture<List<ModelDescriptor>> fetch = fetch();
+        fetch.whenComplete((models, failure) -> {
+            if (failure != null) {
+                LOG.warn("the model catalogue of upstream {} could not be fetched (listed without it until a fetch succeeds): {}",
+                        settings.name(), describe(failure));
+            }
+        });
         cached = new Cached(now, fetch);
         return fetch;
     }
@@ -62,6 +77,11 @@ final class UpstreamCatalogue {
         });
     }
 
+    private static String describe(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+
     private static byte[] concat(List<byte[]> chunks) {
         int length = chunks.stream().mapToInt(chunk -> chunk.length).sum();
         byte[] all = new byte[length];
@@ -73,18 +93,36 @@ final class UpstreamCatalogue {
         return all;
     }
 
+    /** The fields Keyway sets itself on each listed model; every other field of an entry is kept as sent. */
+    private static final Set<String> OWN_FIELDS = Set.of("id", "object", "created", "owned_by");
+
     private List<ModelDescriptor> parse(byte[] body) {
+        Map<String, Object> catalogue;
         try {
-            ModelCatalogue catalogue = json.readValue(body, ModelCatalogue.class);
-            long now = clock.instant().getEpochSecond();
-            return catalogue.data() == null ? List.of() : catalogue.data().stream()
-                    .filter(entry -> entry.id() != null && !entry.id().isBlank())
-                    .map(entry -> new ModelDescriptor(entry.id(), entry.created() == null ? now : entry.created(),
-                            entry.ownedBy() != null ? entry.ownedBy() : ownerOf(entry.id())))
-                    .toList();
-        } catch (IOException e) {
+            catalogue = json.readValue(body, Argument.mapOf(String.class, Object.class));
+        } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("the model catalogue of '" + settings.name() + "' is not JSON", e);
         }
+        if (catalogue == null || !(catalogue.get("data") instanceof List<?> data)) {
+            throw new IllegalStateException("the model catalogue of '" + settings.name() + "' has no data list");
+        }
+        long now = clock.instant().getEpochSecond();
+        List<ModelDescriptor> models = new ArrayList<>(data.size());
+        for (Object item : data) {
+            if (!(item instanceof Map<?, ?> entry) || !(entry.get("id") instanceof String id) || id.isBlank()) {
+                continue;
+            }
+            long created = entry.get("created") instanceof Number number ? number.longValue() : now;
+            String ownedBy = entry.get("owned_by") instanceof String owner ? owner : ownerOf(id);
+            Map<String, Object> details = new LinkedHashMap<>();
+            entry.forEach((name, value) -> {
+                if (!OWN_FIELDS.contains(String.valueOf(name))) {
+                    details.put(String.valueOf(name), value);
+                }
+            });
+            models.add(new ModelDescriptor(id, created, ownedBy, details));
+        }
+        return List.copyOf(models);
     }
 
     private String ownerOf(String modelId) {

@@ -28,24 +28,32 @@ public final class ListModels {
         this.listedSince = listedSince.getEpochSecond();
     }
 
-    public Outcome<CompletionStage<List<ModelDescriptor>>> list(String gatewayBearer) {
+    /**
+     * The models the key can call. A provider whose catalogue cannot be fetched (unreachable, failing, not JSON) is
+     * named in {@link ModelListing#unavailable()} and the rest are still listed; the failure itself goes to the
+     * provider's own log line.
+     */
+    public Outcome<CompletionStage<ModelListing>> list(String gatewayBearer) {
         return authenticator.gateway(gatewayBearer).then(caller -> {
             caller.key().destroy();
             List<ModelDescriptor> operator = router.operatorModels().stream()
                     .map(model -> new ModelDescriptor(model.id(), listedSince, model.upstream()))
                     .toList();
-            CompletableFuture<List<ModelDescriptor>> all = CompletableFuture.completedFuture(operator);
+            CompletableFuture<ModelListing> all = CompletableFuture.completedFuture(new ModelListing(operator, List.of()));
             for (ProviderId provider : router.userProviders()) {
                 if (caller.record().providerKey(provider).isEmpty()) {
                     continue;
                 }
                 CompletionProvider upstream = upstreams.wired(provider.value());
-                CompletableFuture<List<ModelDescriptor>> prefixed = upstream.models().toCompletableFuture()
-                        .thenApply(models -> models.stream().map(m -> m.withId(provider.modelPrefix() + m.id())).toList());
+                CompletableFuture<ModelListing> prefixed = upstream.models().toCompletableFuture()
+                        .thenApply(models -> new ModelListing(models.stream().map(m -> m.withId(provider.modelPrefix() + m.id())).toList(), List.of()))
+                        .exceptionally(failure -> new ModelListing(List.of(), List.of(provider.value())));
                 all = all.thenCombine(prefixed, (left, right) -> {
-                    List<ModelDescriptor> joined = new ArrayList<>(left);
-                    joined.addAll(right);
-                    return joined;
+                    List<ModelDescriptor> models = new ArrayList<>(left.models());
+                    models.addAll(right.models());
+                    List<String> unavailable = new ArrayList<>(left.unavailable());
+                    unavailable.addAll(right.unavailable());
+                    return new ModelListing(models, unavailable);
                 });
             }
             return Outcome.done(all);

@@ -69,8 +69,20 @@ class ProviderKeyLifecycleTest {
         var withModels = done(core.listModels.list(with)).toCompletableFuture().get();
         var withoutModels = done(core.listModels.list(without)).toCompletableFuture().get();
 
-        assertTrue(withModels.stream().anyMatch(m -> m.id().equals("openrouter-meta/llama")));
-        assertTrue(withModels.stream().anyMatch(m -> m.id().equals("local-chat")));
-        assertTrue(withoutModels.stream().noneMatch(m -> m.id().startsWith("openrouter-")));
+        assertTrue(withModels.models().stream().anyMatch(m -> m.id().equals("openrouter-meta/llama")));
+        assertTrue(withModels.models().stream().anyMatch(m -> m.id().equals("local-chat")));
+        assertTrue(withModels.complete());
+        assertTrue(withoutModels.models().stream().noneMatch(m -> m.id().startsWith("openrouter-")));
+    }
+
+    @Test
+    void aCatalogueThatCannotBeFetchedIsNamedAndTheOthersAreStillListed() throws Exception {
+        core.openRouter.catalogueFailure = new IllegalStateException("GET /models answered 503");
+        String with = core.gatewayKey(management, Map.of("openrouter", "sk-or-v1-models-0000002")).secret();
+
+        var listing = done(core.listModels.list(with)).toCompletableFuture().get();
+
+        assertEquals(java.util.List.of("openrouter"), listing.unavailable());
+        assertEquals(java.util.List.of("local-chat"), listing.models().stream().map(m -> m.id()).toList());
     }
 }

@@ -17,6 +17,8 @@ final class RecordingProvider implements CompletionProvider {
     private final String name;
     final List<UpstreamCall> calls = new CopyOnWriteArrayList<>();
     List<ModelDescriptor> catalogue = List.of();
+    /** When set, the catalogue fetch fails with it. */
+    RuntimeException catalogueFailure;
 
     RecordingProvider(String name) {
         this.name = name;
@@ -42,6 +44,6 @@ final class RecordingProvider implements CompletionProvider {
 
     @Override
     public CompletionStage<List<ModelDescriptor>> models() {
-        return CompletableFuture.completedFuture(catalogue);
+        return catalogueFailure != null ? CompletableFuture.failedFuture(catalogueFailure) : CompletableFuture.completedFuture(catalogue);
     }
 }

@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
+import io.micronaut.json.JsonMapper;
+
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,6 +21,16 @@ class ModelsTest {
     @RegisterExtension
     static final KeywayExtension keyway = KeywayExtension.builder().operatorUpstream("local", "local-chat", "local-embed").build();
 
+    /** An entry as OpenRouter's GET /models sends it (abridged from its documentation's shape). */
+    static final String LLAMA_ENTRY = "{\"id\":\"meta-llama/llama-3.1-405b-instruct\",\"canonical_slug\":\"meta-llama/llama-3.1-405b-instruct\","
+            + "\"name\":\"Meta: Llama 3.1 405B Instruct\",\"created\":1721000000,\"description\":\"The largest Llama.\","
+            + "\"context_length\":131072,\"architecture\":{\"modality\":\"text->text\",\"input_modalities\":[\"text\"],"
+            + "\"output_modalities\":[\"text\"],\"tokenizer\":\"Llama3\",\"instruct_type\":\"llama3\"},"
+            + "\"pricing\":{\"prompt\":\"0.0000008\",\"completion\":\"0.0000008\",\"request\":\"0\",\"image\":\"0\"},"
+            + "\"top_provider\":{\"context_length\":131072,\"max_completion_tokens\":null,\"is_moderated\":false},"
+            + "\"per_request_limits\":null,\"supported_parameters\":[\"max_tokens\",\"temperature\",\"tools\"],"
+            + "\"default_parameters\":{\"temperature\":0.7}}";
+
     private FakeUpstream openRouter;
     private Gateway gateway;
     private String management;
@@ -25,8 +38,7 @@ class ModelsTest {
     @BeforeEach
     void scriptTheCatalogue() {
         openRouter = keyway.openRouter();
-        openRouter.answer("models", FakeUpstream.json(200, "{\"data\":[{\"id\":\"meta-llama/llama-3.1-405b-instruct\",\"name\":\"Llama\","
-                + "\"created\":1721000000,\"context_length\":131072},{\"id\":\"openai/gpt-4o\",\"created\":1715000000}]}"));
+        openRouter.answer("models", FakeUpstream.json(200, "{\"data\":[" + LLAMA_ENTRY + ",{\"id\":\"openai/gpt-4o\",\"created\":1715000000}]}"));
         gateway = keyway.gateway();
         management = keyway.managementKey();
     }
@@ -45,6 +57,27 @@ class ModelsTest {
         assertTrue(response.body().contains("\"object\":\"model\""));
         assertTrue(response.body().contains("\"owned_by\":\"meta-llama\""));
         assertTrue(response.body().contains("\"created\":1721000000"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void openRoutersWholeCatalogueEntryIsKeptUnderThePrefixedId() throws Exception {
+        String key = gateway.createGatewayKey(management, "sk-or-v1-models-entries-3456");
+        JsonMapper json = gateway.context().getBean(JsonMapper.class);
+        Map<String, Object> sent = json.readValue(LLAMA_ENTRY, Map.class);
+
+        Map<String, Object> listed = ((List<Map<String, Object>>) json.readValue(gateway.get("/v1/models", key).body(), Map.class).get("data"))
+                .stream().filter(model -> "openrouter-meta-llama/llama-3.1-405b-instruct".equals(model.get("id"))).findFirst().orElseThrow();
+        Map<String, Object> retrieved = json.readValue(gateway.get("/v1/models/openrouter-meta-llama/llama-3.1-405b-instruct", key).body(), Map.class);
+
+        for (Map<String, Object> model : List.of(listed, retrieved)) {
+            Map<String, Object> expected = new java.util.LinkedHashMap<>(sent);
+            expected.put("id", "openrouter-meta-llama/llama-3.1-405b-instruct");
+            expected.put("object", "model");
+            expected.put("owned_by", "meta-llama");
+            assertEquals(expected, model);
+            assertEquals(List.of("id", "object", "created", "owned_by", "canonical_slug", "name"), List.copyOf(model.keySet()).subList(0, 6));
+        }
     }
 
     @Test
