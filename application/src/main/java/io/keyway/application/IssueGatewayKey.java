@@ -1,5 +1,7 @@
 package io.keyway.application;
 
+import io.keyway.domain.model.AccountId;
+
 import io.keyway.domain.keys.KeyKind;
 import io.keyway.domain.keys.KeyMint;
 import io.keyway.domain.keys.PresentedKey;
@@ -66,37 +68,50 @@ public final class IssueGatewayKey {
     }
 
     public Outcome<NewGatewayKey> issue(Command command) {
-        return authenticator.management(command.managementBearer()).then(owner -> {
-            if (!Names.isValid(command.name())) {
-                return Outcome.refused(new Refusal.InvalidRequest(
-                        "'name' is required: 1 to " + Names.MAX_LENGTH + " printable characters.", "name"));
-            }
-            Outcome<Map<ProviderId, ProviderKey>> checked = Outcome.done(new LinkedHashMap<>());
-            for (Map.Entry<String, String> entry : command.providerKeys().entrySet()) {
-                checked = checked.then(keys -> ProviderKeyInput.provider(entry.getKey(), router.userProviders(), "provider_keys")
-                        .then(provider -> ProviderKeyInput.key(entry.getValue(), "provider_keys." + entry.getKey())
-                                .then(key -> {
-                                    keys.put(provider, key);
-                                    return Outcome.done(keys);
-                                })));
-            }
-            long now = clock.instant().getEpochSecond();
-            if (command.expiresAt() != null && (command.expiresAt() <= now || command.expiresAt() > now + MAX_LIFETIME_SECONDS)) {
-                return Outcome.refused(new Refusal.InvalidRequest(
-                        "'expires_at' must be a time in the future, in unix seconds (now is " + now + "), at most 100 years ahead.", "expires_at"));
-            }
-            Instant expiresAt = command.expiresAt() == null ? null : Instant.ofEpochSecond(command.expiresAt());
-            return checked.then(plain -> Outcome.done(mintAndStore(owner, command.name(), plain, expiresAt)));
-        });
+        return authenticator.management(command.managementBearer())
+                .then(owner -> checkedAndStored(owner.account(), command.name(), command.providerKeys(), command.expiresAt()));
     }
 
-    private NewGatewayKey mintAndStore(ManagementKey owner, String name, Map<ProviderId, ProviderKey> plain, Instant expiresAt) {
+    /**
+     * The operator issues a key for an account without its management key (the admin CLI, which already holds the
+     * database): the same checks, the same sealing, the secret returned once.
+     */
+    public Outcome<NewGatewayKey> issueForAccount(String accountId, String name, Map<String, String> providerKeys, Long expiresAt) {
+        return Accounts.parseId(accountId).filter(id -> vault.findAccount(id).isPresent())
+                .map(account -> checkedAndStored(account, name, providerKeys, expiresAt))
+                .orElseGet(() -> Outcome.refused(Accounts.noSuchAccount()));
+    }
+
+    private Outcome<NewGatewayKey> checkedAndStored(AccountId account, String name, Map<String, String> providerKeys, Long expiresAtSeconds) {
+        if (!Names.isValid(name)) {
+            return Outcome.refused(new Refusal.InvalidRequest(
+                    "'name' is required: 1 to " + Names.MAX_LENGTH + " printable characters.", "name"));
+        }
+        Outcome<Map<ProviderId, ProviderKey>> checked = Outcome.done(new LinkedHashMap<>());
+        for (Map.Entry<String, String> entry : providerKeys.entrySet()) {
+            checked = checked.then(keys -> ProviderKeyInput.provider(entry.getKey(), router.userProviders(), "provider_keys")
+                    .then(provider -> ProviderKeyInput.key(entry.getValue(), "provider_keys." + entry.getKey())
+                            .then(key -> {
+                                keys.put(provider, key);
+                                return Outcome.done(keys);
+                            })));
+        }
+        long now = clock.instant().getEpochSecond();
+        if (expiresAtSeconds != null && (expiresAtSeconds <= now || expiresAtSeconds > now + MAX_LIFETIME_SECONDS)) {
+            return Outcome.refused(new Refusal.InvalidRequest(
+                    "'expires_at' must be a time in the future, in unix seconds (now is " + now + "), at most 100 years ahead.", "expires_at"));
+        }
+        Instant expiresAt = expiresAtSeconds == null ? null : Instant.ofEpochSecond(expiresAtSeconds);
+        return checked.then(plain -> Outcome.done(mintAndStore(account, name, plain, expiresAt)));
+    }
+
+    private NewGatewayKey mintAndStore(AccountId account, String name, Map<ProviderId, ProviderKey> plain, Instant expiresAt) {
         PresentedKey key = mint.mint(KeyKind.GATEWAY);
         Instant now = clock.instant();
         Map<ProviderId, SealedProviderKey> sealed = new LinkedHashMap<>();
         plain.forEach((provider, providerKey) -> sealed.put(provider,
                 new SealedProviderKey(provider, seal.seal(key, provider, providerKey), providerKey.hint(), now)));
-        GatewayKey record = new GatewayKey(key.id(), owner.account(), name, key.verifier(), now, sealed, expiresAt, null);
+        GatewayKey record = new GatewayKey(key.id(), account, name, key.verifier(), now, sealed, expiresAt, null);
         vault.createGatewayKey(record);
         String secret = key.token();
         key.destroy();

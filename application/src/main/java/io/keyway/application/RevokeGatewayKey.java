@@ -21,4 +21,16 @@ public final class RevokeGatewayKey {
             return Outcome.refused(GatewayKeys.notFound(id));
         });
     }
+
+    /** The operator deletes any gateway key by its id (the admin CLI); refused from its next request on, like any deletion. */
+    public Outcome<KeyId> revokeAny(String id) {
+        if (KeyId.isWellFormed(id)) {
+            KeyId keyId = new KeyId(id);
+            var key = vault.findGatewayKey(keyId);
+            if (key.isPresent() && vault.deleteGatewayKey(key.get().account(), keyId)) {
+                return Outcome.done(keyId);
+            }
+        }
+        return Outcome.refused(GatewayKeys.notFound(id));
+    }
 }

@@ -20,6 +20,13 @@ public final class ViewGatewayKeys {
         return authenticator.management(managementBearer).then(owner -> Outcome.done(vault.listGatewayKeys(owner.account())));
     }
 
+    /** The operator's view of an account's keys (the admin CLI): the same records, no secret. */
+    public Outcome<List<GatewayKey>> listForAccount(String accountId) {
+        return Accounts.parseId(accountId).filter(id -> vault.findAccount(id).isPresent())
+                .<Outcome<List<GatewayKey>>>map(id -> Outcome.done(vault.listGatewayKeys(id)))
+                .orElseGet(() -> Outcome.refused(Accounts.noSuchAccount()));
+    }
+
     public Outcome<GatewayKey> get(String managementBearer, String id) {
         return authenticator.management(managementBearer).then(owner -> {
             if (!KeyId.isWellFormed(id)) {

@@ -34,6 +34,7 @@ final class KeywayCore {
     final RotateGatewayKey rotate = new RotateGatewayKey(authenticator, vault, mint, seal, clock);
     final ManagementKeys managementKeys = new ManagementKeys(authenticator, vault, mint, clock);
     final Accounts accounts = new Accounts(vault);
+    final ViewGatewayKeys view = new ViewGatewayKeys(authenticator, vault);
     final ListModels listModels = new ListModels(authenticator, router, upstreams, clock.instant());
 
     String account() {

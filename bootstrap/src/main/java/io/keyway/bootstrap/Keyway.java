@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -14,46 +15,49 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Starts Keyway. With no database configured ({@code DATASOURCES_DEFAULT_URL} or {@code datasources.default.url}),
  * it first starts an embedded PostgreSQL whose data lives in {@code ./keyway-data} ({@code KEYWAY_DATA_DIR}).
+ * With a command ({@code accounts}, {@code keys}, {@code db}, {@code --help}, {@code --version}) it runs the admin CLI
+ * ({@link KeywayCli}) instead of the server.
  */
 public final class Keyway {
-    private static final Logger LOG = LoggerFactory.getLogger(Keyway.class);
-
     private Keyway() {
     }
 
+    /** Not a static field: the CLI sets where log lines go before logback reads its configuration. */
+    private static Logger log() {
+        return LoggerFactory.getLogger(Keyway.class);
+    }
+
     public static void main(String[] args) {
+        if (KeywayCli.isCommand(args)) {
+            System.exit(KeywayCli.run(args));
+        }
+        String[] serverArgs = args.length > 0 && args[0].equals("serve") ? Arrays.copyOfRange(args, 1, args.length) : args;
         try {
-            start(args);
+            start(serverArgs);
         } catch (RuntimeException startFailed) {
-            // The cause that says what to fix (e.g. "KEYWAY_ADMIN_TOKEN ... must be at least 32"), not the wiring around it.
-            Throwable cause = startFailed;
-            while (cause.getCause() != null) {
-                cause = cause.getCause();
-            }
-            LOG.error("Keyway did not start: {}", cause.getMessage());
+            log().error("Keyway did not start: {}", rootMessage(startFailed));
             System.exit(1);
         }
     }
 
+    /** The cause that says what to fix (e.g. "KEYWAY_ADMIN_TOKEN ... must be at least 32"), not the wiring around it. */
+    static String rootMessage(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage();
+    }
+
     /** Starts the gateway and returns its running context; closing the context also stops an embedded database. */
     public static ApplicationContext start(String... args) {
-        Map<String, Object> properties = new HashMap<>();
-        EmbeddedDatabase embedded = null;
-        if (!databaseConfigured()) {
-            Path dataDirectory = Path.of(setting("KEYWAY_DATA_DIR", "keyway.data-dir", "keyway-data"));
-            embedded = EmbeddedDatabase.start(dataDirectory);
-            LOG.info("No database configured (DATASOURCES_DEFAULT_URL is unset): using an embedded PostgreSQL on port {} with its data in {}",
-                    embedded.port(), embedded.dataDirectory());
-            properties.put("datasources.default.url", embedded.jdbcUrl());
-            properties.put("datasources.default.username", embedded.username());
-            properties.put("datasources.default.password", embedded.password());
-        }
+        Database database = Database.prepare(Map.of());
         // Registered before the context starts: Micronaut exits the JVM itself when its start fails, and the database
         // must stop then too. Once the context runs, the hook waits for it to stop (Micronaut's own hook stops it;
         // closing it here as well deadlocks the two), so the pool closes before its database does.
         AtomicReference<ApplicationContext> running = new AtomicReference<>();
-        if (embedded != null) {
-            EmbeddedDatabase database = embedded;
+        if (database.embedded() != null) {
+            EmbeddedDatabase embedded = database.embedded();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 ApplicationContext started = running.get();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -65,23 +69,51 @@ public final class Keyway {
                         break;
                     }
                 }
-                database.close();
+                embedded.close();
             }, "keyway-embedded-postgres-stop"));
         }
         ApplicationContext context;
         try {
-            context = Micronaut.build(args).mainClass(Keyway.class).banner(false).properties(properties).start();
+            context = Micronaut.build(args).mainClass(Keyway.class).banner(false).properties(database.properties()).start();
         } catch (RuntimeException startFailed) {
-            if (embedded != null) {
-                embedded.close();
-            }
+            database.close();
             throw startFailed;
         }
         running.set(context);
-        if (embedded != null) {
-            context.registerSingleton(EmbeddedDatabase.class, embedded);
+        if (database.embedded() != null) {
+            context.registerSingleton(EmbeddedDatabase.class, database.embedded());
         }
         return context;
+    }
+
+    /**
+     * The database Keyway uses: the configured one, or an embedded PostgreSQL started here.
+     *
+     * @param properties the context's properties (for the datasource's connection) and, when embedded, the database
+     */
+    record Database(Map<String, Object> properties, EmbeddedDatabase embedded) implements AutoCloseable {
+        /** @param given properties the caller passes to the context; a datasource URL among them counts as configured */
+        static Database prepare(Map<String, Object> given) {
+            Map<String, Object> properties = new HashMap<>(given);
+            if (given.containsKey("datasources.default.url") || databaseConfigured()) {
+                return new Database(properties, null);
+            }
+            Path dataDirectory = Path.of(setting("KEYWAY_DATA_DIR", "keyway.data-dir", "keyway-data"));
+            EmbeddedDatabase embedded = EmbeddedDatabase.start(dataDirectory);
+            log().info("No database configured (DATASOURCES_DEFAULT_URL is unset): using an embedded PostgreSQL on port {} with its data in {}",
+                    embedded.port(), embedded.dataDirectory());
+            properties.put("datasources.default.url", embedded.jdbcUrl());
+            properties.put("datasources.default.username", embedded.username());
+            properties.put("datasources.default.password", embedded.password());
+            return new Database(properties, embedded);
+        }
+
+        @Override
+        public void close() {
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
     }
 
     private static boolean databaseConfigured() {
