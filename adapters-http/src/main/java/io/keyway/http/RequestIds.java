@@ -48,8 +48,11 @@ final class RequestIds {
         long started = request.getAttribute(STARTED, Long.class).orElse(System.nanoTime());
         String route = request.getAttribute(ROUTE, String.class).map(described -> " " + described).orElse("");
         long took = System.nanoTime() - started;
-        LOG.info("request_id={} {} {}{} -> {} in {} ms", id, request.getMethodName(), request.getPath(), route, response.code(),
-                took / 1_000_000);
+        // Written when the answer starts: a streamed or passed-through body's size is not known yet ("-").
+        long in = request.getContentLength();
+        long out = response.getContentLength();
+        LOG.info("request_id={} {} {}{} -> {} in {} ms bytes_in={} bytes_out={}", id, request.getMethodName(), request.getPath(), route,
+                response.code(), took / 1_000_000, in < 0 ? 0 : in, out < 0 ? "-" : Long.toString(out));
         meters.request(request.getPath(), request.getAttribute(UPSTREAM, String.class).orElse(null), response.code(), took);
     }
 

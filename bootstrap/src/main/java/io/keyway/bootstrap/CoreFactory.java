@@ -65,9 +65,16 @@ class CoreFactory {
         return new PrefixModelRouter(Set.of(ProviderId.OPENROUTER), models);
     }
 
+    /** Keyway's settings checked before any bean reads them, for every way of starting (the jar, a test harness). */
+    @Context
+    ConfigurationCheck.Checked configurationChecked(io.micronaut.context.env.Environment environment) {
+        ConfigurationCheck.require(environment);
+        return new ConfigurationCheck.Checked();
+    }
+
     /** Made at start ({@code @Context}), so that an unsafe upstream address stops the start rather than the first request. */
     @Context
-    Upstreams upstreams(UpstreamClients clients, OpenRouterProperties openRouter, List<UpstreamProperties> operatorUpstreams) {
+    Upstreams upstreams(ConfigurationCheck.Checked checked, UpstreamClients clients, OpenRouterProperties openRouter, List<UpstreamProperties> operatorUpstreams) {
         List<CompletionProvider> providers = new ArrayList<>();
         URI openRouterUrl = UpstreamAddresses.requireSafe("keyway.openrouter.base-url", openRouter.getBaseUrl());
         CompletionProvider openRouterProvider = clients.connect(new UpstreamSettings(ProviderId.OPENROUTER.value(), openRouterUrl,

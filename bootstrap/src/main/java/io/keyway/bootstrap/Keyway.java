@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -34,6 +35,10 @@ public final class Keyway {
         String[] serverArgs = args.length > 0 && args[0].equals("serve") ? Arrays.copyOfRange(args, 1, args.length) : args;
         try {
             start(serverArgs);
+        } catch (ConfigurationCheck.ConfigurationProblems problems) {
+            log().error("Keyway did not start: {} configuration problem{} (each said above)", problems.problems.size(),
+                    problems.problems.size() == 1 ? "" : "s");
+            System.exit(1);
         } catch (RuntimeException startFailed) {
             log().error("Keyway did not start: {}", rootMessage(startFailed));
             System.exit(1);
@@ -51,6 +56,7 @@ public final class Keyway {
 
     /** Starts the gateway and returns its running context; closing the context also stops an embedded database. */
     public static ApplicationContext start(String... args) {
+        checkConfiguration(args, Map.of(), true);
         Database database = Database.prepare(Map.of());
         // Registered before the context starts: Micronaut exits the JVM itself when its start fails, and the database
         // must stop then too. Once the context runs, the hook waits for it to stop (Micronaut's own hook stops it;
@@ -84,6 +90,27 @@ public final class Keyway {
             context.registerSingleton(EmbeddedDatabase.class, database.embedded());
         }
         return context;
+    }
+
+    /**
+     * Checks Keyway's settings before anything starts (no database, no server), so that a mistake is said in one line
+     * per problem instead of a bean's stack trace; the context checks again when it starts ({@link ConfigurationCheck}).
+     */
+    static void checkConfiguration(String[] args, Map<String, Object> properties, boolean logEach) {
+        ApplicationContext unstarted = Micronaut.build(args).mainClass(Keyway.class).properties(properties).build();
+        io.micronaut.context.env.Environment environment = unstarted.getEnvironment();
+        environment.start();
+        try {
+            List<String> problems = ConfigurationCheck.problems(environment);
+            if (logEach) {
+                problems.forEach(problem -> log().error("configuration: {}", problem));
+            }
+            if (!problems.isEmpty()) {
+                throw new ConfigurationCheck.ConfigurationProblems(problems);
+            }
+        } finally {
+            environment.stop();
+        }
     }
 
     /**

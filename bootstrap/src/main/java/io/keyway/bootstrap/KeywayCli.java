@@ -103,6 +103,7 @@ public final class KeywayCli {
 
         <T> T bean(Class<T> type) {
             if (context == null) {
+                Keyway.checkConfiguration(new String[0], properties, false);
                 database = Keyway.Database.prepare(properties);
                 Map<String, Object> cli = new LinkedHashMap<>(database.properties());
                 // A command lives for a second: no meters (they would only warn about each other at start).

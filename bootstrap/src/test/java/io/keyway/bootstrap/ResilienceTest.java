@@ -335,5 +335,7 @@ class ResilienceTest {
         List<String> lines = log.lines().filter(line -> line.contains("request_id=" + madeId)).toList();
         assertEquals(1, lines.size(), "the request's log lines: " + lines);
         assertTrue(lines.get(0).contains("model=openrouter-a/b upstream=openrouter -> 200"), lines.get(0));
+        // The request body's size; the answer is passed through as it comes, so its size is not known when the line is written.
+        assertTrue(lines.get(0).matches(".* in \\d+ ms bytes_in=" + "{\"model\":\"openrouter-a/b\"}".length() + " bytes_out=-$"), lines.get(0));
     }
 }

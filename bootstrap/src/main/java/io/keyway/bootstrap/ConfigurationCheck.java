@@ -1,0 +1,158 @@
+package io.keyway.bootstrap;
+
+import io.micronaut.context.env.Environment;
+import io.micronaut.context.env.PropertySource;
+import io.micronaut.core.convert.ConversionService;
+import io.micronaut.core.util.StringUtils;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Keyway's own settings ({@code keyway.*}) checked before anything starts, each problem said in one line naming the
+ * property: a value that is not a duration, a number or a URL, a property Keyway does not know (a typo that would
+ * otherwise be ignored in silence), an upstream without a base URL. Unknown names are looked for in configuration
+ * files, system properties and arguments; environment variables are not, because every variable yields several
+ * spellings of its name (their values are still checked under the names Keyway reads).
+ */
+final class ConfigurationCheck {
+    private static final Set<String> TUNING = Set.of("connect-timeout", "first-byte-timeout", "idle-timeout", "total-timeout",
+            "retries", "retry-backoff", "retry-max-backoff");
+    private static final Map<String, Set<String>> SECTIONS = Map.of(
+            "openrouter", union(TUNING, Set.of("base-url", "models-ttl")),
+            "key-cache", Set.of("maximum-size", "max-age", "negative-ttl", "enabled"),
+            "auth-failures", Set.of("per-minute", "client-address-header"));
+    private static final Set<String> UPSTREAM = union(TUNING, Set.of("base-url", "api-key", "models"));
+    private static final Set<String> TOP_LEVEL = Set.of("admin-token", "data-dir", "max-request-size");
+    private static final Set<String> DURATIONS = Set.of("connect-timeout", "first-byte-timeout", "idle-timeout", "total-timeout",
+            "retry-backoff", "retry-max-backoff", "models-ttl", "max-age", "negative-ttl");
+    private static final Set<String> COUNTS = Set.of("retries", "maximum-size", "per-minute");
+
+    private ConfigurationCheck() {
+    }
+
+    /** Thrown with every problem at once; {@code main} prints its message as Keyway's one line of failure. */
+    static final class ConfigurationProblems extends RuntimeException {
+        final List<String> problems;
+
+        ConfigurationProblems(List<String> problems) {
+            super(problems.size() == 1 ? problems.get(0)
+                    : problems.size() + " configuration problems: " + String.join("; ", problems), null, false, false);
+            this.problems = List.copyOf(problems);
+        }
+    }
+
+    /** Proof, as a bean, that the settings were checked: the beans that read them depend on it. */
+    record Checked() {
+    }
+
+    /** Checks the settings of a context that is built but not started; throws with every problem found. */
+    static void require(Environment environment) {
+        List<String> problems = problems(environment);
+        if (!problems.isEmpty()) {
+            throw new ConfigurationProblems(problems);
+        }
+    }
+
+    static List<String> problems(Environment environment) {
+        List<String> problems = new ArrayList<>();
+        Set<String> named = new TreeSet<>();
+        for (PropertySource source : environment.getPropertySources()) {
+            if (source.getName().equals("env")) {
+                continue;
+            }
+            for (String name : source) {
+                if (name.startsWith("keyway.")) {
+                    named.add(name);
+                }
+            }
+        }
+        for (String name : named) {
+            String unknown = unknown(name.substring("keyway.".length()));
+            if (unknown != null) {
+                problems.add(unknown);
+            }
+        }
+        Set<String> upstreams = new TreeSet<>(environment.getPropertyEntries("keyway.upstreams"));
+        for (String upstream : upstreams) {
+            String prefix = "keyway.upstreams." + upstream + ".";
+            if (environment.getProperty(prefix + "base-url", String.class).filter(StringUtils::hasText).isEmpty()) {
+                problems.add(prefix + "base-url is missing: every upstream needs the URL its requests go to");
+            }
+            checkValues(environment, prefix, UPSTREAM, problems);
+        }
+        SECTIONS.forEach((section, keys) -> checkValues(environment, "keyway." + section + ".", keys, problems));
+        problems.sort(null);
+        return problems;
+    }
+
+    /** Why a name under {@code keyway.} is not one Keyway reads, or null when it is. */
+    private static String unknown(String name) {
+        String[] parts = name.split("\\.", 3);
+        if (parts.length == 1 && TOP_LEVEL.contains(name)) {
+            return null;
+        }
+        if (parts[0].equals("upstreams")) {
+            if (parts.length == 3) {
+                String key = parts[2].contains("[") ? parts[2].substring(0, parts[2].indexOf('[')) : parts[2];
+                return UPSTREAM.contains(key) ? null : "keyway.upstreams." + parts[1] + "." + parts[2]
+                        + " is not an upstream setting (known: " + String.join(", ", new TreeSet<>(UPSTREAM)) + ")";
+            }
+            return "keyway." + name + " is not a setting: an upstream is configured as keyway.upstreams.<name>.base-url and so on";
+        }
+        Set<String> keys = SECTIONS.get(parts[0]);
+        if (keys != null && parts.length == 2 && keys.contains(parts[1])) {
+            return null;
+        }
+        if (keys != null) {
+            return "keyway." + name + " is not a setting of keyway." + parts[0] + " (known: " + String.join(", ", new TreeSet<>(keys)) + ")";
+        }
+        return "keyway." + name + " is not a Keyway setting";
+    }
+
+    private static void checkValues(Environment environment, String prefix, Set<String> keys, List<String> problems) {
+        for (String key : keys) {
+            Optional<Object> raw = environment.getProperty(prefix + key, Object.class);
+            if (raw.isEmpty()) {
+                continue;
+            }
+            String text = String.valueOf(raw.get());
+            if (DURATIONS.contains(key)) {
+                Optional<Duration> duration = ConversionService.SHARED.convert(raw.get(), Duration.class);
+                if (duration.isEmpty()) {
+                    problems.add(prefix + key + " = '" + text + "' is not a duration (write 500ms, 10s, 2m or ISO-8601 PT10S)");
+                } else if (duration.get().isNegative() || (duration.get().isZero() && !key.equals("models-ttl") && !key.endsWith("backoff"))) {
+                    problems.add(prefix + key + " = '" + text + "' must be more than zero");
+                }
+            } else if (COUNTS.contains(key)) {
+                Optional<Long> count = ConversionService.SHARED.convert(raw.get(), Long.class);
+                if (count.isEmpty() || count.get() < (key.equals("retries") ? 0 : 1)) {
+                    problems.add(prefix + key + " = '" + text + "' is not a whole number" + (key.equals("retries") ? " of 0 or more" : " of 1 or more"));
+                }
+            } else if (key.equals("base-url")) {
+                try {
+                    URI uri = URI.create(text);
+                    if (uri.getScheme() == null || uri.getHost() == null) {
+                        problems.add(prefix + key + " = '" + text + "' is not an absolute http(s) URL");
+                    }
+                } catch (IllegalArgumentException notAUri) {
+                    problems.add(prefix + key + " = '" + text + "' is not a URL");
+                }
+            } else if (key.equals("enabled") && !text.equals("true") && !text.equals("false")) {
+                problems.add(prefix + key + " = '" + text + "' is neither true nor false");
+            }
+        }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new TreeSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
+    }
+}

@@ -1,0 +1,67 @@
+package io.keyway.bootstrap;
+
+import io.keyway.testkit.Gateway;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Mistyped settings stop the start with one line per problem, naming the property, never echoing a key. */
+class ConfigurationCheckTest {
+    private static final String SECRET = "sk-operator-secret-never-echoed-0001";
+
+    private static Throwable startWith(Map<String, Object> settings) {
+        Map<String, Object> all = new HashMap<>(settings);
+        all.put("keyway.admin-token", "a".repeat(40));
+        RuntimeException failed = assertThrows(RuntimeException.class, () -> Gateway.startWith(all, null).close());
+        Throwable cause = failed;
+        while (!(cause instanceof ConfigurationCheck.ConfigurationProblems) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    @Test
+    void everyProblemIsNamedInOneLine() {
+        Throwable failed = startWith(Map.of(
+                "keyway.upstreams.local.base-url", "http://127.0.0.1:9",
+                "keyway.upstreams.local.connect-timeout", "fast",
+                "keyway.upstreams.local.timout", "5s",
+                "keyway.upstreams.local.apikey", SECRET,
+                "keyway.upstreams.orphan.models", List.of("m"),
+                "keyway.openrouter.models-ttl", "ten minutes",
+                "keyway.key-cache.maximum-size", "0",
+                "keyway.adminn-token", SECRET));
+
+        List<String> problems = ((ConfigurationCheck.ConfigurationProblems) failed).problems;
+        assertEquals(List.of(
+                "keyway.adminn-token is not a Keyway setting",
+                "keyway.key-cache.maximum-size = '0' is not a whole number of 1 or more",
+                "keyway.openrouter.models-ttl = 'ten minutes' is not a duration (write 500ms, 10s, 2m or ISO-8601 PT10S)",
+                "keyway.upstreams.local.apikey is not an upstream setting (known: api-key, base-url, connect-timeout, first-byte-timeout, "
+                        + "idle-timeout, models, retries, retry-backoff, retry-max-backoff, total-timeout)",
+                "keyway.upstreams.local.connect-timeout = 'fast' is not a duration (write 500ms, 10s, 2m or ISO-8601 PT10S)",
+                "keyway.upstreams.local.timout is not an upstream setting (known: api-key, base-url, connect-timeout, first-byte-timeout, "
+                        + "idle-timeout, models, retries, retry-backoff, retry-max-backoff, total-timeout)",
+                "keyway.upstreams.orphan.base-url is missing: every upstream needs the URL its requests go to"), problems);
+        assertFalse(failed.getMessage().contains(SECRET), "a value under a mistyped name may be a key: never echoed");
+    }
+
+    @Test
+    void goodSettingsPassWhateverTheirSpelling() {
+        assertEquals(List.of(), ConfigurationCheck.problems(io.micronaut.context.ApplicationContext.builder().properties(Map.of(
+                "keyway.upstreams.local.base-url", "https://llm.internal.example",
+                "keyway.upstreams.local.models", List.of("a", "b"),
+                "keyway.upstreams.local.first-byte-timeout", "PT30S",
+                "keyway.upstreams.local.retries", 0,
+                "keyway.openrouter.models-ttl", "0s",
+                "keyway.key-cache.enabled", "false",
+                "keyway.auth-failures.per-minute", 5,
+                "keyway.max-request-size", "1MB")).build().getEnvironment().start()));
+    }
+}
