@@ -10,7 +10,10 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.keyway.application.CompletionBody;
 import io.keyway.application.Outcome;
 import io.keyway.application.Refusal;
+import io.keyway.application.RecordUsage;
 import io.keyway.application.RouteCompletion;
+import io.keyway.domain.usage.TokenUsage;
+import java.time.Instant;
 import io.keyway.domain.completion.Endpoint;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
@@ -41,10 +44,12 @@ class CompletionsController {
 
     private final RouteCompletion routeCompletion;
     private final UpstreamRelay relay;
+    private final RecordUsage recordUsage;
 
-    CompletionsController(RouteCompletion routeCompletion, UpstreamRelay relay) {
+    CompletionsController(RouteCompletion routeCompletion, UpstreamRelay relay, RecordUsage recordUsage) {
         this.routeCompletion = routeCompletion;
         this.relay = relay;
+        this.recordUsage = recordUsage;
     }
 
     @Operation(summary = "Chat completion", tags = "OpenAI", security = @SecurityRequirement(name = ApiDocs.GATEWAY_KEY), 
@@ -230,8 +235,18 @@ class CompletionsController {
                 // before the answer, the body after it.
                 sent -> {
                     RequestIds.describe(request, "key=" + sent.keyId() + " model=" + sent.model() + " upstream=" + sent.upstream(), sent.upstream());
+                    UsageRecording usage = new UsageRecording(recordUsage, sent, Instant.now(), RequestIds.startedAt(request));
+                    AtomicBoolean responded = new AtomicBoolean();
                     return Mono.fromCompletionStage(sent.reply())
-                            .flatMap(reply -> relay.relay(reply, sent.upstream(), requestId, RequestIds.startedAt(request)));
+                            .flatMap(reply -> relay.relay(reply, sent.upstream(), requestId, RequestIds.startedAt(request), usage))
+                            .doOnNext(answer -> responded.set(true))
+                            // The server cancels this Mono once it has the response; a cancel before that means the client
+                            // left before the answer began, recorded as such.
+                            .doOnCancel(() -> {
+                                if (!responded.get()) {
+                                    usage.finish(UsageRecording.CLIENT_CLOSED, UsageRecording.CANCELLED, TokenUsage.NONE);
+                                }
+                            });
                 },
                 refusal -> Mono.just(RefusalResponses.of(refusal))));
         return ClientDisconnects.giveUpWhenGone(request, requestId, response.doOnCancel(() -> givenUp.set(true)));

@@ -2,6 +2,7 @@ package io.keyway.http;
 
 import io.keyway.domain.completion.UpstreamFailure;
 import io.keyway.domain.completion.UpstreamReply;
+import io.keyway.domain.usage.TokenUsage;
 import io.micronaut.core.io.buffer.ByteArrayBufferFactory;
 import io.micronaut.core.io.buffer.ReadBufferFactory;
 import io.micronaut.http.HttpResponse;
@@ -66,11 +67,13 @@ final class UpstreamRelay {
      * The client's response. Cancelling the returned publisher (the client went away) cancels the upstream body,
      * which aborts the upstream request.
      */
-    Mono<HttpResponse<?>> relay(UpstreamReply reply, String upstream, String requestId, long requestStarted) {
+    Mono<HttpResponse<?>> relay(UpstreamReply reply, String upstream, String requestId, long requestStarted, UsageRecording usage) {
         if (reply instanceof UpstreamReply.Unreachable unreachable) {
+            usage.finish(502, UsageRecording.FAILED, TokenUsage.NONE);
             return Mono.just(gatewayError(502, "upstream_unreachable", unreachable.reason(), upstream));
         }
         if (reply instanceof UpstreamReply.TimedOut timedOut) {
+            usage.finish(504, UsageRecording.FAILED, TokenUsage.NONE);
             return Mono.just(gatewayError(504, "upstream_timeout", timedOut.reason(), upstream));
         }
         UpstreamReply.Answered answered = (UpstreamReply.Answered) reply;
@@ -81,13 +84,14 @@ final class UpstreamRelay {
                     .contentType(contentType)
                     .header("Cache-Control", "no-cache")
                     .header("X-Accel-Buffering", "no")
-                    .body(endTruthfully(measured(body, upstream, requestStarted), upstream, requestId));
+                    .body(endTruthfully(tapped(measured(body, upstream, requestStarted), answered.status(), true, usage), upstream, requestId));
             copyHeaders(answered.headers(), response);
             return Mono.just(response);
         }
         if (answered.status() < 400) {
-            return flowThrough(answered, body, contentType, upstream, requestId);
+            return flowThrough(answered, tapped(body, answered.status(), false, usage), contentType, upstream, requestId, usage);
         }
+        body = recorded(body, answered.status(), usage, () -> TokenUsage.NONE);
         AtomicBoolean produced = new AtomicBoolean();
         return body.collect(ByteArrayOutputStream::new, (out, chunk) -> out.write(chunk, 0, chunk.length))
                 .<HttpResponse<?>>map(bytes -> {
@@ -114,8 +118,24 @@ final class UpstreamRelay {
      * after that the bytes go out as they come, and an answer cut later ends in a broken transfer, never in a body
      * that looks finished.
      */
+    /** The body with its usage watched and recorded when it ends: completed, cut by the upstream, or cancelled by the client. */
+    private static Flux<byte[]> tapped(Flux<byte[]> body, int status, boolean eventStream, UsageRecording usage) {
+        UsageTap tap = new UsageTap(eventStream);
+        return recorded(body.doOnNext(tap::accept), status, usage, tap::usage);
+    }
+
+    /**
+     * Records the request when the body ends, before the end travels on (a consumer that cancels once it has seen the
+     * end must not make a completed answer look cancelled).
+     */
+    private static Flux<byte[]> recorded(Flux<byte[]> body, int status, UsageRecording usage, java.util.function.Supplier<TokenUsage> seen) {
+        return body.doOnComplete(() -> usage.finish(status, UsageRecording.COMPLETED, seen.get()))
+                .doOnError(failure -> usage.finish(status, UsageRecording.CUT, seen.get()))
+                .doOnCancel(() -> usage.finish(status, UsageRecording.CANCELLED, seen.get()));
+    }
+
     private Mono<HttpResponse<?>> flowThrough(UpstreamReply.Answered answered, Flux<byte[]> body, String contentType,
-                                              String upstream, String requestId) {
+                                              String upstream, String requestId, UsageRecording usage) {
         AtomicLong relayed = new AtomicLong();
         AtomicBoolean started = new AtomicBoolean();
         AtomicBoolean complete = new AtomicBoolean();
@@ -138,7 +158,9 @@ final class UpstreamRelay {
         // is read by the server afterwards, so its completion must not cancel the source.
         return tracked.<HttpResponse<?>>switchOnFirst((first, whole) -> {
                     if (first.isOnError()) {
-                        return Flux.just(unfinishedAnswer(first.getThrowable(), upstream, requestId));
+                        HttpResponse<?> failed = unfinishedAnswer(first.getThrowable(), upstream, requestId);
+                        usage.finish(failed.code(), UsageRecording.FAILED, TokenUsage.NONE);
+                        return Flux.just(failed);
                     }
                     started.set(true);
                     // A ByteBody is written as it is; a publisher of chunks would be framed as a JSON array.

@@ -83,6 +83,30 @@ final class Views {
     record ModelList(String object, List<Map<String, Object>> data) {
     }
 
+    /** One group of a usage report, or its total (no group). */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record UsageRow(String group, long requests, @JsonProperty("prompt_tokens") long promptTokens,
+                    @JsonProperty("completion_tokens") long completionTokens, @JsonProperty("total_tokens") long totalTokens,
+                    java.math.BigDecimal cost) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record UsageReport(String object, long from, long to, @JsonProperty("group_by") String groupBy, List<UsageRow> data, UsageRow total) {
+    }
+
+    static UsageReport usage(io.keyway.application.ViewUsage.Report report) {
+        return new UsageReport("usage", report.from().getEpochSecond(), report.to().getEpochSecond(),
+                report.groupBy().name().toLowerCase(java.util.Locale.ROOT),
+                report.data().stream().map(Views::usageRow).toList(), usageRow(report.total()));
+    }
+
+    private static UsageRow usageRow(io.keyway.domain.usage.UsageTotals totals) {
+        return new UsageRow(totals.group(), totals.requests(), totals.promptTokens(), totals.completionTokens(), totals.totalTokens(),
+                totals.cost());
+    }
+
     static KeyView key(GatewayKey key) {
         return key(key, null);
     }

@@ -1,5 +1,7 @@
 package io.keyway.application;
 
+import io.keyway.domain.model.AccountId;
+
 import io.keyway.domain.completion.Endpoint;
 import io.keyway.domain.completion.UpstreamCall;
 import io.keyway.domain.completion.UpstreamReply;
@@ -45,8 +47,13 @@ public final class RouteCompletion {
         }
     }
 
-    /** Where the call went and for which requested model, for logs, and the upstream's eventual reply. */
-    public record Sent(String upstream, String keyId, String model, CompletionStage<UpstreamReply> reply) {
+    /**
+     * Where the call went and for which requested model, for logs and usage, and the upstream's eventual reply.
+     *
+     * @param streamed whether the client asked for a stream
+     */
+    public record Sent(String upstream, String keyId, AccountId account, String model, Endpoint endpoint, boolean streamed,
+                       CompletionStage<UpstreamReply> reply) {
     }
 
     /**
@@ -90,6 +97,7 @@ public final class RouteCompletion {
         CompletionProvider provider = upstreams.wired(upstreamName);
         UpstreamCall call = new UpstreamCall(command.endpoint(), body.withModel(model), body.stream(), credential,
                 command.requestId(), command.headers());
-        return Outcome.done(new Sent(upstreamName, caller.record().id().value(), body.model(), provider.send(call)));
+        return Outcome.done(new Sent(upstreamName, caller.record().id().value(), caller.record().account(), body.model(),
+                command.endpoint(), body.stream(), provider.send(call)));
     }
 }

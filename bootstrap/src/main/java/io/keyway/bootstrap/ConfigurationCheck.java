@@ -27,12 +27,13 @@ final class ConfigurationCheck {
     private static final Map<String, Set<String>> SECTIONS = Map.of(
             "openrouter", union(TUNING, Set.of("base-url", "models-ttl")),
             "key-cache", Set.of("maximum-size", "max-age", "negative-ttl", "enabled"),
-            "auth-failures", Set.of("per-minute", "client-address-header"));
+            "auth-failures", Set.of("per-minute", "client-address-header"),
+            "usage", Set.of("flush-interval", "retention", "maximum-queued"));
     private static final Set<String> UPSTREAM = union(TUNING, Set.of("base-url", "api-key", "models"));
     private static final Set<String> TOP_LEVEL = Set.of("admin-token", "data-dir", "max-request-size");
     private static final Set<String> DURATIONS = Set.of("connect-timeout", "first-byte-timeout", "idle-timeout", "total-timeout",
-            "retry-backoff", "retry-max-backoff", "models-ttl", "max-age", "negative-ttl");
-    private static final Set<String> COUNTS = Set.of("retries", "maximum-size", "per-minute");
+            "retry-backoff", "retry-max-backoff", "models-ttl", "max-age", "negative-ttl", "flush-interval", "retention");
+    private static final Set<String> COUNTS = Set.of("retries", "maximum-size", "per-minute", "maximum-queued");
 
     private ConfigurationCheck() {
     }

@@ -13,7 +13,10 @@ import io.keyway.application.IssueGatewayKey;
 import io.keyway.application.ListModels;
 import io.keyway.application.ManageProviderKeys;
 import io.keyway.application.RevokeGatewayKey;
+import io.keyway.application.RecordUsage;
 import io.keyway.application.RouteCompletion;
+import io.keyway.application.ViewUsage;
+import io.keyway.domain.port.UsageLedger;
 import io.keyway.application.Upstreams;
 import io.keyway.application.ViewGatewayKeys;
 import io.keyway.domain.keys.KeyMint;
@@ -154,5 +157,15 @@ class CoreFactory {
     @Singleton
     ListModels listModels(Authenticator authenticator, ModelRouter router, Upstreams upstreams, Clock clock) {
         return new ListModels(authenticator, router, upstreams, clock.instant());
+    }
+
+    @Singleton
+    RecordUsage recordUsage(UsageLedger ledger) {
+        return new RecordUsage(ledger);
+    }
+
+    @Singleton
+    ViewUsage viewUsage(Authenticator authenticator, KeyVault vault, UsageLedger ledger, Clock clock) {
+        return new ViewUsage(authenticator, vault, ledger, clock);
     }
 }

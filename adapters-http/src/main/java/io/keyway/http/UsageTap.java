@@ -1,0 +1,298 @@
+package io.keyway.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.keyway.domain.usage.TokenUsage;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Watches an answer's bytes on their way to the client for the upstream's {@code usage}, without holding the answer
+ * back and without parsing it: a whole JSON answer is kept up to {@value #WHOLE} bytes and then only its last
+ * {@value #TAIL} (OpenAI-style answers end with {@code usage}); an event stream is only searched for the bytes
+ * {@code "usage"}, and the events from the chunk before the first hit on are kept (at most {@value #CAPTURE} bytes)
+ * to be read once the stream ends. Only then is anything parsed: the last {@code usage} object (or
+ * {@code response.usage} of {@code /v1/responses} events), with exact decimals for {@code cost}.
+ */
+final class UsageTap {
+    static final int WHOLE = 64 * 1024;
+    static final int TAIL = 16 * 1024;
+    static final int CAPTURE = 256 * 1024;
+    private static final byte[] NEEDLE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final boolean eventStream;
+    private ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    private byte[] tail;
+    private int tailEnd;
+    private boolean tailFull;
+    /** The bytes of the event under way before the current chunk: where a usage event begins. */
+    private ByteArrayOutputStream recent = new ByteArrayOutputStream();
+    /** The stream's last few bytes, so that {@code "usage"} split across chunks is still seen. */
+    private byte[] seam = new byte[0];
+    private boolean capturing;
+
+    UsageTap(boolean eventStream) {
+        this.eventStream = eventStream;
+    }
+
+    /** Called with each chunk as it is passed on, in order, from one thread at a time. */
+    void accept(byte[] chunk) {
+        if (eventStream) {
+            acceptEvents(chunk);
+        } else {
+            acceptJson(chunk);
+        }
+    }
+
+    private void acceptJson(byte[] chunk) {
+        if (tail == null) {
+            if (kept.size() + chunk.length <= WHOLE) {
+                kept.write(chunk, 0, chunk.length);
+                return;
+            }
+            tail = new byte[TAIL];
+            byte[] sofar = kept.toByteArray();
+            kept = null;
+            append(sofar);
+        }
+        append(chunk);
+    }
+
+    private void append(byte[] bytes) {
+        int from = Math.max(0, bytes.length - TAIL);
+        for (int i = from; i < bytes.length; i++) {
+            tail[tailEnd] = bytes[i];
+            tailEnd = (tailEnd + 1) % TAIL;
+            if (tailEnd == 0) {
+                tailFull = true;
+            }
+        }
+    }
+
+    private void acceptEvents(byte[] chunk) {
+        boolean hit = indexOf(chunk, 0) >= 0
+                || (seam.length > 0 && indexOf(joined(seam, java.util.Arrays.copyOf(chunk, Math.min(chunk.length, NEEDLE.length - 1))), 0) >= 0);
+        if (hit && (!capturing || kept.size() + chunk.length > CAPTURE)) {
+            // Start (or restart, when over the bound) with what came just before: the hit's event may begin there.
+            kept = new ByteArrayOutputStream();
+            kept.write(recent.toByteArray(), 0, recent.size());
+            capturing = true;
+        }
+        if (capturing && kept.size() + chunk.length <= CAPTURE) {
+            kept.write(chunk, 0, chunk.length);
+        }
+        remember(chunk);
+    }
+
+    /** Keeps the bytes of the event under way (since the last blank line, at most {@value #CAPTURE}) and the last few bytes. */
+    private void remember(byte[] chunk) {
+        int start = afterLastBlankLine(chunk);
+        if (start >= 0) {
+            recent.reset();
+            recent.write(chunk, start, chunk.length - start);
+        } else if (recent.size() + chunk.length <= CAPTURE) {
+            recent.write(chunk, 0, chunk.length);
+        } else {
+            recent.reset();
+        }
+        byte[] both = chunk.length >= NEEDLE.length - 1 ? chunk : joined(seam, chunk);
+        seam = java.util.Arrays.copyOfRange(both, Math.max(0, both.length - (NEEDLE.length - 1)), both.length);
+    }
+
+    /** Where the last event of this chunk begins (after {@code \n\n} or {@code \n\r\n}), or -1 if none ends in it. */
+    private int afterLastBlankLine(byte[] chunk) {
+        for (int i = chunk.length - 1; i >= 0; i--) {
+            if (chunk[i] != '\n') {
+                continue;
+            }
+            int j = i - 1;
+            byte before = j >= 0 ? chunk[j] : (seam.length > 0 ? seam[seam.length - 1] : 0);
+            if (before == '\r') {
+                j--;
+                before = j >= 0 ? chunk[j] : (seam.length > 1 && j == -2 ? seam[seam.length - 2] : (j == -1 && seam.length > 0 ? seam[seam.length - 1] : 0));
+            }
+            if (before == '\n') {
+                return i + 1;
+            }
+        }
+        return -1;
+    }
+
+    private static byte[] joined(byte[] a, byte[] b) {
+        byte[] both = new byte[a.length + b.length];
+        System.arraycopy(a, 0, both, 0, a.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
+    /** The usage the answer reported, or {@link TokenUsage#NONE}. Call once the answer has ended (or stopped). */
+    TokenUsage usage() {
+        try {
+            if (eventStream) {
+                return capturing ? fromEvents(kept.toByteArray()) : TokenUsage.NONE;
+            }
+            byte[] seen = tail == null ? kept.toByteArray() : tailBytes();
+            Map<String, Object> usage = lastUsageObject(seen);
+            return usage == null ? TokenUsage.NONE : tokens(usage);
+        } catch (IOException | RuntimeException unreadable) {
+            return TokenUsage.NONE;
+        }
+    }
+
+    private byte[] tailBytes() {
+        if (!tailFull) {
+            byte[] bytes = new byte[tailEnd];
+            System.arraycopy(tail, 0, bytes, 0, tailEnd);
+            return bytes;
+        }
+        byte[] bytes = new byte[TAIL];
+        System.arraycopy(tail, tailEnd, bytes, 0, TAIL - tailEnd);
+        System.arraycopy(tail, 0, bytes, TAIL - tailEnd, tailEnd);
+        return bytes;
+    }
+
+    /** The last event whose data carries usage (top-level, or in {@code response} for the Responses API). */
+    @SuppressWarnings("unchecked")
+    private static TokenUsage fromEvents(byte[] captured) throws IOException {
+        String[] events = new String(captured, StandardCharsets.UTF_8).replace("\r\n", "\n").split("\n\n");
+        for (int i = events.length - 1; i >= 0; i--) {
+            if (!events[i].contains("\"usage\"")) {
+                continue;
+            }
+            StringBuilder data = new StringBuilder();
+            for (String line : events[i].split("\n")) {
+                if (line.startsWith("data:")) {
+                    data.append(line.substring(line.startsWith("data: ") ? 6 : 5));
+                }
+            }
+            Object parsed = parse(data.toString().getBytes(StandardCharsets.UTF_8), 0);
+            if (parsed instanceof Map<?, ?> event) {
+                Object usage = event.get("usage");
+                if (!(usage instanceof Map) && event.get("response") instanceof Map<?, ?> response) {
+                    usage = response.get("usage");
+                }
+                if (usage instanceof Map<?, ?> found) {
+                    return tokens((Map<String, Object>) found);
+                }
+            }
+        }
+        return TokenUsage.NONE;
+    }
+
+    /** The object after the last {@code "usage":} in these bytes (a fragment of JSON is fine), or null. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> lastUsageObject(byte[] bytes) throws IOException {
+        for (int at = lastIndexOf(bytes, bytes.length - NEEDLE.length); at >= 0; at = lastIndexOf(bytes, at - 1)) {
+            int i = at + NEEDLE.length;
+            while (i < bytes.length && (bytes[i] == ' ' || bytes[i] == '\n' || bytes[i] == '\r' || bytes[i] == '\t' || bytes[i] == ':')) {
+                i++;
+            }
+            if (i < bytes.length && bytes[i] == '{') {
+                Object parsed = parse(bytes, i);
+                if (parsed instanceof Map<?, ?> usage) {
+                    return (Map<String, Object>) usage;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** One JSON value from {@code offset}, numbers as Long or exact BigDecimal. */
+    private static Object parse(byte[] bytes, int offset) throws IOException {
+        try (JsonParser parser = JSON.createParser(bytes, offset, bytes.length - offset)) {
+            JsonToken first = parser.nextToken();
+            return first == null ? null : value(parser, first);
+        }
+    }
+
+    private static Object value(JsonParser parser, JsonToken token) throws IOException {
+        switch (token) {
+            case START_OBJECT -> {
+                Map<String, Object> object = new LinkedHashMap<>();
+                for (JsonToken next = parser.nextToken(); next == JsonToken.FIELD_NAME; next = parser.nextToken()) {
+                    String name = parser.currentName();
+                    object.put(name, value(parser, parser.nextToken()));
+                }
+                return object;
+            }
+            case START_ARRAY -> {
+                java.util.List<Object> array = new java.util.ArrayList<>();
+                for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY; next = parser.nextToken()) {
+                    array.add(value(parser, next));
+                }
+                return array;
+            }
+            case VALUE_NUMBER_INT -> {
+                return parser.getLongValue();
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                return parser.getDecimalValue();
+            }
+            case VALUE_STRING -> {
+                return parser.getText();
+            }
+            case VALUE_TRUE, VALUE_FALSE -> {
+                return token == JsonToken.VALUE_TRUE;
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    static TokenUsage tokens(Map<String, Object> usage) {
+        Long prompt = first(whole(usage.get("prompt_tokens")), whole(usage.get("input_tokens")));
+        Long completion = first(whole(usage.get("completion_tokens")), whole(usage.get("output_tokens")));
+        Long cached = first(nested(usage, "prompt_tokens_details", "cached_tokens"), nested(usage, "input_tokens_details", "cached_tokens"));
+        Long reasoning = first(nested(usage, "completion_tokens_details", "reasoning_tokens"),
+                nested(usage, "output_tokens_details", "reasoning_tokens"));
+        Object cost = usage.get("cost");
+        BigDecimal exactCost = cost instanceof BigDecimal decimal ? decimal : cost instanceof Long whole ? BigDecimal.valueOf(whole) : null;
+        return new TokenUsage(prompt, completion, whole(usage.get("total_tokens")), cached, reasoning, exactCost);
+    }
+
+    private static Long nested(Map<String, Object> usage, String object, String field) {
+        return usage.get(object) instanceof Map<?, ?> details ? whole(details.get(field)) : null;
+    }
+
+    private static Long whole(Object value) {
+        return value instanceof Long number ? number : null;
+    }
+
+    private static Long first(Long a, Long b) {
+        return a != null ? a : b;
+    }
+
+    private static int indexOf(byte[] bytes, int from) {
+        outer:
+        for (int i = from; i <= bytes.length - NEEDLE.length; i++) {
+            for (int j = 0; j < NEEDLE.length; j++) {
+                if (bytes[i + j] != NEEDLE[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static int lastIndexOf(byte[] bytes, int from) {
+        outer:
+        for (int i = Math.min(from, bytes.length - NEEDLE.length); i >= 0; i--) {
+            for (int j = 0; j < NEEDLE.length; j++) {
+                if (bytes[i + j] != NEEDLE[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}
