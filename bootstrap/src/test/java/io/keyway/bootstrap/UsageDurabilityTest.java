@@ -1,0 +1,94 @@
+package io.keyway.bootstrap;
+
+import io.keyway.domain.testkit.FakeUpstream;
+import io.keyway.testkit.Gateway;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Usage records survive a stop (written before it completes) and a database outage (kept, then written). */
+class UsageDurabilityTest {
+    private static final String CHAT = "{\"model\":\"openrouter-a/b\",\"messages\":[]}";
+    private static final String WITH_USAGE = "{\"id\":\"g\",\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4,\"total_tokens\":7,\"cost\":0.25}}";
+
+    @Test
+    void recordsQueuedAtStopAreWrittenBeforeTheStopCompletes() throws Exception {
+        String keyId;
+        try (FakeUpstream openRouter = FakeUpstream.start();
+             Gateway gateway = Gateway.start(openRouter.baseUrl(), Map.of("keyway.usage.flush-interval", "1h"))) {
+            openRouter.answer("chat/completions", FakeUpstream.json(200, WITH_USAGE));
+            String key = gateway.createGatewayKey(gateway.createAccount("usage-stop"), "sk-or-v1-usage-stop-0001");
+            keyId = key.substring(3, 19);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(200, gateway.post("/v1/chat/completions", key, CHAT).statusCode());
+            }
+            assertEquals(0, UsageDatabase.rows(keyId).size(), "nothing is written before the interval (an hour here) or the stop");
+        }
+        assertEquals(3, UsageDatabase.rows(keyId).size());
+        assertEquals(21L, UsageDatabase.rows(keyId).stream().mapToLong(row -> (Long) row.get("total_tokens")).sum());
+    }
+
+    @Test
+    void anOutageWhileRecordingLosesNoRecord(@TempDir Path data) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
+        String adminToken = "admin-" + UUID.randomUUID();
+        try (FakeUpstream openRouter = FakeUpstream.start();
+             Gateway gateway = Gateway.startWith(Map.of(
+                     "datasources.default.url", postgres.getJdbcUrl("postgres", "postgres"),
+                     "datasources.default.username", "postgres",
+                     "datasources.default.password", "",
+                     "keyway.admin-token", adminToken,
+                     "keyway.openrouter.base-url", openRouter.baseUrl(),
+                     "keyway.key-cache.max-age", "60s",
+                     "keyway.usage.flush-interval", "200ms"), adminToken)) {
+            openRouter.answer("chat/completions", FakeUpstream.json(200, WITH_USAGE));
+            String key = gateway.createGatewayKey(gateway.createAccount("usage-outage"), "sk-or-v1-usage-outage-0001");
+            for (int i = 0; i < 5; i++) {
+                assertEquals(200, gateway.post("/v1/chat/completions", key, CHAT).statusCode());
+            }
+            Thread.sleep(600);
+            assertEquals(5, count(postgres), "written within the interval");
+
+            postgres.close();
+            for (int i = 0; i < 5; i++) {
+                // The key is in memory: requests go on while the database is away, and their records wait.
+                assertEquals(200, gateway.post("/v1/chat/completions", key, CHAT).statusCode());
+            }
+            Thread.sleep(1000);
+            postgres = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
+
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            long written = count(postgres);
+            while (written < 10 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                written = count(postgres);
+            }
+            assertEquals(10, written, "every request of the outage was recorded once the database returned");
+        } finally {
+            postgres.close();
+        }
+    }
+
+    private static long count(EmbeddedPostgres postgres) throws Exception {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT count(*), count(DISTINCT id) FROM usage_records")) {
+            rows.next();
+            assertEquals(rows.getLong(1), rows.getLong(2));
+            return rows.getLong(1);
+        }
+    }
+}
