@@ -82,7 +82,7 @@ final class ApiDocs {
 
     static final String KEY_CREATE_REQUEST = """
             {"name":"laptop","provider_keys":{"openrouter":"sk-or-v1-0000000000000000000000000000000000000000000000000000000000000000"},\
-            "expires_at":1795726000}""";
+            "expires_at":1795726000,"limits":{"requests_per_minute":60}}""";
     static final String KEY_CREATED = """
             {"id":"5a1dd2c4e0f14a5b","object":"gateway_key","name":"laptop","key":"kw-5a1dd2c4e0f14a5b_…",\
             "created_at":1764190000,"expires_at":1795726000,"provider_keys":{"openrouter":{"hint":"sk-or-…0000","updated_at":1764190000}}}""";
@@ -92,6 +92,17 @@ final class ApiDocs {
     static final String KEY_LIST = """
             {"object":"list","data":[{"id":"5a1dd2c4e0f14a5b","object":"gateway_key","name":"laptop","created_at":1764190000,\
             "expires_at":null,"provider_keys":{}}]}""";
+    static final String KEY_LIMITED = """
+            {"id":"5a1dd2c4e0f14a5b","object":"gateway_key","name":"laptop","created_at":1764190000,"expires_at":null,\
+            "provider_keys":{},"limits":{"requests_per_minute":60,"tokens_per_day":200000,"cost_per_month":null}}""";
+    static final String LIMITS_REQUEST = """
+            {"limits":{"requests_per_minute":60,"tokens_per_day":200000,"cost_per_month":null}}""";
+    static final String BAD_LIMIT = """
+            {"error":{"message":"'limits.requests_per_minute' must be a whole number of 1 or more, or null for no limit.",\
+            "type":"invalid_request_error","param":"limits.requests_per_minute","code":"invalid_request"}}""";
+    static final String RATE_LIMITED = """
+            {"error":{"message":"This gateway key is limited to 60 requests a minute; try again in 12 s.","type":"rate_limit_error",\
+            "param":null,"code":"rate_limit_exceeded"}}""";
     static final String ROTATE_REQUEST = """
             {"grace_seconds":300}""";
     static final String PROVIDER_KEY_REQUEST = """

@@ -19,6 +19,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -73,7 +74,7 @@ class CompletionsController {
         @ApiResponse(responseCode = "413", description = "The body is larger than KEYWAY_MAX_REQUEST_SIZE (code request_too_large).",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
                         examples = @ExampleObject(value = ApiDocs.TOO_LARGE))),
-        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
+        @ApiResponse(responseCode = "429", description = "The key is over one of its limits (code rate_limit_exceeded, or budget_exceeded for cost), or too many failed authentications from this address (too_many_failed_attempts); with Retry-After, and x-ratelimit-* headers for a limited key.",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
                         examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
         @ApiResponse(responseCode = "502", description = "The upstream could not be reached or answered with a failure of its own (type upstream_error, provider named); an upstream's own 4xx errors are relayed with their status.",
@@ -114,7 +115,7 @@ class CompletionsController {
         @ApiResponse(responseCode = "413", description = "The body is larger than KEYWAY_MAX_REQUEST_SIZE (code request_too_large).",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
                         examples = @ExampleObject(value = ApiDocs.TOO_LARGE))),
-        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
+        @ApiResponse(responseCode = "429", description = "The key is over one of its limits (code rate_limit_exceeded, or budget_exceeded for cost), or too many failed authentications from this address (too_many_failed_attempts); with Retry-After, and x-ratelimit-* headers for a limited key.",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
                         examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
         @ApiResponse(responseCode = "502", description = "The upstream could not be reached or answered with a failure of its own (type upstream_error, provider named); an upstream's own 4xx errors are relayed with their status.",
@@ -154,7 +155,7 @@ class CompletionsController {
         @ApiResponse(responseCode = "413", description = "The body is larger than KEYWAY_MAX_REQUEST_SIZE (code request_too_large).",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
                         examples = @ExampleObject(value = ApiDocs.TOO_LARGE))),
-        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
+        @ApiResponse(responseCode = "429", description = "The key is over one of its limits (code rate_limit_exceeded, or budget_exceeded for cost), or too many failed authentications from this address (too_many_failed_attempts); with Retry-After, and x-ratelimit-* headers for a limited key.",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
                         examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
         @ApiResponse(responseCode = "502", description = "The upstream could not be reached or answered with a failure of its own (type upstream_error, provider named); an upstream's own 4xx errors are relayed with their status.",
@@ -195,7 +196,7 @@ class CompletionsController {
         @ApiResponse(responseCode = "413", description = "The body is larger than KEYWAY_MAX_REQUEST_SIZE (code request_too_large).",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
                         examples = @ExampleObject(value = ApiDocs.TOO_LARGE))),
-        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
+        @ApiResponse(responseCode = "429", description = "The key is over one of its limits (code rate_limit_exceeded, or budget_exceeded for cost), or too many failed authentications from this address (too_many_failed_attempts); with Retry-After, and x-ratelimit-* headers for a limited key.",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
                         examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
         @ApiResponse(responseCode = "502", description = "The upstream could not be reached or answered with a failure of its own (type upstream_error, provider named); an upstream's own 4xx errors are relayed with their status.",
@@ -239,7 +240,12 @@ class CompletionsController {
                     AtomicBoolean responded = new AtomicBoolean();
                     return Mono.fromCompletionStage(sent.reply())
                             .flatMap(reply -> relay.relay(reply, sent.upstream(), requestId, RequestIds.startedAt(request), usage))
-                            .doOnNext(answer -> responded.set(true))
+                            .doOnNext(answer -> {
+                                responded.set(true);
+                                if (answer instanceof MutableHttpResponse<?> mutable) {
+                                    RateLimitHeaders.add(mutable, sent.admission());
+                                }
+                            })
                             // The server cancels this Mono once it has the response; a cancel before that means the client
                             // left before the answer began, recorded as such.
                             .doOnCancel(() -> {

@@ -70,6 +70,57 @@ final class JsonBodies {
         return number.longValue();
     }
 
+    private static final java.util.Set<String> LIMITS = java.util.Set.of("requests_per_minute", "tokens_per_day", "cost_per_month");
+
+    /** {@code "limits": {"requests_per_minute", "tokens_per_day", "cost_per_month"}}: each absent (kept), null (removed) or a number. */
+    static io.keyway.application.LimitsInput limits(JsonNode object) throws BadRequest {
+        JsonNode limits = object.get("limits");
+        if (limits == null || limits.isNull()) {
+            return io.keyway.application.LimitsInput.UNCHANGED;
+        }
+        if (!limits.isObject()) {
+            throw new BadRequest("'limits' must be an object with requests_per_minute, tokens_per_day and/or cost_per_month.", "limits");
+        }
+        for (Map.Entry<String, JsonNode> entry : limits.entries()) {
+            if (!LIMITS.contains(entry.getKey())) {
+                String name = entry.getKey().replaceAll("[^A-Za-z0-9_-]", "?");
+                throw new BadRequest("'limits." + (name.length() > 40 ? name.substring(0, 40) : name)
+                        + "' is not a limit: use requests_per_minute, tokens_per_day or cost_per_month.", "limits");
+            }
+        }
+        return new io.keyway.application.LimitsInput(wholeLimit(limits, "requests_per_minute"), wholeLimit(limits, "tokens_per_day"),
+                decimalLimit(limits, "cost_per_month"));
+    }
+
+    private static io.keyway.application.LimitsInput.Field<Long> wholeLimit(JsonNode limits, String field) throws BadRequest {
+        JsonNode value = limits.get(field);
+        if (value == null) {
+            return io.keyway.application.LimitsInput.Field.absent();
+        }
+        if (value.isNull()) {
+            return io.keyway.application.LimitsInput.Field.of(null);
+        }
+        Number number = value.isNumber() ? value.getNumberValue() : null;
+        if (!(number instanceof Integer || number instanceof Long || number instanceof Short || number instanceof Byte)) {
+            throw new BadRequest("'limits." + field + "' must be a whole number, or null for no limit.", "limits." + field);
+        }
+        return io.keyway.application.LimitsInput.Field.of(number.longValue());
+    }
+
+    private static io.keyway.application.LimitsInput.Field<java.math.BigDecimal> decimalLimit(JsonNode limits, String field) throws BadRequest {
+        JsonNode value = limits.get(field);
+        if (value == null) {
+            return io.keyway.application.LimitsInput.Field.absent();
+        }
+        if (value.isNull()) {
+            return io.keyway.application.LimitsInput.Field.of(null);
+        }
+        if (!value.isNumber()) {
+            throw new BadRequest("'limits." + field + "' must be a number, or null for no limit.", "limits." + field);
+        }
+        return io.keyway.application.LimitsInput.Field.of(new java.math.BigDecimal(value.getNumberValue().toString()));
+    }
+
     /** A string field; null when absent or JSON null. */
     static String string(JsonNode object, String field) throws BadRequest {
         JsonNode value = object.get(field);

@@ -9,6 +9,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.keyway.application.IssueGatewayKey;
 import io.keyway.application.RevokeGatewayKey;
+import io.keyway.application.SetKeyLimits;
 import io.keyway.application.ViewGatewayKeys;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
@@ -19,6 +20,7 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
@@ -37,9 +39,11 @@ class KeysController {
     private final IssueGatewayKey issue;
     private final ViewGatewayKeys view;
     private final RevokeGatewayKey revoke;
+    private final SetKeyLimits setLimits;
     private final JsonBodies bodies;
 
-    KeysController(IssueGatewayKey issue, ViewGatewayKeys view, RevokeGatewayKey revoke, JsonBodies bodies) {
+    KeysController(IssueGatewayKey issue, ViewGatewayKeys view, RevokeGatewayKey revoke, SetKeyLimits setLimits, JsonBodies bodies) {
+        this.setLimits = setLimits;
         this.issue = issue;
         this.view = view;
         this.revoke = revoke;
@@ -74,7 +78,8 @@ class KeysController {
         try {
             JsonNode fields = bodies.object(request, body);
             IssueGatewayKey.Command command = new IssueGatewayKey.Command(Bearer.token(authorization),
-                    JsonBodies.string(fields, "name"), JsonBodies.stringMap(fields, "provider_keys"), JsonBodies.wholeNumber(fields, "expires_at"));
+                    JsonBodies.string(fields, "name"), JsonBodies.stringMap(fields, "provider_keys"), JsonBodies.wholeNumber(fields, "expires_at"),
+                    JsonBodies.limits(fields));
             return RefusalResponses.respond(issue.issue(command), created -> {
                 LOG.info("request_id={} gateway key {} created for account {} with provider keys {}", RequestIds.of(request), created.key().id(),
                         created.key().account(), created.key().providerKeys().keySet());
@@ -132,6 +137,44 @@ class KeysController {
     @Get(uri = "/{id}", produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> get(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
         return RefusalResponses.respond(view.get(Bearer.token(authorization), id), key -> HttpResponse.ok(Views.key(key)));
+    }
+
+    @Operation(summary = "Change a gateway key's limits", tags = "Keys", security = @SecurityRequirement(name = ApiDocs.MANAGEMENT_KEY),
+            description = "Sets, changes or removes (null) each of requests_per_minute, tokens_per_day and cost_per_month; a limit not "
+                    + "named is kept. Every instance applies them from the key's next request on. A key over a limit gets 429 "
+                    + "rate_limit_exceeded (budget_exceeded for cost) with Retry-After; token and cost limits count what answers reported, "
+                    + "so they stop the next request once reached.",
+            responses = {
+        @ApiResponse(responseCode = "200", description = "The key with its limits.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.KeyView.class),
+                        examples = @ExampleObject(value = ApiDocs.KEY_LIMITED))),
+        @ApiResponse(responseCode = "400", description = "A limit that is not a positive number or null, named in param.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.BAD_LIMIT))),
+        @ApiResponse(responseCode = "401", description = "No key, or an unknown or revoked one.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.UNAUTHENTICATED))),
+        @ApiResponse(responseCode = "404", description = "No such key in this account (code not_found).",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.NOT_FOUND)))
+    })
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The limits to change.", required = true,
+            content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.LIMITS_REQUEST)))
+    @Patch(uri = "/{id}", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    HttpResponse<?> patch(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                          @PathVariable String id, @Parameter(hidden = true) @Nullable @Body byte[] body) {
+        try {
+            JsonNode fields = bodies.object(request, body);
+            if (fields.get("limits") == null) {
+                throw new BadRequest("'limits' is required: the one thing PATCH changes.", "limits");
+            }
+            return RefusalResponses.respond(setLimits.set(Bearer.token(authorization), id, JsonBodies.limits(fields)), key -> {
+                LOG.info("request_id={} gateway key {} limits now {}", RequestIds.of(request), key.id(), key.limits());
+                return HttpResponse.ok(Views.key(key));
+            });
+        } catch (BadRequest bad) {
+            return OpenAiError.invalidRequest(bad.getMessage(), bad.param());
+        }
     }
 
     @Operation(summary = "Delete a gateway key", tags = "Keys", security = @SecurityRequirement(name = ApiDocs.MANAGEMENT_KEY), 

@@ -43,6 +43,14 @@ final class RefusalResponses {
         if (refusal instanceof Refusal.ProviderKeyUnreadable r) {
             return OpenAiError.response(500, OpenAiError.SERVER, "provider_key_unreadable", null, r.message());
         }
+        if (refusal instanceof Refusal.LimitExceeded r) {
+            boolean budget = "cost".equals(r.admission().exceeded());
+            MutableHttpResponse<OpenAiError> response = OpenAiError.response(429, OpenAiError.RATE_LIMIT,
+                            budget ? "budget_exceeded" : "rate_limit_exceeded", null, r.message())
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(r.admission().retryAfterSeconds()));
+            RateLimitHeaders.add(response, r.admission());
+            return response;
+        }
         throw new IllegalStateException("unmapped refusal " + refusal.getClass().getSimpleName());
     }
 

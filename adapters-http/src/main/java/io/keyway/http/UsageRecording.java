@@ -42,6 +42,6 @@ final class UsageRecording {
         }
         recorder.record(new UsageRecord(at, sent.account(), sent.keyId(), sent.model(), sent.upstream(),
                 sent.endpoint().path().toLowerCase(Locale.ROOT), status, (System.nanoTime() - startedNanos) / 1_000_000,
-                sent.streamed(), outcome, usage));
+                sent.streamed(), outcome, usage), sent.limits());
     }
 }

@@ -39,12 +39,20 @@ final class Views {
     record ProviderKeyView(String hint, @JsonProperty("updated_at") long updatedAt, @Nullable @JsonProperty("sent_to") String sentTo) {
     }
 
+    /** A key's limits; null is no limit. */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record LimitsView(@Nullable @JsonProperty("requests_per_minute") Long requestsPerMinute,
+                      @Nullable @JsonProperty("tokens_per_day") Long tokensPerDay,
+                      @Nullable @JsonProperty("cost_per_month") java.math.BigDecimal costPerMonth) {
+    }
+
     @Serdeable
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record KeyView(String id, String object, String name, @Nullable String key, @JsonProperty("created_at") long createdAt,
                    @Nullable @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("expires_at") Long expiresAt,
                    @Nullable @JsonProperty("previous_secret_valid_until") Long previousSecretValidUntil,
-                   @JsonProperty("provider_keys") Map<String, ProviderKeyView> providerKeys) {
+                   @JsonProperty("provider_keys") Map<String, ProviderKeyView> providerKeys, LimitsView limits) {
         @Override
         public String toString() {
             return "KeyView[" + id + (key == null ? "" : ", with its secret") + "]";
@@ -122,7 +130,8 @@ final class Views {
                 new ProviderKeyView(sealed.hint(), sealed.updatedAt().getEpochSecond(), sentTo.apply(provider))));
         return new KeyView(key.id().value(), "gateway_key", key.name(), secret, key.createdAt().getEpochSecond(),
                 key.expiry().map(Instant::getEpochSecond).orElse(null),
-                key.previousSecret().map(previous -> previous.validUntil().getEpochSecond()).orElse(null), providerKeys);
+                key.previousSecret().map(previous -> previous.validUntil().getEpochSecond()).orElse(null), providerKeys,
+                new LimitsView(key.limits().requestsPerMinute(), key.limits().tokensPerDay(), key.limits().costPerMonth()));
     }
 
     static ManagementKeyView managementKey(ManagementKey key, String secret) {

@@ -103,6 +103,11 @@ final class CachingKeyVault implements KeyVault {
     }
 
     @Override
+    public boolean setLimits(AccountId account, KeyId id, io.keyway.domain.model.KeyLimits limits) {
+        return change(id, () -> database.setLimits(account, id, limits));
+    }
+
+    @Override
     public boolean putProviderKey(KeyId gatewayKey, Verifier sealedUnder, SealedProviderKey providerKey) {
         return change(gatewayKey, () -> database.putProviderKey(gatewayKey, sealedUnder, providerKey));
     }

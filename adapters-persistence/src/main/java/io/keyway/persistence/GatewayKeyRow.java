@@ -9,5 +9,6 @@ import java.util.UUID;
 
 @MappedEntity("gateway_keys")
 record GatewayKeyRow(@Id String keyId, UUID accountId, String name, byte[] verifier, Instant createdAt,
-                     @Nullable Instant expiresAt, @Nullable byte[] previousVerifier, @Nullable Instant previousValidUntil) {
+                     @Nullable Instant expiresAt, @Nullable byte[] previousVerifier, @Nullable Instant previousValidUntil,
+                     @Nullable Long limitRequestsPerMinute, @Nullable Long limitTokensPerDay, @Nullable java.math.BigDecimal limitCostPerMonth) {
 }

@@ -5,6 +5,7 @@ import io.keyway.domain.keys.Verifier;
 import io.keyway.domain.model.Account;
 import io.keyway.domain.model.AccountId;
 import io.keyway.domain.model.GatewayKey;
+import io.keyway.domain.model.KeyLimits;
 import io.keyway.domain.model.ManagementKey;
 import io.keyway.domain.model.ProviderId;
 import io.keyway.domain.model.SealedProviderKey;
@@ -34,7 +35,8 @@ final class KeyRows {
     static GatewayKeyRow row(GatewayKey key) {
         GatewayKey.PreviousSecret previous = key.previous();
         return new GatewayKeyRow(key.id().value(), key.account().value(), key.name(), key.verifier().value(), key.createdAt(),
-                key.expiresAt(), previous == null ? null : previous.verifier().value(), previous == null ? null : previous.validUntil());
+                key.expiresAt(), previous == null ? null : previous.verifier().value(), previous == null ? null : previous.validUntil(),
+                key.limits().requestsPerMinute(), key.limits().tokensPerDay(), key.limits().costPerMonth());
     }
 
     /** A provider key's row as attached now: no copy under a replaced secret. */
@@ -61,7 +63,8 @@ final class KeyRows {
         GatewayKey.PreviousSecret previous = row.previousVerifier() == null || row.previousValidUntil() == null ? null
                 : new GatewayKey.PreviousSecret(new Verifier(row.previousVerifier()), row.previousValidUntil(), sealedBefore);
         return new GatewayKey(new KeyId(row.keyId()), new AccountId(row.accountId()), row.name(),
-                new Verifier(row.verifier()), row.createdAt(), sealed, row.expiresAt(), previous);
+                new Verifier(row.verifier()), row.createdAt(), sealed, row.expiresAt(), previous,
+                new KeyLimits(row.limitRequestsPerMinute(), row.limitTokensPerDay(), row.limitCostPerMonth()));
     }
 
     static Account account(AccountRow row) {

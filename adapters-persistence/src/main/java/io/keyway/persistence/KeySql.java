@@ -45,6 +45,19 @@ class KeySql {
     }
 
 
+    /** Replaces a gateway key's limits; false when the account holds no such key. */
+    boolean setLimits(java.util.UUID account, String keyId, io.keyway.domain.model.KeyLimits limits) {
+        return jdbc.prepareStatement("UPDATE gateway_keys SET limit_requests_per_minute = ?, limit_tokens_per_day = ?, "
+                + "limit_cost_per_month = ? WHERE key_id = ? AND account_id = ?", statement -> {
+            statement.setObject(1, limits.requestsPerMinute(), java.sql.Types.BIGINT);
+            statement.setObject(2, limits.tokensPerDay(), java.sql.Types.BIGINT);
+            statement.setBigDecimal(3, limits.costPerMonth());
+            statement.setString(4, keyId);
+            statement.setObject(5, account);
+            return statement.executeUpdate() > 0;
+        });
+    }
+
     /** Locks a gateway key's row until the transaction ends and reads its verifier; empty when the key does not exist. */
     Optional<byte[]> lockedVerifier(String keyId) {
         return jdbc.prepareStatement("SELECT verifier FROM gateway_keys WHERE key_id = ? FOR UPDATE", statement -> {
@@ -137,7 +150,8 @@ class KeySql {
      */
     Optional<GatewayKeyRows> gatewayKeyWithProviderKeys(String keyId) {
         return jdbc.prepareStatement("SELECT g.key_id AS g_key_id, g.account_id, g.name, g.verifier, g.created_at, g.expires_at, "
-                + "g.previous_verifier, g.previous_valid_until, " + COLUMNS
+                + "g.previous_verifier, g.previous_valid_until, g.limit_requests_per_minute, g.limit_tokens_per_day, "
+                + "g.limit_cost_per_month, " + COLUMNS
                 + " FROM gateway_keys g LEFT JOIN provider_keys p ON p.key_id = g.key_id WHERE g.key_id = ?", statement -> {
             statement.setString(1, keyId);
             try (ResultSet rows = statement.executeQuery()) {
@@ -148,7 +162,8 @@ class KeySql {
                         key = new GatewayKeyRow(rows.getString("g_key_id"), rows.getObject("account_id", UUID.class),
                                 rows.getString("name"), rows.getBytes("verifier"), rows.getTimestamp("created_at").toInstant(),
                                 instant(rows.getTimestamp("expires_at")), rows.getBytes("previous_verifier"),
-                                instant(rows.getTimestamp("previous_valid_until")));
+                                instant(rows.getTimestamp("previous_valid_until")), rows.getObject("limit_requests_per_minute", Long.class),
+                                rows.getObject("limit_tokens_per_day", Long.class), rows.getBigDecimal("limit_cost_per_month"));
                     }
                     if (rows.getString("provider") != null) {
                         providerKeys.add(providerKey(rows));

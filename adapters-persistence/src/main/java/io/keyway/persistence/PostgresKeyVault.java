@@ -4,6 +4,7 @@ import io.keyway.domain.keys.KeyId;
 import io.keyway.domain.model.Account;
 import io.keyway.domain.model.AccountId;
 import io.keyway.domain.model.GatewayKey;
+import io.keyway.domain.model.KeyLimits;
 import io.keyway.domain.model.ManagementKey;
 import io.keyway.domain.model.ProviderId;
 import io.keyway.domain.model.SealedProviderKey;
@@ -84,6 +85,16 @@ class PostgresKeyVault implements KeyVault {
             providerKeys.notifyChanged(id.value());
         }
         return deleted;
+    }
+
+    @Override
+    @Transactional
+    public boolean setLimits(AccountId account, KeyId id, KeyLimits limits) {
+        boolean set = providerKeys.setLimits(account.value(), id.value(), limits);
+        if (set) {
+            providerKeys.notifyChanged(id.value());
+        }
+        return set;
     }
 
     @Override

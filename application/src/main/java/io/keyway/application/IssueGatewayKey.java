@@ -1,6 +1,7 @@
 package io.keyway.application;
 
 import io.keyway.domain.model.AccountId;
+import io.keyway.domain.model.KeyLimits;
 
 import io.keyway.domain.keys.KeyKind;
 import io.keyway.domain.keys.KeyMint;
@@ -49,7 +50,11 @@ public final class IssueGatewayKey {
      * @param providerKeys provider name → API key, as the caller sent them
      * @param expiresAt    when the key stops working, in unix seconds; null for never
      */
-    public record Command(String managementBearer, String name, Map<String, String> providerKeys, Long expiresAt) {
+    public record Command(String managementBearer, String name, Map<String, String> providerKeys, Long expiresAt, LimitsInput limits) {
+        public Command(String managementBearer, String name, Map<String, String> providerKeys, Long expiresAt) {
+            this(managementBearer, name, providerKeys, expiresAt, LimitsInput.UNCHANGED);
+        }
+
         public Command(String managementBearer, String name, Map<String, String> providerKeys) {
             this(managementBearer, name, providerKeys, null);
         }
@@ -69,7 +74,8 @@ public final class IssueGatewayKey {
 
     public Outcome<NewGatewayKey> issue(Command command) {
         return authenticator.management(command.managementBearer())
-                .then(owner -> checkedAndStored(owner.account(), command.name(), command.providerKeys(), command.expiresAt()));
+                .then(owner -> command.limits().applyTo(KeyLimits.NONE).then(limits ->
+                        checkedAndStored(owner.account(), command.name(), command.providerKeys(), command.expiresAt(), limits)));
     }
 
     /**
@@ -78,11 +84,12 @@ public final class IssueGatewayKey {
      */
     public Outcome<NewGatewayKey> issueForAccount(String accountId, String name, Map<String, String> providerKeys, Long expiresAt) {
         return Accounts.parseId(accountId).filter(id -> vault.findAccount(id).isPresent())
-                .map(account -> checkedAndStored(account, name, providerKeys, expiresAt))
+                .map(account -> checkedAndStored(account, name, providerKeys, expiresAt, KeyLimits.NONE))
                 .orElseGet(() -> Outcome.refused(Accounts.noSuchAccount()));
     }
 
-    private Outcome<NewGatewayKey> checkedAndStored(AccountId account, String name, Map<String, String> providerKeys, Long expiresAtSeconds) {
+    private Outcome<NewGatewayKey> checkedAndStored(AccountId account, String name, Map<String, String> providerKeys, Long expiresAtSeconds,
+                                                    KeyLimits limits) {
         if (!Names.isValid(name)) {
             return Outcome.refused(new Refusal.InvalidRequest(
                     "'name' is required: 1 to " + Names.MAX_LENGTH + " printable characters.", "name"));
@@ -102,16 +109,16 @@ public final class IssueGatewayKey {
                     "'expires_at' must be a time in the future, in unix seconds (now is " + now + "), at most 100 years ahead.", "expires_at"));
         }
         Instant expiresAt = expiresAtSeconds == null ? null : Instant.ofEpochSecond(expiresAtSeconds);
-        return checked.then(plain -> Outcome.done(mintAndStore(account, name, plain, expiresAt)));
+        return checked.then(plain -> Outcome.done(mintAndStore(account, name, plain, expiresAt, limits)));
     }
 
-    private NewGatewayKey mintAndStore(AccountId account, String name, Map<ProviderId, ProviderKey> plain, Instant expiresAt) {
+    private NewGatewayKey mintAndStore(AccountId account, String name, Map<ProviderId, ProviderKey> plain, Instant expiresAt, KeyLimits limits) {
         PresentedKey key = mint.mint(KeyKind.GATEWAY);
         Instant now = clock.instant();
         Map<ProviderId, SealedProviderKey> sealed = new LinkedHashMap<>();
         plain.forEach((provider, providerKey) -> sealed.put(provider,
                 new SealedProviderKey(provider, seal.seal(key, provider, providerKey), providerKey.hint(), now)));
-        GatewayKey record = new GatewayKey(key.id(), account, name, key.verifier(), now, sealed, expiresAt, null);
+        GatewayKey record = new GatewayKey(key.id(), account, name, key.verifier(), now, sealed, expiresAt, null, limits);
         vault.createGatewayKey(record);
         String secret = key.token();
         key.destroy();

@@ -1,6 +1,7 @@
 package io.keyway.application;
 
 import io.keyway.domain.model.ProviderId;
+import io.keyway.domain.port.LimitCounters;
 
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -60,6 +61,21 @@ public sealed interface Refusal {
         @Override
         public String message() {
             return "The " + provider + " key attached to this gateway key could not be unsealed. Attach it again with PUT /v1/key/provider-keys/" + provider + ".";
+        }
+    }
+
+    /** A key over one of its limits: {@code requests} or {@code tokens} (429 rate_limit_exceeded), {@code cost} (budget_exceeded). */
+    record LimitExceeded(LimitCounters.Admission admission) implements Refusal {
+        @Override
+        public String message() {
+            return switch (admission.exceeded()) {
+                case "requests" -> "This gateway key is limited to " + admission.requests().limit() + " requests a minute; try again in "
+                        + admission.retryAfterSeconds() + " s.";
+                case "tokens" -> "This gateway key has used its " + admission.tokens().limit() + " tokens for today (UTC); try again in "
+                        + admission.retryAfterSeconds() + " s.";
+                default -> "This gateway key has spent its budget of " + admission.cost().limit() + " for this month (UTC); it resets in "
+                        + admission.retryAfterSeconds() + " s.";
+            };
         }
     }
 }

@@ -78,7 +78,8 @@ public final class RotateGatewayKey {
                     + "attached or detached); nothing was changed. Try again with the key's current secret."));
         }
         GatewayKey rotated = new GatewayKey(record.id(), record.account(), record.name(), next.verifier(), record.createdAt(), resealed,
-                record.expiresAt(), graceUntil == null ? null : new GatewayKey.PreviousSecret(record.verifier(), graceUntil, record.providerKeys()));
+                record.expiresAt(), graceUntil == null ? null : new GatewayKey.PreviousSecret(record.verifier(), graceUntil, record.providerKeys()),
+                record.limits());
         return Outcome.done(new IssueGatewayKey.NewGatewayKey(rotated, next.token()));
     }
 }

@@ -1,6 +1,9 @@
 package io.keyway.application;
 
 import io.keyway.domain.model.AccountId;
+import io.keyway.domain.model.KeyLimits;
+import io.keyway.domain.port.LimitCounters;
+import java.time.Clock;
 
 import io.keyway.domain.completion.Endpoint;
 import io.keyway.domain.completion.UpstreamCall;
@@ -27,11 +30,17 @@ public final class RouteCompletion {
     private final Upstreams upstreams;
     private final ProviderKeySeal seal;
 
-    public RouteCompletion(Authenticator authenticator, ModelRouter router, Upstreams upstreams, ProviderKeySeal seal) {
+    private final LimitCounters counters;
+    private final Clock clock;
+
+    public RouteCompletion(Authenticator authenticator, ModelRouter router, Upstreams upstreams, ProviderKeySeal seal,
+                           LimitCounters counters, Clock clock) {
         this.authenticator = authenticator;
         this.router = router;
         this.upstreams = upstreams;
         this.seal = seal;
+        this.counters = counters;
+        this.clock = clock;
     }
 
     /**
@@ -50,10 +59,11 @@ public final class RouteCompletion {
     /**
      * Where the call went and for which requested model, for logs and usage, and the upstream's eventual reply.
      *
-     * @param streamed whether the client asked for a stream
+     * @param streamed  whether the client asked for a stream
+     * @param admission where the key stands against its limits (for the rate-limit headers); null for a key without
      */
     public record Sent(String upstream, String keyId, AccountId account, String model, Endpoint endpoint, boolean streamed,
-                       CompletionStage<UpstreamReply> reply) {
+                       KeyLimits limits, LimitCounters.Admission admission, CompletionStage<UpstreamReply> reply) {
     }
 
     /**
@@ -64,11 +74,28 @@ public final class RouteCompletion {
         return authenticator.presented(command.gatewayBearer())
                 .then(given -> command.body())
                 .fold(body -> authenticator.gatewayWithoutBlocking(command.gatewayBearer())
-                                .thenApply(authenticated -> authenticated.then(caller -> route(caller, body, command))),
+                                .thenCompose(authenticated -> authenticated.fold(
+                                        caller -> admitted(caller).thenApply(admission -> {
+                                            if (admission != null && !admission.admitted()) {
+                                                caller.key().destroy();
+                                                return Outcome.<Sent>refused(new Refusal.LimitExceeded(admission));
+                                            }
+                                            return route(caller, body, command, admission);
+                                        }),
+                                        refusal -> CompletableFuture.completedFuture(Outcome.<Sent>refused(refusal)))),
                         refusal -> CompletableFuture.completedFuture(Outcome.refused(refusal)));
     }
 
-    private Outcome<Sent> route(Authenticator.GatewayCaller caller, CompletionBody body, Command command) {
+    /** A key without limits needs no counting (null); one with limits takes a request from its allowance. */
+    private CompletionStage<LimitCounters.Admission> admitted(Authenticator.GatewayCaller caller) {
+        KeyLimits limits = caller.record().limits();
+        if (!limits.any()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return counters.admit(caller.record().id(), limits, clock.instant());
+    }
+
+    private Outcome<Sent> route(Authenticator.GatewayCaller caller, CompletionBody body, Command command, LimitCounters.Admission admission) {
         try {
             Route route = router.route(body.model());
             if (route instanceof Route.Unroutable unroutable) {
@@ -83,21 +110,21 @@ public final class RouteCompletion {
                 if (providerKey.isEmpty()) {
                     return Outcome.refused(new Refusal.ProviderKeyUnreadable(toProvider.provider()));
                 }
-                return send(toProvider.provider().value(), caller, body, command, toProvider.upstreamModel(), providerKey);
+                return send(toProvider.provider().value(), caller, body, command, toProvider.upstreamModel(), providerKey, admission);
             }
             Route.ToOperatorUpstream toOperator = (Route.ToOperatorUpstream) route;
-            return send(toOperator.upstream(), caller, body, command, toOperator.model(), Optional.empty());
+            return send(toOperator.upstream(), caller, body, command, toOperator.model(), Optional.empty(), admission);
         } finally {
             caller.key().destroy();
         }
     }
 
     private Outcome<Sent> send(String upstreamName, Authenticator.GatewayCaller caller, CompletionBody body, Command command,
-                               String model, Optional<ProviderKey> credential) {
+                               String model, Optional<ProviderKey> credential, LimitCounters.Admission admission) {
         CompletionProvider provider = upstreams.wired(upstreamName);
         UpstreamCall call = new UpstreamCall(command.endpoint(), body.withModel(model), body.stream(), credential,
                 command.requestId(), command.headers());
         return Outcome.done(new Sent(upstreamName, caller.record().id().value(), caller.record().account(), body.model(),
-                command.endpoint(), body.stream(), provider.send(call)));
+                command.endpoint(), body.stream(), caller.record().limits(), admission, provider.send(call)));
     }
 }

@@ -30,7 +30,7 @@ final class KeywayCore {
     final IssueGatewayKey issue = new IssueGatewayKey(authenticator, vault, router, mint, seal, clock);
     final RevokeGatewayKey revoke = new RevokeGatewayKey(authenticator, vault);
     final ManageProviderKeys providerKeys = new ManageProviderKeys(authenticator, vault, router, seal, clock);
-    final RouteCompletion route = new RouteCompletion(authenticator, router, upstreams, seal);
+    final RouteCompletion route = new RouteCompletion(authenticator, router, upstreams, seal, new io.keyway.domain.testkit.InMemoryLimitCounters(), clock);
     final RotateGatewayKey rotate = new RotateGatewayKey(authenticator, vault, mint, seal, clock);
     final ManagementKeys managementKeys = new ManagementKeys(authenticator, vault, mint, clock);
     final Accounts accounts = new Accounts(vault);

@@ -28,11 +28,12 @@ final class ConfigurationCheck {
             "openrouter", union(TUNING, Set.of("base-url", "models-ttl")),
             "key-cache", Set.of("maximum-size", "max-age", "negative-ttl", "enabled"),
             "auth-failures", Set.of("per-minute", "client-address-header"),
-            "usage", Set.of("flush-interval", "retention", "maximum-queued"));
+            "usage", Set.of("flush-interval", "retention", "maximum-queued"),
+            "limits", Set.of("sync-interval"));
     private static final Set<String> UPSTREAM = union(TUNING, Set.of("base-url", "api-key", "models"));
     private static final Set<String> TOP_LEVEL = Set.of("admin-token", "data-dir", "max-request-size");
     private static final Set<String> DURATIONS = Set.of("connect-timeout", "first-byte-timeout", "idle-timeout", "total-timeout",
-            "retry-backoff", "retry-max-backoff", "models-ttl", "max-age", "negative-ttl", "flush-interval", "retention");
+            "retry-backoff", "retry-max-backoff", "models-ttl", "max-age", "negative-ttl", "flush-interval", "retention", "sync-interval");
     private static final Set<String> COUNTS = Set.of("retries", "maximum-size", "per-minute", "maximum-queued");
 
     private ConfigurationCheck() {

@@ -15,8 +15,10 @@ import io.keyway.application.ManageProviderKeys;
 import io.keyway.application.RevokeGatewayKey;
 import io.keyway.application.RecordUsage;
 import io.keyway.application.RouteCompletion;
+import io.keyway.application.SetKeyLimits;
 import io.keyway.application.ViewUsage;
 import io.keyway.domain.port.UsageLedger;
+import io.keyway.domain.port.LimitCounters;
 import io.keyway.application.Upstreams;
 import io.keyway.application.ViewGatewayKeys;
 import io.keyway.domain.keys.KeyMint;
@@ -150,8 +152,9 @@ class CoreFactory {
     }
 
     @Singleton
-    RouteCompletion routeCompletion(Authenticator authenticator, ModelRouter router, Upstreams upstreams, ProviderKeySeal seal) {
-        return new RouteCompletion(authenticator, router, upstreams, seal);
+    RouteCompletion routeCompletion(Authenticator authenticator, ModelRouter router, Upstreams upstreams, ProviderKeySeal seal,
+                                    LimitCounters counters, Clock clock) {
+        return new RouteCompletion(authenticator, router, upstreams, seal, counters, clock);
     }
 
     @Singleton
@@ -160,12 +163,17 @@ class CoreFactory {
     }
 
     @Singleton
-    RecordUsage recordUsage(UsageLedger ledger) {
-        return new RecordUsage(ledger);
+    RecordUsage recordUsage(UsageLedger ledger, LimitCounters counters) {
+        return new RecordUsage(ledger, counters);
     }
 
     @Singleton
     ViewUsage viewUsage(Authenticator authenticator, KeyVault vault, UsageLedger ledger, Clock clock) {
         return new ViewUsage(authenticator, vault, ledger, clock);
+    }
+
+    @Singleton
+    SetKeyLimits setKeyLimits(Authenticator authenticator, KeyVault vault) {
+        return new SetKeyLimits(authenticator, vault);
     }
 }

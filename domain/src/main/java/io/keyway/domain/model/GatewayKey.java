@@ -16,16 +16,27 @@ import java.util.Optional;
  *                  with the provider keys sealed under it; null when there is none
  */
 public record GatewayKey(KeyId id, AccountId account, String name, Verifier verifier, Instant createdAt,
-                         Map<ProviderId, SealedProviderKey> providerKeys, Instant expiresAt, PreviousSecret previous) {
+                         Map<ProviderId, SealedProviderKey> providerKeys, Instant expiresAt, PreviousSecret previous, KeyLimits limits) {
     public GatewayKey {
         Names.requireValid(name, "key name");
         providerKeys = Map.copyOf(providerKeys);
+        limits = limits == null ? KeyLimits.NONE : limits;
+    }
+
+    /** A key without limits. */
+    public GatewayKey(KeyId id, AccountId account, String name, Verifier verifier, Instant createdAt,
+                      Map<ProviderId, SealedProviderKey> providerKeys, Instant expiresAt, PreviousSecret previous) {
+        this(id, account, name, verifier, createdAt, providerKeys, expiresAt, previous, KeyLimits.NONE);
+    }
+
+    public GatewayKey withLimits(KeyLimits newLimits) {
+        return new GatewayKey(id, account, name, verifier, createdAt, providerKeys, expiresAt, previous, newLimits);
     }
 
     /** A key that never expires and was never rotated with a grace period. */
     public GatewayKey(KeyId id, AccountId account, String name, Verifier verifier, Instant createdAt,
                       Map<ProviderId, SealedProviderKey> providerKeys) {
-        this(id, account, name, verifier, createdAt, providerKeys, null, null);
+        this(id, account, name, verifier, createdAt, providerKeys, null, null, KeyLimits.NONE);
     }
 
     /**
@@ -66,20 +77,20 @@ public record GatewayKey(KeyId id, AccountId account, String name, Verifier veri
         if (previous == null) {
             throw new IllegalStateException("key " + id + " has no previous secret");
         }
-        return new GatewayKey(id, account, name, previous.verifier(), createdAt, previous.providerKeys(), expiresAt, null);
+        return new GatewayKey(id, account, name, previous.verifier(), createdAt, previous.providerKeys(), expiresAt, null, limits);
     }
 
     /** This key carrying {@code sealed}, in place of any key it had for that provider (the old secret's copy goes too). */
     public GatewayKey withProviderKey(SealedProviderKey sealed) {
         Map<ProviderId, SealedProviderKey> keys = new HashMap<>(providerKeys);
         keys.put(sealed.provider(), sealed);
-        return new GatewayKey(id, account, name, verifier, createdAt, keys, expiresAt, previousWithout(sealed.provider()));
+        return new GatewayKey(id, account, name, verifier, createdAt, keys, expiresAt, previousWithout(sealed.provider()), limits);
     }
 
     public GatewayKey withoutProviderKey(ProviderId provider) {
         Map<ProviderId, SealedProviderKey> keys = new HashMap<>(providerKeys);
         keys.remove(provider);
-        return new GatewayKey(id, account, name, verifier, createdAt, keys, expiresAt, previousWithout(provider));
+        return new GatewayKey(id, account, name, verifier, createdAt, keys, expiresAt, previousWithout(provider), limits);
     }
 
     private PreviousSecret previousWithout(ProviderId provider) {

@@ -6,6 +6,7 @@ import io.keyway.domain.model.AccountId;
 import io.keyway.domain.keys.Verifier;
 import io.keyway.domain.model.GatewayKey;
 import io.keyway.domain.model.GatewayKeyRotation;
+import io.keyway.domain.model.KeyLimits;
 import io.keyway.domain.model.ManagementKey;
 import io.keyway.domain.model.ProviderId;
 import io.keyway.domain.model.SealedProviderKey;
@@ -65,6 +66,9 @@ public interface KeyVault {
     boolean rotateGatewayKey(GatewayKeyRotation rotation);
 
     /** Every account, oldest first. */
+    /** Replaces a gateway key's limits (and tells every instance); false when the account holds no such key. */
+    boolean setLimits(AccountId account, KeyId id, KeyLimits limits);
+
     List<Account> listAccounts();
 
     Optional<Account> findAccount(AccountId id);

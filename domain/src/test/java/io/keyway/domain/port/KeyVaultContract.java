@@ -113,6 +113,24 @@ public abstract class KeyVaultContract {
     }
 
     @Test
+    void limitsAreStoredWithTheKeyChangedOnlyByItsAccountAndKeptThroughOtherChanges() {
+        AccountId owner = account();
+        GatewayKey key = gatewayKey(owner, NOW).withLimits(new io.keyway.domain.model.KeyLimits(60L, null, new java.math.BigDecimal("12.50")));
+        vault.createGatewayKey(key);
+        assertEquals(key.limits(), vault.findGatewayKey(key.id()).orElseThrow().limits());
+
+        io.keyway.domain.model.KeyLimits changed = new io.keyway.domain.model.KeyLimits(null, 5000L, new java.math.BigDecimal("0.000001"));
+        assertFalse(vault.setLimits(account(), key.id(), changed), "another account cannot change them");
+        assertTrue(vault.setLimits(owner, key.id(), changed));
+        assertEquals(changed, vault.findGatewayKey(key.id()).orElseThrow().limits());
+        assertTrue(vault.putProviderKey(key.id(), key.verifier(), sealed(ProviderId.OPENROUTER, NOW)));
+        assertEquals(changed, vault.findGatewayKey(key.id()).orElseThrow().limits(), "a provider key change keeps them");
+        assertEquals(changed, vault.listGatewayKeys(owner).get(0).limits());
+        assertTrue(vault.setLimits(owner, key.id(), io.keyway.domain.model.KeyLimits.NONE));
+        assertEquals(io.keyway.domain.model.KeyLimits.NONE, vault.findGatewayKey(key.id()).orElseThrow().limits());
+    }
+
+    @Test
     void aKeyIsDeletedOnlyByItsOwnAccountAndOnlyOnce() {
         AccountId owner = account();
         AccountId stranger = account();

@@ -68,6 +68,16 @@ public final class InMemoryKeyVault implements KeyVault {
     }
 
     @Override
+    public boolean setLimits(AccountId account, KeyId id, io.keyway.domain.model.KeyLimits limits) {
+        boolean[] set = {false};
+        gatewayKeys.computeIfPresent(id, (keyId, key) -> {
+            set[0] = key.account().equals(account);
+            return set[0] ? key.withLimits(limits) : key;
+        });
+        return set[0];
+    }
+
+    @Override
     public boolean putProviderKey(KeyId gatewayKey, Verifier sealedUnder, SealedProviderKey providerKey) {
         boolean[] put = {false};
         gatewayKeys.computeIfPresent(gatewayKey, (id, key) -> {
@@ -100,7 +110,7 @@ public final class InMemoryKeyVault implements KeyVault {
             GatewayKey.PreviousSecret previous = rotation.graceUntil() == null ? null
                     : new GatewayKey.PreviousSecret(key.verifier(), rotation.graceUntil(), key.providerKeys());
             return new GatewayKey(id, key.account(), key.name(), rotation.verifier(), key.createdAt(), rotation.providerKeys(),
-                    key.expiresAt(), previous);
+                    key.expiresAt(), previous, key.limits());
         });
         return rotated[0];
     }
