@@ -186,15 +186,22 @@ final class PostgresUsageLedger implements UsageLedger, AutoCloseable {
     }
 
     private void pruneQuietly() {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement prune = connection.prepareStatement("DELETE FROM usage_records WHERE at < ?")) {
-            prune.setTimestamp(1, Timestamp.from(Instant.now().minus(settings.getRetention())));
-            int pruned = prune.executeUpdate();
+        try {
+            int pruned = prune(Instant.now());
             if (pruned > 0) {
                 LOG.info("usage records older than {} pruned: {}", settings.getRetention(), pruned);
             }
         } catch (SQLException | RuntimeException failure) {
             LOG.warn("usage records could not be pruned (tried again in an hour): {}", failure.toString());
+        }
+    }
+
+    /** Deletes the records older than the retention period before {@code now}; how many. */
+    int prune(Instant now) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement prune = connection.prepareStatement("DELETE FROM usage_records WHERE at < ?")) {
+            prune.setTimestamp(1, Timestamp.from(now.minus(settings.getRetention())));
+            return prune.executeUpdate();
         }
     }
 

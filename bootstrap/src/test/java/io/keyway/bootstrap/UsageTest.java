@@ -151,6 +151,25 @@ class UsageTest {
     }
 
     @Test
+    void aStreamTheClientLeavesIsRecordedAsCancelled() throws Exception {
+        openRouter.answer("chat/completions", FakeUpstream.streamThenSilence("data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n",
+                Duration.ofSeconds(2)));
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(gateway.uri("/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"model\":\"openrouter-a/b\",\"stream\":true}")).build();
+        HttpResponse<java.io.InputStream> open = gateway.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.InputStream events = open.body()) {
+            assertEquals(200, open.statusCode());
+            assertTrue(events.read() >= 0, "the first event arrived");
+        }
+
+        reportCounting("/v1/key/usage", key, 1);
+        List<Map<String, Object>> rows = UsageDatabase.rows(key.substring(3, 19));
+        assertEquals(1, rows.size(), rows.toString());
+        assertEquals(List.of("cancelled", 200, true), List.of(rows.get(0).get("outcome"), rows.get(0).get("status"), rows.get(0).get("streamed")));
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void reportsGroupByDayModelAndKeyWithinTheirRange() throws Exception {
         String second = gateway.createGatewayKey(management, "sk-or-v1-usage-second-" + System.nanoTime());
