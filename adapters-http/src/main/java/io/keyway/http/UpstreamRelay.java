@@ -91,7 +91,7 @@ final class UpstreamRelay {
         if (answered.status() < 400) {
             return flowThrough(answered, tapped(body, answered.status(), false, usage), contentType, upstream, requestId, usage);
         }
-        body = recorded(body, answered.status(), usage, () -> TokenUsage.NONE);
+        body = tapped(body, answered.status(), false, usage);
         AtomicBoolean produced = new AtomicBoolean();
         return body.collect(ByteArrayOutputStream::new, (out, chunk) -> out.write(chunk, 0, chunk.length))
                 .<HttpResponse<?>>map(bytes -> {
@@ -118,20 +118,22 @@ final class UpstreamRelay {
      * after that the bytes go out as they come, and an answer cut later ends in a broken transfer, never in a body
      * that looks finished.
      */
-    /** The body with its usage watched and recorded when it ends: completed, cut by the upstream, or cancelled by the client. */
+    /**
+     * The body with its usage watched and recorded when it ends (completed, cut by the upstream, or cancelled by the
+     * client), in one operator plus the cancel hook; the record is made before the end travels on (a consumer that
+     * cancels once it has seen the end must not make a completed answer look cancelled).
+     */
     private static Flux<byte[]> tapped(Flux<byte[]> body, int status, boolean eventStream, UsageRecording usage) {
         UsageTap tap = new UsageTap(eventStream);
-        return recorded(body.doOnNext(tap::accept), status, usage, tap::usage);
-    }
-
-    /**
-     * Records the request when the body ends, before the end travels on (a consumer that cancels once it has seen the
-     * end must not make a completed answer look cancelled).
-     */
-    private static Flux<byte[]> recorded(Flux<byte[]> body, int status, UsageRecording usage, java.util.function.Supplier<TokenUsage> seen) {
-        return body.doOnComplete(() -> usage.finish(status, UsageRecording.COMPLETED, seen.get()))
-                .doOnError(failure -> usage.finish(status, UsageRecording.CUT, seen.get()))
-                .doOnCancel(() -> usage.finish(status, UsageRecording.CANCELLED, seen.get()));
+        return body.doOnEach(signal -> {
+            if (signal.isOnNext()) {
+                tap.accept(signal.get());
+            } else if (signal.isOnComplete()) {
+                usage.finish(status, UsageRecording.COMPLETED, tap.usage());
+            } else if (signal.isOnError()) {
+                usage.finish(status, UsageRecording.CUT, tap.usage());
+            }
+        }).doOnCancel(() -> usage.finish(status, UsageRecording.CANCELLED, tap.usage()));
     }
 
     private Mono<HttpResponse<?>> flowThrough(UpstreamReply.Answered answered, Flux<byte[]> body, String contentType,

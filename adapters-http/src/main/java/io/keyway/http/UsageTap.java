@@ -35,7 +35,8 @@ final class UsageTap {
     /** The bytes of the event under way before the current chunk: where a usage event begins. */
     private ByteArrayOutputStream recent = new ByteArrayOutputStream();
     /** The stream's last few bytes, so that {@code "usage"} split across chunks is still seen. */
-    private byte[] seam = new byte[0];
+    private final byte[] seam = new byte[NEEDLE.length - 1];
+    private int seamLength;
     private boolean capturing;
 
     UsageTap(boolean eventStream) {
@@ -77,8 +78,7 @@ final class UsageTap {
     }
 
     private void acceptEvents(byte[] chunk) {
-        boolean hit = indexOf(chunk, 0) >= 0
-                || (seam.length > 0 && indexOf(joined(seam, java.util.Arrays.copyOf(chunk, Math.min(chunk.length, NEEDLE.length - 1))), 0) >= 0);
+        boolean hit = indexOf(chunk, 0) >= 0 || completesAcrossTheSeam(chunk);
         if (hit && (!capturing || kept.size() + chunk.length > CAPTURE)) {
             // Start (or restart, when over the bound) with what came just before: the hit's event may begin there.
             kept = new ByteArrayOutputStream();
@@ -102,8 +102,38 @@ final class UsageTap {
         } else {
             recent.reset();
         }
-        byte[] both = chunk.length >= NEEDLE.length - 1 ? chunk : joined(seam, chunk);
-        seam = java.util.Arrays.copyOfRange(both, Math.max(0, both.length - (NEEDLE.length - 1)), both.length);
+        // The last NEEDLE.length - 1 bytes of the stream, kept in place: no allocation per chunk.
+        int keep = NEEDLE.length - 1;
+        if (chunk.length >= keep) {
+            System.arraycopy(chunk, chunk.length - keep, seam, 0, keep);
+            seamLength = keep;
+        } else {
+            int fromSeam = Math.min(seamLength, keep - chunk.length);
+            System.arraycopy(seam, seamLength - fromSeam, seam, 0, fromSeam);
+            System.arraycopy(chunk, 0, seam, fromSeam, chunk.length);
+            seamLength = fromSeam + chunk.length;
+        }
+    }
+
+    /** Whether the needle begins in the bytes before this chunk and ends in it. */
+    private boolean completesAcrossTheSeam(byte[] chunk) {
+        for (int before = Math.min(seamLength, NEEDLE.length - 1); before >= 1; before--) {
+            int after = NEEDLE.length - before;
+            if (after > chunk.length) {
+                continue;
+            }
+            boolean match = true;
+            for (int j = 0; j < before && match; j++) {
+                match = seam[seamLength - before + j] == NEEDLE[j];
+            }
+            for (int j = 0; j < after && match; j++) {
+                match = chunk[j] == NEEDLE[before + j];
+            }
+            if (match) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Where the last event of this chunk begins (after {@code \n\n} or {@code \n\r\n}), or -1 if none ends in it. */
@@ -113,10 +143,9 @@ final class UsageTap {
                 continue;
             }
             int j = i - 1;
-            byte before = j >= 0 ? chunk[j] : (seam.length > 0 ? seam[seam.length - 1] : 0);
+            byte before = byteAt(chunk, j);
             if (before == '\r') {
-                j--;
-                before = j >= 0 ? chunk[j] : (seam.length > 1 && j == -2 ? seam[seam.length - 2] : (j == -1 && seam.length > 0 ? seam[seam.length - 1] : 0));
+                before = byteAt(chunk, j - 1);
             }
             if (before == '\n') {
                 return i + 1;
@@ -125,12 +154,15 @@ final class UsageTap {
         return -1;
     }
 
-    private static byte[] joined(byte[] a, byte[] b) {
-        byte[] both = new byte[a.length + b.length];
-        System.arraycopy(a, 0, both, 0, a.length);
-        System.arraycopy(b, 0, both, a.length, b.length);
-        return both;
+    /** The chunk's byte at {@code index}, or, for -1, -2…, the stream's bytes just before the chunk (0 if none). */
+    private byte byteAt(byte[] chunk, int index) {
+        if (index >= 0) {
+            return chunk[index];
+        }
+        int fromEnd = -index;
+        return fromEnd <= seamLength ? seam[seamLength - fromEnd] : 0;
     }
+
 
     /** The usage the answer reported, or {@link TokenUsage#NONE}. Call once the answer has ended (or stopped). */
     TokenUsage usage() {
