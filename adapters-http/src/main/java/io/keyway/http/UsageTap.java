@@ -302,15 +302,27 @@ final class UsageTap {
         return a != null ? a : b;
     }
 
+    /** Horspool's shift for each byte value: how far the window may move when it ends on that byte. */
+    private static final int[] SHIFT = new int[256];
+
+    static {
+        java.util.Arrays.fill(SHIFT, NEEDLE.length);
+        for (int k = 0; k < NEEDLE.length - 1; k++) {
+            SHIFT[NEEDLE[k] & 0xff] = NEEDLE.length - 1 - k;
+        }
+    }
+
+    /** The first {@code "usage"} at or after {@code from}: Boyer-Moore-Horspool, most bytes of a chunk never looked at. */
     private static int indexOf(byte[] bytes, int from) {
-        outer:
-        for (int i = from; i <= bytes.length - NEEDLE.length; i++) {
-            for (int j = 0; j < NEEDLE.length; j++) {
-                if (bytes[i + j] != NEEDLE[j]) {
-                    continue outer;
-                }
+        int last = NEEDLE.length - 1;
+        for (int i = from; i <= bytes.length - NEEDLE.length; i += SHIFT[bytes[i + last] & 0xff]) {
+            int j = last;
+            while (j >= 0 && bytes[i + j] == NEEDLE[j]) {
+                j--;
             }
-            return i;
+            if (j < 0) {
+                return i;
+            }
         }
         return -1;
     }

@@ -37,6 +37,9 @@ class DatabaseDumpTest {
             String second = gateway.createGatewayKey(management, null);
             gateway.send("PUT", "/v1/key/provider-keys/openrouter", second, "{\"api_key\":\"" + SecretLedger.record(replacedKey) + "\"}");
             openRouter.answer("chat/completions", FakeUpstream.json(200, FakeUpstream.chatCompletion("a/b", "ok")));
+            // Limits, so that the limit counters are in the dump too; the request's usage record is written at the stop.
+            assertEquals(200, gateway.send("PATCH", "/v1/keys/" + key.substring(3, 19), management,
+                    "{\"limits\":{\"requests_per_minute\":100,\"tokens_per_day\":100000}}").statusCode());
             assertEquals(200, gateway.post("/v1/chat/completions", key, "{\"model\":\"openrouter-a/b\"}").statusCode());
             assertEquals("Bearer " + openRouterKey, openRouter.last().header("Authorization"));
         }
@@ -45,6 +48,7 @@ class DatabaseDumpTest {
 
         assertTrue(dump.contains(key.substring(3, 19)), "the dump should hold the key's public id: it read nothing");
         assertTrue(dump.contains("…1337"), "the dump should hold the provider key's hint");
+        assertTrue(dump.contains("usage_records:") && dump.contains("limit_counters:"), "the usage and limit tables are in the dump");
         List<String> leaks = new ArrayList<>();
         List<String> secrets = new ArrayList<>(SecretLedger.all());
         secrets.addAll(List.of(key, management, openRouterKey, replacedKey));
