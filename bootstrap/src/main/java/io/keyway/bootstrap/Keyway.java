@@ -30,7 +30,7 @@ public final class Keyway {
 
     public static void main(String[] args) {
         if (KeywayCli.isCommand(args)) {
-            System.exit(KeywayCli.run(args));
+            exit(KeywayCli.run(args));
         }
         String[] serverArgs = args.length > 0 && args[0].equals("serve") ? Arrays.copyOfRange(args, 1, args.length) : args;
         try {
@@ -38,11 +38,23 @@ public final class Keyway {
         } catch (ConfigurationCheck.ConfigurationProblems problems) {
             log().error("Keyway did not start: {} configuration problem{} (each said above)", problems.problems.size(),
                     problems.problems.size() == 1 ? "" : "s");
-            System.exit(1);
+            exit(1);
         } catch (RuntimeException startFailed) {
             log().error("Keyway did not start: {}", rootMessage(startFailed));
-            System.exit(1);
+            exit(1);
         }
+    }
+
+    /**
+     * Exits once every log line is written: the lines go through an asynchronous appender, and a bare
+     * {@code System.exit} can end the process before its queue reaches the console (the one line saying why Keyway did
+     * not start would be lost).
+     */
+    static void exit(int status) {
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
+            logback.stop();
+        }
+        System.exit(status);
     }
 
     /** The cause that says what to fix (e.g. "KEYWAY_ADMIN_TOKEN ... must be at least 32"), not the wiring around it. */
