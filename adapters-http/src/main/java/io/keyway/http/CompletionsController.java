@@ -236,10 +236,11 @@ class CompletionsController {
                 // before the answer, the body after it.
                 sent -> {
                     RequestIds.describe(request, "key=" + sent.keyId() + " model=" + sent.model() + " upstream=" + sent.upstream(), sent.upstream());
-                    UsageRecording usage = new UsageRecording(recordUsage, sent, Instant.now(), RequestIds.startedAt(request));
+                    long started = RequestIds.startedAt(request);
+                    UsageRecording usage = new UsageRecording(recordUsage, sent, Instant.now(), started);
                     AtomicBoolean responded = new AtomicBoolean();
                     return Mono.fromCompletionStage(sent.reply())
-                            .flatMap(reply -> relay.relay(reply, sent.upstream(), requestId, RequestIds.startedAt(request), usage))
+                            .flatMap(reply -> relay.relay(reply, sent.upstream(), requestId, started, usage))
                             .doOnNext(answer -> {
                                 responded.set(true);
                                 if (answer instanceof MutableHttpResponse<?> mutable) {

@@ -9,9 +9,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 
 /**
  * The key console: one static page with its script and style, shipped in the jar, calling the JSON API with the
@@ -57,13 +54,6 @@ class ConsoleController {
     }
 
     private static byte[] resource(String name) {
-        try (InputStream in = ConsoleController.class.getResourceAsStream("/console/" + name)) {
-            if (in == null) {
-                throw new IllegalStateException("the console's " + name + " is missing from the jar");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ClasspathResources.bytes("/console/" + name, "the console's " + name + " is missing from the jar");
     }
 }

@@ -64,7 +64,7 @@ final class JsonBodies {
             return null;
         }
         Number number = value.isNumber() ? value.getNumberValue() : null;
-        if (!(number instanceof Integer || number instanceof Long || number instanceof Short || number instanceof Byte)) {
+        if (!isWhole(number)) {
             throw new BadRequest("'" + field + "' must be a whole number.", field);
         }
         return number.longValue();
@@ -101,7 +101,7 @@ final class JsonBodies {
             return io.keyway.application.LimitsInput.Field.of(null);
         }
         Number number = value.isNumber() ? value.getNumberValue() : null;
-        if (!(number instanceof Integer || number instanceof Long || number instanceof Short || number instanceof Byte)) {
+        if (!isWhole(number)) {
             throw new BadRequest("'limits." + field + "' must be a whole number, or null for no limit.", "limits." + field);
         }
         return io.keyway.application.LimitsInput.Field.of(number.longValue());
@@ -119,6 +119,11 @@ final class JsonBodies {
             throw new BadRequest("'limits." + field + "' must be a number, or null for no limit.", "limits." + field);
         }
         return io.keyway.application.LimitsInput.Field.of(new java.math.BigDecimal(value.getNumberValue().toString()));
+    }
+
+    /** Whether a parsed JSON number is an integer (a fraction or one too large for a long is not). */
+    private static boolean isWhole(Number number) {
+        return number instanceof Integer || number instanceof Long || number instanceof Short || number instanceof Byte;
     }
 
     /** A string field; null when absent or JSON null. */

@@ -7,9 +7,6 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.swagger.v3.oas.annotations.Hidden;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,6 +34,8 @@ class OpenApiController {
             "favicon-32x32.png", "image/png");
 
     private final byte[] document = resource(DOCUMENT);
+    /** Each asset read from the jar once, when first asked for (the page is rarely opened; the bundle is 1.4 MB). */
+    private final Map<String, byte[]> assets = new java.util.concurrent.ConcurrentHashMap<>();
     private final byte[] page = resource(VIEW + "index.html");
     private final String policy = "default-src 'none'; script-src 'self' " + inlineScriptHash(page)
             + "; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; "
@@ -58,7 +57,8 @@ class OpenApiController {
         if (type == null) {
             return OpenAiError.response(404, OpenAiError.INVALID_REQUEST, "unknown_url", null, "Unknown request URL: GET /openapi/res/" + name + ".");
         }
-        return secured(HttpResponse.ok(resource(VIEW + "res/" + name)), type).header("Cache-Control", "public, max-age=3600");
+        byte[] asset = assets.computeIfAbsent(name, file -> resource(VIEW + "res/" + file));
+        return secured(HttpResponse.ok(asset), type).header("Cache-Control", "public, max-age=3600");
     }
 
     private MutableHttpResponse<byte[]> secured(MutableHttpResponse<byte[]> response, String type) {
@@ -84,13 +84,6 @@ class OpenApiController {
     }
 
     private static byte[] resource(String name) {
-        try (InputStream in = OpenApiController.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException(name + " is missing from the jar (micronaut-openapi writes it at build)");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ClasspathResources.bytes(name, name + " is missing from the jar (micronaut-openapi writes it at build)");
     }
 }

@@ -6,7 +6,6 @@ import io.keyway.domain.usage.TokenUsage;
 import io.keyway.domain.usage.UsageRecord;
 
 import java.time.Instant;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The usage record of one routed request, made once, when its answer ends however it ends. */
@@ -31,17 +30,13 @@ final class UsageRecording {
         this.startedNanos = startedNanos;
     }
 
-    boolean streamed() {
-        return sent.streamed();
-    }
-
     /** Records the request; later calls do nothing. */
     void finish(int status, String outcome, TokenUsage usage) {
         if (!done.compareAndSet(false, true)) {
             return;
         }
         recorder.record(new UsageRecord(at, sent.account(), sent.keyId(), sent.model(), sent.upstream(),
-                sent.endpoint().path().toLowerCase(Locale.ROOT), status, (System.nanoTime() - startedNanos) / 1_000_000,
+                sent.endpoint().path(), status, (System.nanoTime() - startedNanos) / 1_000_000,
                 sent.streamed(), outcome, usage), sent.limits());
     }
 }

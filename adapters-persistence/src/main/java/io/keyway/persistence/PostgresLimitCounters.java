@@ -53,16 +53,8 @@ final class PostgresLimitCounters implements LimitCounters, AutoCloseable {
 
     private final DataSource dataSource;
     private final Map<String, KeyState> states = new ConcurrentHashMap<>();
-    private final ExecutorService leases = Executors.newFixedThreadPool(2, runnable -> {
-        Thread thread = new Thread(runnable, "keyway-limit-lease");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private final ScheduledExecutorService sync = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "keyway-limit-sync");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService leases = Executors.newFixedThreadPool(2, DaemonThreads.named("keyway-limit-lease"));
+    private final ScheduledExecutorService sync = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("keyway-limit-sync"));
     private volatile boolean failing;
 
     PostgresLimitCounters(DataSource dataSource, LimitSettings settings) {

@@ -53,11 +53,7 @@ final class PostgresUsageLedger implements UsageLedger, AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     /** Taken from the queue but not yet written (the database refused them): written first next time. */
     private final Deque<UsageRecord> retrying = new ArrayDeque<>();
-    private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "keyway-usage-writer");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("keyway-usage-writer"));
     private volatile boolean failing;
 
     PostgresUsageLedger(DataSource dataSource, UsageSettings settings) {

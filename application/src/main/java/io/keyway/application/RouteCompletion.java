@@ -75,24 +75,24 @@ public final class RouteCompletion {
                 .then(given -> command.body())
                 .fold(body -> authenticator.gatewayWithoutBlocking(command.gatewayBearer())
                                 .thenCompose(authenticated -> authenticated.fold(
-                                        caller -> admitted(caller).thenApply(admission -> {
-                                            if (admission != null && !admission.admitted()) {
-                                                caller.key().destroy();
-                                                return Outcome.<Sent>refused(new Refusal.LimitExceeded(admission));
-                                            }
-                                            return route(caller, body, command, admission);
-                                        }),
+                                        caller -> admitted(caller, body, command),
                                         refusal -> CompletableFuture.completedFuture(Outcome.<Sent>refused(refusal)))),
                         refusal -> CompletableFuture.completedFuture(Outcome.refused(refusal)));
     }
 
-    /** A key without limits needs no counting (null); one with limits takes a request from its allowance. */
-    private CompletionStage<LimitCounters.Admission> admitted(Authenticator.GatewayCaller caller) {
+    /** A key without limits is routed at once; one with limits first takes a request from its allowance. */
+    private CompletionStage<Outcome<Sent>> admitted(Authenticator.GatewayCaller caller, CompletionBody body, Command command) {
         KeyLimits limits = caller.record().limits();
         if (!limits.any()) {
-            return CompletableFuture.completedFuture(null);
+            return CompletableFuture.completedFuture(route(caller, body, command, null));
         }
-        return counters.admit(caller.record().id(), limits, clock.instant());
+        return counters.admit(caller.record().id(), limits, clock.instant()).thenApply(admission -> {
+            if (!admission.admitted()) {
+                caller.key().destroy();
+                return Outcome.refused(new Refusal.LimitExceeded(admission));
+            }
+            return route(caller, body, command, admission);
+        });
     }
 
     private Outcome<Sent> route(Authenticator.GatewayCaller caller, CompletionBody body, Command command, LimitCounters.Admission admission) {

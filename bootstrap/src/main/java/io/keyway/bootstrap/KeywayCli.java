@@ -306,7 +306,7 @@ public final class KeywayCli {
             return print(session, session.bean(IssueGatewayKey.class).issueForAccount(account, name, providerKeys, expiresAt), created -> List.of(
                     "key_id          " + created.key().id().value(),
                     "name            " + created.key().name(),
-                    "provider_keys   " + String.join(",", created.key().providerKeys().keySet().stream().map(p -> p.value()).toList()),
+                    "provider_keys   " + providers(created.key()),
                     "expires_at      " + created.key().expiry().map(Instant::toString).orElse("never"),
                     "key             " + created.secret(),
                     "",
@@ -334,7 +334,7 @@ public final class KeywayCli {
                 for (GatewayKey key : keys) {
                     lines.add(String.format("%-16s  %-20s  %-20s  %-14s  %s", key.id().value(), key.createdAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
                             key.expiry().map(Instant::toString).orElse("never"),
-                            key.providerKeys().isEmpty() ? "-" : String.join(",", key.providerKeys().keySet().stream().map(p -> p.value()).toList()),
+                            key.providerKeys().isEmpty() ? "-" : providers(key),
                             key.name()));
                 }
                 return lines;
@@ -391,6 +391,11 @@ public final class KeywayCli {
             }
             return 0;
         }
+    }
+
+    /** The providers whose keys a gateway key carries, comma-separated. */
+    private static String providers(GatewayKey key) {
+        return String.join(",", key.providerKeys().keySet().stream().map(p -> p.value()).toList());
     }
 
     private static <T> int print(Session session, Outcome<T> outcome, Function<T, List<String>> lines) {
