@@ -6,6 +6,10 @@ import jakarta.inject.Inject;
 import java.util.Optional;
 
 import io.keyway.domain.port.CompletionProvider;
+import io.micronaut.http.netty.channel.DefaultEventLoopGroupConfiguration;
+import io.micronaut.http.netty.channel.EventLoopGroupConfiguration;
+import io.micronaut.http.netty.channel.EventLoopGroupFactory;
+import io.micronaut.http.netty.channel.EventLoopGroupRegistry;
 import io.micronaut.json.JsonMapper;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -19,20 +23,34 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public class UpstreamClients {
     private final JsonMapper json;
     private final MeterRegistry meters;
+    private final UpstreamConnections.EventLoops loops;
     private final List<UpstreamConnections> connections = new CopyOnWriteArrayList<>();
 
+    /** In an application: the upstream connections share the server's default event loops (see {@link UpstreamConnections}). */
     @Inject
-    UpstreamClients(JsonMapper json, Optional<MeterRegistry> meters) {
-        this(json, meters.orElseGet(SimpleMeterRegistry::new));
+    UpstreamClients(JsonMapper json, Optional<MeterRegistry> meters, EventLoopGroupRegistry loops, EventLoopGroupFactory channels) {
+        this(json, meters.orElseGet(SimpleMeterRegistry::new), serverLoops(loops, channels));
     }
 
     UpstreamClients(JsonMapper json, MeterRegistry meters) {
+        this(json, meters, null);
+    }
+
+    private UpstreamClients(JsonMapper json, MeterRegistry meters, UpstreamConnections.EventLoops loops) {
         this.json = json;
         this.meters = meters;
+        this.loops = loops;
+    }
+
+    private static UpstreamConnections.EventLoops serverLoops(EventLoopGroupRegistry loops, EventLoopGroupFactory channels) {
+        EventLoopGroupConfiguration configuration = loops.getEventLoopGroupConfiguration(EventLoopGroupConfiguration.DEFAULT)
+                .orElseGet(DefaultEventLoopGroupConfiguration::new);
+        return new UpstreamConnections.EventLoops(loops.getDefaultEventLoopGroup(),
+                () -> channels.clientSocketChannelInstance(configuration));
     }
 
     public CompletionProvider connect(UpstreamSettings settings) {
-        UpstreamConnections upstream = new UpstreamConnections(settings);
+        UpstreamConnections upstream = new UpstreamConnections(settings, loops);
         connections.add(upstream);
         return provider(settings, upstream, json, meters);
     }

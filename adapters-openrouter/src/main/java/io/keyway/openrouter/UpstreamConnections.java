@@ -13,6 +13,9 @@ import io.micronaut.http.client.filter.DefaultHttpClientFilterResolver;
 import io.micronaut.http.client.netty.DefaultHttpClient;
 import io.micronaut.http.client.netty.ssl.NettyClientSslBuilder;
 import io.micronaut.websocket.context.WebSocketBeanRegistry;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 
@@ -26,12 +29,27 @@ import java.util.List;
  * <p>It calls {@code DefaultHttpClient}'s 20-argument constructor because the builder of micronaut-core pull request
  * #11109 keeps its {@code clientCustomizer} setter package-private in 4.10; {@code MicronautHidesTheCustomizerSetterCanaryTest}
  * fails once it is public, and {@code MicronautDrainsCancelledBodiesCanaryTest} once the customizer is not needed at all.
+ *
+ * <p>In the gateway its connections live on the server's own event loops ({@link EventLoops}): with the pool's
+ * default locality a request made on a server event loop is carried by a connection of that same loop, so a relayed
+ * call never changes thread. A client with its own loops (what that constructor builds when given none) cost two
+ * thread hops and about three context switches per request, the largest item of issue #7's profile after the cache.
  */
 final class UpstreamConnections {
     private final DefaultHttpClient client;
     private final InFlightConnections inFlight = new InFlightConnections();
 
+    /**
+     * The event loops the connections run on and the channel type that fits them; {@code null} for a client with its
+     * own (tests that build one without an application).
+     */
+    record EventLoops(EventLoopGroup group, ChannelFactory<? extends SocketChannel> channels) { }
+
     UpstreamConnections(UpstreamSettings settings) {
+        this(settings, null);
+    }
+
+    UpstreamConnections(UpstreamSettings settings, EventLoops loops) {
         DefaultHttpClientConfiguration configuration = new DefaultHttpClientConfiguration();
         configuration.setConnectTimeout(settings.timeouts().connect());
         // Keyway's own timers (first byte, idle, total) govern; the client's must never cut a long stream first.
@@ -45,7 +63,8 @@ final class UpstreamConnections {
                 null, new NettyClientSslBuilder(new ResourceResolver()),
                 // Raw exchanges carry bytes both ways: no codec or body handler is ever asked for.
                 MediaTypeCodecRegistry.of(), MessageBodyHandlerRegistry.EMPTY, WebSocketBeanRegistry.EMPTY,
-                new DefaultRequestBinderRegistry(ConversionService.SHARED), null, NioSocketChannel::new, NioDatagramChannel::new,
+                new DefaultRequestBinderRegistry(ConversionService.SHARED), loops == null ? null : loops.group(),
+                loops == null ? NioSocketChannel::new : loops.channels(), NioDatagramChannel::new,
                 inFlight, null, ConversionService.SHARED, null);
     }
 

@@ -11,14 +11,17 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.postgresql.PGConnection;
+
 import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.StringReader;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -41,9 +44,9 @@ import java.util.concurrent.atomic.AtomicLong;
 final class PostgresUsageLedger implements UsageLedger, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresUsageLedger.class);
     private static final int BATCH = 5_000;
-    private static final String INSERT = "INSERT INTO usage_records (at, account_id, key_id, model, upstream, endpoint, status, "
+    private static final String COPY = "COPY usage_records (at, account_id, key_id, model, upstream, endpoint, status, "
             + "latency_ms, streamed, outcome, prompt_tokens, completion_tokens, total_tokens, cached_tokens, reasoning_tokens, cost) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "FROM STDIN (FORMAT text)";
 
     private final DataSource dataSource;
     private final UsageSettings settings;
@@ -123,7 +126,9 @@ final class PostgresUsageLedger implements UsageLedger, AutoCloseable {
                     failing = false;
                     LOG.info("usage records are written again ({} were waiting)", batch.size() + queued.get());
                 }
-            } catch (SQLException | RuntimeException failure) {
+            } catch (Exception | LinkageError | StackOverflowError failure) {
+                // Anything the write throws keeps the batch: a task of a scheduled executor that throws is never run
+                // again, and the records and the queue's count would be lost with it.
                 for (int i = batch.size() - 1; i >= 0; i--) {
                     retrying.addFirst(batch.get(i));
                 }
@@ -137,48 +142,75 @@ final class PostgresUsageLedger implements UsageLedger, AutoCloseable {
         }
     }
 
+    /**
+     * Writes a batch with one {@code COPY … FROM STDIN}: several times the rows per second of batched INSERTs, which
+     * fell behind a busy gateway (the queue grew until the heap was full of records waiting for the database).
+     */
     private void insert(List<UsageRecord> batch) throws SQLException {
+        StringBuilder rows = new StringBuilder(batch.size() * 160);
+        for (UsageRecord record : batch) {
+            row(rows, record);
+        }
         try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                for (UsageRecord record : batch) {
-                    TokenUsage usage = record.usage();
-                    insert.setTimestamp(1, Timestamp.from(record.at()));
-                    insert.setObject(2, record.account().value());
-                    insert.setString(3, record.keyId());
-                    insert.setString(4, record.model());
-                    insert.setString(5, record.upstream());
-                    insert.setString(6, record.endpoint());
-                    insert.setInt(7, record.status());
-                    insert.setLong(8, record.latencyMillis());
-                    insert.setBoolean(9, record.streamed());
-                    insert.setString(10, record.outcome());
-                    setLong(insert, 11, usage.promptTokens());
-                    setLong(insert, 12, usage.completionTokens());
-                    setLong(insert, 13, usage.totalTokens());
-                    setLong(insert, 14, usage.cachedTokens());
-                    setLong(insert, 15, usage.reasoningTokens());
-                    insert.setBigDecimal(16, usage.cost());
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-                connection.commit();
-            } catch (SQLException | RuntimeException failed) {
-                connection.rollback();
-                throw failed;
-            } finally {
-                connection.setAutoCommit(autoCommit);
+            try {
+                connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY, new StringReader(rows.toString()));
+            } catch (IOException unreadable) {
+                throw new SQLException("usage rows could not be sent", unreadable);
             }
         }
     }
 
-    private static void setLong(PreparedStatement statement, int index, Long value) throws SQLException {
-        if (value == null) {
-            statement.setNull(index, Types.BIGINT);
+    /** One row in COPY's text format: tab-separated, {@code \N} for null, the text format's escapes. */
+    static void row(StringBuilder rows, UsageRecord record) {
+        TokenUsage usage = record.usage();
+        rows.append(record.at()).append('\t');
+        rows.append(record.account().value()).append('\t');
+        text(rows, record.keyId()).append('\t');
+        text(rows, record.model()).append('\t');
+        text(rows, record.upstream()).append('\t');
+        text(rows, record.endpoint()).append('\t');
+        rows.append(record.status()).append('\t');
+        rows.append(record.latencyMillis()).append('\t');
+        rows.append(record.streamed() ? 't' : 'f').append('\t');
+        text(rows, record.outcome()).append('\t');
+        number(rows, usage.promptTokens()).append('\t');
+        number(rows, usage.completionTokens()).append('\t');
+        number(rows, usage.totalTokens()).append('\t');
+        number(rows, usage.cachedTokens()).append('\t');
+        number(rows, usage.reasoningTokens()).append('\t');
+        if (usage.cost() == null) {
+            rows.append("\\N");
         } else {
-            statement.setLong(index, value);
+            rows.append(usage.cost().toPlainString());
         }
+        rows.append('\n');
+    }
+
+    private static StringBuilder number(StringBuilder rows, Long value) {
+        return value == null ? rows.append("\\N") : rows.append(value.longValue());
+    }
+
+    /**
+     * A text value escaped for COPY: backslash, tab, newline and carriage return as backslash sequences; a NUL, which
+     * PostgreSQL's text cannot hold (a model name is the client's), as U+FFFD, so that one request cannot make a
+     * whole batch fail again and again.
+     */
+    private static StringBuilder text(StringBuilder rows, String value) {
+        if (value == null) {
+            return rows.append("\\N");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> rows.append("\\\\");
+                case '\t' -> rows.append("\\t");
+                case '\n' -> rows.append("\\n");
+                case '\r' -> rows.append("\\r");
+                case '\0' -> rows.append('\uFFFD');
+                default -> rows.append(c);
+            }
+        }
+        return rows;
     }
 
     private void pruneQuietly() {

@@ -11,8 +11,12 @@ final class UsageSettings {
     private Duration flushInterval = Duration.ofSeconds(2);
     /** How long records are kept; older ones are deleted in the background. */
     private Duration retention = Duration.ofDays(90);
-    /** Records held in memory while the database cannot take them; beyond it the newest are dropped (and counted). */
-    private int maximumQueued = 1_000_000;
+    /**
+     * Records held in memory while the database cannot take them; beyond it the newest are dropped (and counted). About
+     * 250 bytes each: the default is 25 MB of the default 256 MB heap (a million filled that heap and left the gateway
+     * in back-to-back full collections).
+     */
+    private int maximumQueued = 100_000;
 
     public Duration getFlushInterval() {
         return flushInterval;

@@ -69,4 +69,31 @@ class PostgresUsageLedgerTest {
         assertEquals(3, ledger.summarize(new UsageQuery(account, null, now.minus(Duration.ofDays(60)), now.plusSeconds(1), UsageQuery.GroupBy.DAY))
                 .stream().mapToLong(UsageTotals::requests).sum());
     }
+
+    @Test
+    void anyModelNameIsWrittenAsGivenAndTenThousandRecordsInOneFlush() throws Exception {
+        PostgresUsageLedger ledger = (PostgresUsageLedger) context.getBean(UsageLedger.class);
+        AccountId account = AccountId.random();
+        Instant now = Instant.parse("2026-11-26T12:00:00.123456Z");
+        // The names a client could send: COPY's own separators and escapes, quotes, non-ASCII, and a NUL, which
+        // PostgreSQL's text cannot hold (kept as U+FFFD rather than failing the batch).
+        List<String> models = List.of("a\tb", "a\nb\r", "back\\slash\\N", "\\N", "quote'\"", "émoji 🙂", "nul\0byte", "");
+        for (String model : models) {
+            ledger.record(record(account, "dddddddddddddddd", model, now, 1, 2, "0.5"));
+        }
+        for (int i = 0; i < 10_000; i++) {
+            ledger.record(record(account, "eeeeeeeeeeeeeeee", "bulk", now, 1, 1, null));
+        }
+        long before = ledger.written();
+        ledger.flush();
+
+        assertEquals(models.size() + 10_000, ledger.written() - before);
+        assertEquals(0, ledger.waiting());
+        List<String> stored = ledger.summarize(new UsageQuery(account, "dddddddddddddddd", now.minusSeconds(1), now.plusSeconds(1),
+                UsageQuery.GroupBy.MODEL)).stream().map(UsageTotals::group).sorted().toList();
+        assertEquals(models.stream().map(m -> m.replace('\0', '\uFFFD')).sorted().toList(), stored);
+        List<UsageTotals> bulk = ledger.summarize(new UsageQuery(account, "eeeeeeeeeeeeeeee", now.minusSeconds(1), now.plusSeconds(1),
+                UsageQuery.GroupBy.KEY));
+        assertEquals(List.of(new UsageTotals("eeeeeeeeeeeeeeee", 10_000, 10_000, 10_000, 20_000, BigDecimal.ZERO)), bulk);
+    }
 }
