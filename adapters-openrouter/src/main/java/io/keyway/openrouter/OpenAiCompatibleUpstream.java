@@ -17,7 +17,6 @@ import org.reactivestreams.FlowAdapters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 import java.net.URI;
 import java.time.Duration;
@@ -223,9 +222,10 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         response.getHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
         boolean eventStream = UpstreamReply.Answered.announcesEventStream(headers);
-        Flux<byte[]> body = exchange.body(response, read -> (eventStream
-                ? read.timeout(settings.timeouts().idle())
-                : read.timeout(Mono.delay(remaining(deadline)), chunk -> Mono.delay(remaining(deadline))))
+        UpstreamExchanges.BodyLimit limit = eventStream
+                ? new UpstreamExchanges.BodyLimit.Idle(settings.timeouts().idle())
+                : new UpstreamExchanges.BodyLimit.Deadline(deadline);
+        Flux<byte[]> body = exchange.body(response, limit, read -> read
                 .onErrorMap(failure -> !(failure instanceof UpstreamFailure), failure -> midBodyFailure(failure, eventStream)));
         if (response.code() >= 400 && !eventStream && credential.isPresent()) {
             body = CredentialEchoes.removedFrom(body, credential.get());

@@ -38,6 +38,7 @@ import java.util.List;
 final class UpstreamConnections {
     private final DefaultHttpClient client;
     private final InFlightConnections inFlight = new InFlightConnections();
+    private final UpstreamTimers timers;
 
     /**
      * The event loops the connections run on and the channel type that fits them; {@code null} for a client with its
@@ -50,6 +51,7 @@ final class UpstreamConnections {
     }
 
     UpstreamConnections(UpstreamSettings settings, EventLoops loops) {
+        this.timers = new UpstreamTimers(loops == null ? null : loops.group());
         DefaultHttpClientConfiguration configuration = new DefaultHttpClientConfiguration();
         configuration.setConnectTimeout(settings.timeouts().connect());
         // Keyway's own timers (first byte, idle, total) govern; the client's must never cut a long stream first.
@@ -70,6 +72,10 @@ final class UpstreamConnections {
 
     RawHttpClient client() {
         return client;
+    }
+
+    UpstreamTimers timers() {
+        return timers;
     }
 
     InFlightConnections inFlight() {

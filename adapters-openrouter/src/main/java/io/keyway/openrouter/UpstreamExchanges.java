@@ -5,11 +5,14 @@ import io.micronaut.http.ByteBodyHttpResponse;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.body.stream.AvailableByteArrayBody;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.util.context.Context;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -40,15 +43,21 @@ final class UpstreamExchanges {
     Exchange send(MutableHttpRequest<?> request, byte[] body, Duration firstByte) {
         InFlightConnections.Call call = connections.inFlight().open();
         request.header(InFlightConnections.TAG_HEADER, call.tag());
-        CompletableFuture<ByteBodyHttpResponse<?>> response = Flux.from(connections.client().exchange(request,
+        CompletableFuture<ByteBodyHttpResponse<?>> response = new CompletableFuture<>();
+        Disposable subscription = Flux.from(connections.client().exchange(request,
                         body == null ? null : AvailableByteArrayBody.create(ByteArrayBufferFactory.INSTANCE, body), null))
                 .<ByteBodyHttpResponse<?>>map(answer -> (ByteBodyHttpResponse<?>) answer)
                 .singleOrEmpty()
-                .timeout(firstByte)
                 .contextWrite(IGNORE_DROPPED_ERRORS)
-                .toFuture();
-        Exchange exchange = new Exchange(call, response);
+                .subscribe(response::complete, response::completeExceptionally, () -> response.complete(null));
+        Future<?> firstByteTimer = connections.timers().schedule(() -> {
+            if (response.completeExceptionally(new TimeoutException("no answer within " + firstByte))) {
+                subscription.dispose();
+            }
+        }, firstByte.toNanos());
+        Exchange exchange = new Exchange(call, response, subscription, connections.timers());
         response.whenComplete((answer, failure) -> {
+            firstByteTimer.cancel(false);
             if (failure != null) {
                 // A timed-out or failed try gives its connection up: Micronaut 4.10 would keep it waiting otherwise.
                 call.abandon();
@@ -59,14 +68,30 @@ final class UpstreamExchanges {
         return exchange;
     }
 
+    /** How long an answer's body may take: a pause between reads (event streams), or an instant it must end by. */
+    sealed interface BodyLimit {
+        /** At most {@code idle} between two reads. */
+        record Idle(Duration idle) implements BodyLimit {
+        }
+
+        /** Read to the end by {@code deadline} ({@link System#nanoTime()}). */
+        record Deadline(long deadline) implements BodyLimit {
+        }
+    }
+
     /** One request and its answer. */
     static final class Exchange {
         private final InFlightConnections.Call call;
         private final CompletableFuture<ByteBodyHttpResponse<?>> response;
+        private final Disposable subscription;
+        private final UpstreamTimers timers;
 
-        private Exchange(InFlightConnections.Call call, CompletableFuture<ByteBodyHttpResponse<?>> response) {
+        private Exchange(InFlightConnections.Call call, CompletableFuture<ByteBodyHttpResponse<?>> response, Disposable subscription,
+                         UpstreamTimers timers) {
             this.call = call;
             this.response = response;
+            this.subscription = subscription;
+            this.timers = timers;
         }
 
         CompletableFuture<ByteBodyHttpResponse<?>> response() {
@@ -76,7 +101,9 @@ final class UpstreamExchanges {
         /** Gives the exchange up: the try in flight, or the body being read; its connection is closed. */
         void abandon() {
             call.abandon();
-            response.cancel(true);
+            if (response.cancel(true)) {
+                subscription.dispose();
+            }
         }
 
         /** Puts an answer aside unread (a status to retry): its connection goes back to the pool. */
@@ -85,22 +112,100 @@ final class UpstreamExchanges {
             call.finish();
         }
 
-        /** The answer's body as it is read. Cancelling or failing it abandons the exchange; reading it to the end finishes it. */
+        /** The answer's body as it is read, with no time limit. Cancelling or failing it abandons the exchange; reading it to the end finishes it. */
         Flux<byte[]> body(ByteBodyHttpResponse<?> answer) {
-            return body(answer, UnaryOperator.identity());
+            return body(answer, null, UnaryOperator.identity());
         }
 
         /**
-         * The answer's body as it is read, with {@code limits} (timeouts, error mapping) applied inside the exchange,
-         * so that a failure they raise abandons it too, and errors reported after it was given up stay quiet.
+         * The answer's body as it is read, with {@code limit} watched (a body that breaks it fails with a
+         * {@link TimeoutException}, and its connection is closed) and {@code mapping} (error mapping) applied inside
+         * the exchange, so that a failure it raises abandons it too, and errors reported after it was given up stay
+         * quiet.
          */
-        Flux<byte[]> body(ByteBodyHttpResponse<?> answer, UnaryOperator<Flux<byte[]>> limits) {
-            return Flux.from(answer.byteBody().toByteArrayPublisher())
-                    .transform(limits)
+        Flux<byte[]> body(ByteBodyHttpResponse<?> answer, BodyLimit limit, UnaryOperator<Flux<byte[]>> mapping) {
+            Watchdog watchdog = limit == null ? null : new Watchdog(limit);
+            Flux<byte[]> read = Flux.from(answer.byteBody().toByteArrayPublisher());
+            if (watchdog != null) {
+                read = read.doOnSubscribe(subscription -> watchdog.arm())
+                        .doOnNext(chunk -> watchdog.read())
+                        .onErrorMap(failure -> watchdog.fired() ? watchdog.failure() : failure)
+                        .doFinally(signal -> watchdog.disarm());
+            }
+            return read
+                    .transform(mapping)
                     .doOnCancel(call::abandon)
                     .doOnError(failure -> call.abandon())
                     .doOnComplete(call::finish)
                     .contextWrite(IGNORE_DROPPED_ERRORS);
+        }
+
+        /**
+         * One timer per body, not one per read: a read only notes the time, and the timer, when it runs, sets itself
+         * again for what is left. When the limit is broken it closes the connection, which ends the read with an
+         * error that is reported as the timeout.
+         */
+        private final class Watchdog implements Runnable {
+            private final BodyLimit limit;
+            private volatile long lastRead;
+            private volatile boolean fired;
+            private volatile boolean done;
+            private volatile Future<?> timer;
+
+            Watchdog(BodyLimit limit) {
+                this.limit = limit;
+            }
+
+            void arm() {
+                lastRead = System.nanoTime();
+                schedule(lastRead);
+            }
+
+            void read() {
+                if (limit instanceof BodyLimit.Idle) {
+                    lastRead = System.nanoTime();
+                }
+            }
+
+            private void schedule(long now) {
+                if (!done) {
+                    timer = timers.schedule(this, due() - now);
+                }
+            }
+
+            private long due() {
+                return limit instanceof BodyLimit.Idle idle ? lastRead + idle.idle().toNanos() : ((BodyLimit.Deadline) limit).deadline();
+            }
+
+            @Override
+            public void run() {
+                if (done) {
+                    return;
+                }
+                long now = System.nanoTime();
+                if (now - due() < 0) {
+                    schedule(now);
+                    return;
+                }
+                fired = true;
+                call.abandon();
+            }
+
+            boolean fired() {
+                return fired;
+            }
+
+            TimeoutException failure() {
+                return new TimeoutException(limit instanceof BodyLimit.Idle ? "no read within the idle time" : "not finished by the deadline");
+            }
+
+            void disarm() {
+                done = true;
+                Future<?> current = timer;
+                if (current != null) {
+                    current.cancel(false);
+                }
+            }
         }
     }
 }

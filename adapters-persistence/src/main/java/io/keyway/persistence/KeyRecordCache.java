@@ -49,6 +49,9 @@ final class KeyRecordCache {
         long present = settings.getMaxAge().toNanos();
         long absent = settings.getNegativeTtl().toNanos();
         this.entries = Caffeine.newBuilder()
+                // Maintenance on the calling thread (amortised, a few entries at a time): on the default executor every
+                // few reads woke a ForkJoinPool thread, a context switch on the event loop's core.
+                .executor(Runnable::run)
                 .maximumSize(settings.getMaximumSize())
                 .expireAfter(new Expiry<String, Entry>() {
                     @Override
