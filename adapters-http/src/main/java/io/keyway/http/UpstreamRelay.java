@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -84,14 +85,15 @@ final class UpstreamRelay {
                     .contentType(contentType)
                     .header("Cache-Control", "no-cache")
                     .header("X-Accel-Buffering", "no")
-                    .body(endTruthfully(tapped(measured(body, upstream, requestStarted), answered.status(), true, usage), upstream, requestId));
+                    .body(endTruthfully(tapped(measured(body, upstream, requestStarted), answered.status(), true, usage, OptionalLong.empty()), upstream, requestId));
             copyHeaders(answered.headers(), response);
             return Mono.just(response);
         }
         if (answered.status() < 400) {
-            return flowThrough(answered, tapped(body, answered.status(), false, usage), contentType, upstream, requestId, usage);
+            OptionalLong length = declaredLength(answered);
+            return flowThrough(answered, tapped(body, answered.status(), false, usage, length), length, contentType, upstream, requestId, usage);
         }
-        body = tapped(body, answered.status(), false, usage);
+        body = tapped(body, answered.status(), false, usage, OptionalLong.empty());
         AtomicBoolean produced = new AtomicBoolean();
         return body.collect(ByteArrayOutputStream::new, (out, chunk) -> out.write(chunk, 0, chunk.length))
                 .<HttpResponse<?>>map(bytes -> {
@@ -123,11 +125,20 @@ final class UpstreamRelay {
      * client), in one operator plus the cancel hook; the record is made before the end travels on (a consumer that
      * cancels once it has seen the end must not make a completed answer look cancelled).
      */
-    private static Flux<byte[]> tapped(Flux<byte[]> body, int status, boolean eventStream, UsageRecording usage) {
+    private static Flux<byte[]> tapped(Flux<byte[]> body, int status, boolean eventStream, UsageRecording usage, OptionalLong length) {
         UsageTap tap = new UsageTap(eventStream);
+        long declared = length.orElse(-1);
+        long[] seen = {0};
         return body.doOnEach(signal -> {
             if (signal.isOnNext()) {
-                tap.accept(signal.get());
+                byte[] chunk = signal.get();
+                tap.accept(chunk);
+                // A body of declared length is complete with its last byte, which the client may act on (a next
+                // request counted against the tokens this one used) before the end of the upstream's body travels
+                // here: record it before that byte goes on.
+                if (declared >= 0 && (seen[0] += chunk.length) >= declared) {
+                    usage.finish(status, UsageRecording.COMPLETED, tap.usage());
+                }
             } else if (signal.isOnComplete()) {
                 usage.finish(status, UsageRecording.COMPLETED, tap.usage());
             } else if (signal.isOnError()) {
@@ -136,7 +147,7 @@ final class UpstreamRelay {
         }).doOnCancel(() -> usage.finish(status, UsageRecording.CANCELLED, tap.usage()));
     }
 
-    private Mono<HttpResponse<?>> flowThrough(UpstreamReply.Answered answered, Flux<byte[]> body, String contentType,
+    private Mono<HttpResponse<?>> flowThrough(UpstreamReply.Answered answered, Flux<byte[]> body, OptionalLong length, String contentType,
                                               String upstream, String requestId, UsageRecording usage) {
         AtomicLong relayed = new AtomicLong();
         AtomicBoolean started = new AtomicBoolean();
@@ -168,7 +179,7 @@ final class UpstreamRelay {
                     // A ByteBody is written as it is; a publisher of chunks would be framed as a JSON array.
                     MutableHttpResponse<ByteBody> response = HttpResponse.<ByteBody>status(answered.status(), null)
                             .contentType(contentType == null ? MediaType.APPLICATION_JSON : contentType)
-                            .body(BODIES.adapt(whole.map(READ_BUFFERS::adapt)));
+                            .body(BODIES.adapt(whole.map(READ_BUFFERS::adapt), length));
                     copyHeaders(answered.headers(), response);
                     return Flux.just(response);
                 }, false)
@@ -179,6 +190,24 @@ final class UpstreamRelay {
                                 requestId, upstream);
                     }
                 });
+    }
+
+    /**
+     * The length the upstream declared for a body passed on unchanged, so that the client gets it too: one write of a
+     * sized body instead of a chunked one with its closing chunk. None when the body was decoded on its way (the
+     * declared length was the encoded one) or the header is not a plain number.
+     */
+    private static OptionalLong declaredLength(UpstreamReply.Answered answered) {
+        String length = answered.header("Content-Length");
+        if (length == null || answered.header("Content-Encoding") != null) {
+            return OptionalLong.empty();
+        }
+        try {
+            long declared = Long.parseLong(length.strip());
+            return declared >= 0 ? OptionalLong.of(declared) : OptionalLong.empty();
+        } catch (NumberFormatException notANumber) {
+            return OptionalLong.empty();
+        }
     }
 
     /** The client's response when an answer's body fails before any of it was passed on. */

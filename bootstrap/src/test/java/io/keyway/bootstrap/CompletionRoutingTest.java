@@ -73,6 +73,8 @@ class CompletionRoutingTest {
         assertEquals(200, response.statusCode(), response.body());
         assertEquals(upstreamAnswer, response.body());
         assertEquals("gen-123", response.headers().firstValue("X-Generation-Id").orElse(null));
+        assertEquals(String.valueOf(upstreamAnswer.getBytes(java.nio.charset.StandardCharsets.UTF_8).length),
+                response.headers().firstValue("Content-Length").orElse(null), "the unchanged body keeps the upstream's declared length");
         FakeUpstream.Received received = openRouter.last();
         assertEquals("/api/v1/chat/completions", received.path());
         assertEquals("Bearer " + openRouterKey, received.header("Authorization"));
