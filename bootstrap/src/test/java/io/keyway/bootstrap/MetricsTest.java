@@ -70,6 +70,11 @@ class MetricsTest {
         assertTrue(after.contains("jvm_memory_used_bytes"), "JVM meters");
         assertTrue(after.contains("hikaricp_connections"), "connection pool meters");
         assertTrue(after.contains("keyway_requests_seconds_bucket{"), "a latency histogram");
+        // The framework's own meters that application.yml turns off: per-URI request meters (unbounded labels), and the
+        // executor and Netty binders, which wrap every task of the event loop (a cost on every request).
+        assertFalse(after.contains("http_server_requests"), "the framework's per-URI request meters are off");
+        assertFalse(after.contains("\nexecutor_"), "the executor meters are off");
+        assertFalse(after.contains("\nnetty_"), "the Netty meters are off");
 
         for (String secret : List.of(key, management, openRouterKey, gateway.adminToken(), key.substring(3, 19))) {
             assertFalse(after.contains(secret), "the scrape holds a key or a key id");
