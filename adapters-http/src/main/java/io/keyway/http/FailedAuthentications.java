@@ -42,6 +42,9 @@ final class FailedAuthentications {
     private final String addressHeader;
     private final GatewayMeters meters;
     private final Cache<String, Window> windows = Caffeine.newBuilder()
+            // Read on every request: maintenance on the calling thread, as in KeyRecordCache, never a ForkJoinPool
+            // thread woken on the event loop's core.
+            .executor(Runnable::run)
             .maximumSize(100_000)
             .expireAfterWrite(WINDOW)
             .build();

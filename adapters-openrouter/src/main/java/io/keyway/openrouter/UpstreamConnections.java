@@ -51,7 +51,8 @@ final class UpstreamConnections {
     }
 
     UpstreamConnections(UpstreamSettings settings, EventLoops loops) {
-        this.timers = new UpstreamTimers(loops == null ? null : loops.group());
+        EventLoopGroup group = loops == null ? null : loops.group();
+        this.timers = new UpstreamTimers(group);
         DefaultHttpClientConfiguration configuration = new DefaultHttpClientConfiguration();
         configuration.setConnectTimeout(settings.timeouts().connect());
         // Keyway's own timers (first byte, idle, total) govern; the client's must never cut a long stream first.
@@ -65,7 +66,7 @@ final class UpstreamConnections {
                 null, new NettyClientSslBuilder(new ResourceResolver()),
                 // Raw exchanges carry bytes both ways: no codec or body handler is ever asked for.
                 MediaTypeCodecRegistry.of(), MessageBodyHandlerRegistry.EMPTY, WebSocketBeanRegistry.EMPTY,
-                new DefaultRequestBinderRegistry(ConversionService.SHARED), loops == null ? null : loops.group(),
+                new DefaultRequestBinderRegistry(ConversionService.SHARED), group,
                 loops == null ? NioSocketChannel::new : loops.channels(), NioDatagramChannel::new,
                 inFlight, null, ConversionService.SHARED, null);
     }

@@ -1,13 +1,12 @@
 package io.keyway.bootstrap;
 
+import io.keyway.bootstrap.support.StoppablePostgres;
 import io.keyway.domain.testkit.Await;
 import io.keyway.domain.testkit.FakeUpstream;
 import io.keyway.testkit.Gateway;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,20 +32,13 @@ class DatabaseOutageTest {
 
     @Test
     void cachedKeysKeepWorkingOthersAre503AndEverythingRecoversWithoutARestart(@TempDir Path data) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        EmbeddedPostgres postgres = start(data, port);
         String adminToken = "admin-" + UUID.randomUUID();
-        try (FakeUpstream openRouter = FakeUpstream.start();
-             Gateway gateway = Gateway.startWith(Map.of(
-                     "datasources.default.url", postgres.getJdbcUrl("postgres", "postgres"),
-                     "datasources.default.username", "postgres",
-                     "datasources.default.password", "",
+        try (StoppablePostgres postgres = StoppablePostgres.start(data);
+             FakeUpstream openRouter = FakeUpstream.start();
+             Gateway gateway = Gateway.startWith(postgres.settingsWith(Map.of(
                      "keyway.admin-token", adminToken,
                      "keyway.openrouter.base-url", openRouter.baseUrl(),
-                     "keyway.key-cache.max-age", "30s"), adminToken)) {
+                     "keyway.key-cache.max-age", "30s")), adminToken)) {
             openRouter.answer("chat/completions", FakeUpstream.json(200, FakeUpstream.chatCompletion("a/b", "hi")));
             String management = gateway.createAccount("outage");
             String inMemory = gateway.createGatewayKey(management, "sk-or-v1-outage-cached-0001");
@@ -58,7 +50,7 @@ class DatabaseOutageTest {
             // Load through the outage and the return: two clients, one key in memory and one not. It starts once the
             // database is gone, so that the key not in memory cannot be loaded into it just before.
             Load load = new Load(gateway, inMemory, notInMemory);
-            postgres.close();
+            postgres.stop();
             load.start();
 
             HttpResponse<String> notReady = gateway.get("/health/readiness", null);
@@ -77,7 +69,7 @@ class DatabaseOutageTest {
             assertEquals(503, gateway.get("/v1/keys", management).statusCode());
             assertTrue(!refused.body().contains("Exception") && !refused.body().contains("at io."), refused.body());
 
-            postgres = start(data, port);
+            postgres.restart();
 
             Duration recovered = Await.until(() -> gateway.post("/v1/chat/completions", notInMemory, CHAT).statusCode() == 200,
                     Duration.ofSeconds(5), "requests succeed again after the database returned");
@@ -90,8 +82,6 @@ class DatabaseOutageTest {
             assertTrue(Set.of(200, 503).containsAll(load.statuses.keySet()), "unexpected answers under load: " + load.statuses);
             assertTrue(load.statuses.getOrDefault(503, 0) > 0 && load.statuses.getOrDefault(200, 0) > 0, String.valueOf(load.statuses));
             assertTrue(load.slowestMillis.get() < 3000, "a request hung for " + load.slowestMillis.get() + " ms");
-        } finally {
-            postgres.close();
         }
     }
 
@@ -130,9 +120,5 @@ class DatabaseOutageTest {
                 client.join(10_000);
             }
         }
-    }
-
-    private static EmbeddedPostgres start(Path data, int port) throws Exception {
-        return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
     }
 }

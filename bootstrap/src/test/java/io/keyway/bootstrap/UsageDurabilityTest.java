@@ -1,12 +1,11 @@
 package io.keyway.bootstrap;
 
+import io.keyway.bootstrap.support.StoppablePostgres;
 import io.keyway.domain.testkit.FakeUpstream;
 import io.keyway.testkit.Gateway;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -40,21 +39,14 @@ class UsageDurabilityTest {
 
     @Test
     void anOutageWhileRecordingLosesNoRecord(@TempDir Path data) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
         String adminToken = "admin-" + UUID.randomUUID();
-        try (FakeUpstream openRouter = FakeUpstream.start();
-             Gateway gateway = Gateway.startWith(Map.of(
-                     "datasources.default.url", postgres.getJdbcUrl("postgres", "postgres"),
-                     "datasources.default.username", "postgres",
-                     "datasources.default.password", "",
+        try (StoppablePostgres postgres = StoppablePostgres.start(data);
+             FakeUpstream openRouter = FakeUpstream.start();
+             Gateway gateway = Gateway.startWith(postgres.settingsWith(Map.of(
                      "keyway.admin-token", adminToken,
                      "keyway.openrouter.base-url", openRouter.baseUrl(),
                      "keyway.key-cache.max-age", "60s",
-                     "keyway.usage.flush-interval", "200ms"), adminToken)) {
+                     "keyway.usage.flush-interval", "200ms")), adminToken)) {
             openRouter.answer("chat/completions", FakeUpstream.json(200, WITH_USAGE));
             String key = gateway.createGatewayKey(gateway.createAccount("usage-outage"), "sk-or-v1-usage-outage-0001");
             for (int i = 0; i < 5; i++) {
@@ -63,13 +55,13 @@ class UsageDurabilityTest {
             Thread.sleep(600);
             assertEquals(5, count(postgres), "written within the interval");
 
-            postgres.close();
+            postgres.stop();
             for (int i = 0; i < 5; i++) {
                 // The key is in memory: requests go on while the database is away, and their records wait.
                 assertEquals(200, gateway.post("/v1/chat/completions", key, CHAT).statusCode());
             }
             Thread.sleep(1000);
-            postgres = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
+            postgres.restart();
 
             long deadline = System.nanoTime() + 15_000_000_000L;
             long written = count(postgres);
@@ -78,13 +70,11 @@ class UsageDurabilityTest {
                 written = count(postgres);
             }
             assertEquals(10, written, "every request of the outage was recorded once the database returned");
-        } finally {
-            postgres.close();
         }
     }
 
-    private static long count(EmbeddedPostgres postgres) throws Exception {
-        try (Connection connection = postgres.getPostgresDatabase().getConnection(); Statement statement = connection.createStatement();
+    private static long count(StoppablePostgres postgres) throws Exception {
+        try (Connection connection = postgres.running().getPostgresDatabase().getConnection(); Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT count(*), count(DISTINCT id) FROM usage_records")) {
             rows.next();
             assertEquals(rows.getLong(1), rows.getLong(2));
