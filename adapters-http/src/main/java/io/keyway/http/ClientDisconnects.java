@@ -1,13 +1,13 @@
 package io.keyway.http;
 
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.HttpResponse;
 import io.micronaut.http.server.netty.NettyHttpRequest;
-import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Mono;
+
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Gives a pending response up when its client's connection closes first.
@@ -24,20 +24,22 @@ final class ClientDisconnects {
     private ClientDisconnects() {
     }
 
-    /** {@code response}, cancelled if the request's connection closes before it is produced. */
-    static Mono<HttpResponse<?>> giveUpWhenGone(HttpRequest<?> request, String requestId, Mono<HttpResponse<?>> response) {
-        if (!(request instanceof NettyHttpRequest<?> netty)) {
-            return response;
+    /**
+     * Runs {@code giveUp} if the request's connection closes before {@code response} is complete. (Cancelling the
+     * future instead would make the server log the cancellation as an unexpected error, with its stack trace.)
+     */
+    static void giveUpWhenGone(HttpRequest<?> request, String requestId, CompletableFuture<?> response, Runnable giveUp) {
+        if (!(request instanceof NettyHttpRequest<?> netty) || response.isDone()) {
+            return;
         }
-        Channel channel = netty.getChannelHandlerContext().channel();
-        Mono<Void> clientGone = Mono.create(sink -> {
-            ChannelFutureListener listener = closed -> {
+        ChannelFuture closed = netty.getChannelHandlerContext().channel().closeFuture();
+        ChannelFutureListener listener = close -> {
+            if (!response.isDone()) {
                 LOG.info("request_id={} client went away before the answer; cancelling the upstream request", requestId);
-                sink.success();
-            };
-            channel.closeFuture().addListener(listener);
-            sink.onDispose(() -> channel.closeFuture().removeListener(listener));
-        });
-        return response.takeUntilOther(clientGone);
+                giveUp.run();
+            }
+        };
+        closed.addListener(listener);
+        response.whenComplete((made, failure) -> closed.removeListener(listener));
     }
 }

@@ -23,8 +23,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is parsed or looked up. A failure is any 401 but an expired key's (whose holder proved the secret). The address is
  * the connection's peer, or the first value of {@code keyway.auth-failures.client-address-header} when an operator's
  * proxy sets one (never trusted by default: a client could forge it).
+ * <p>
+ * The filter matches every path and checks the prefix itself: one filter with a path pattern makes Micronaut match
+ * every filter against every request's path (Ant patterns tokenized per request, ~4% of the event loop's samples).
  */
-@ServerFilter({"/v1/**", "/admin/**"})
+@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 final class FailedAuthentications {
     static final Duration WINDOW = Duration.ofMinutes(1);
 
@@ -59,7 +62,7 @@ final class FailedAuthentications {
     @RequestFilter
     @Nullable
     HttpResponse<?> refuseWhileOverTheLimit(HttpRequest<?> request) {
-        if (limit <= 0) {
+        if (limit <= 0 || !guarded(request)) {
             return null;
         }
         Window window = windows.getIfPresent(address(request));
@@ -79,7 +82,7 @@ final class FailedAuthentications {
 
     @ResponseFilter
     void countFailures(HttpRequest<?> request, MutableHttpResponse<?> response) {
-        if (response.code() != 401 || expiredKey(response)) {
+        if (response.code() != 401 || expiredKey(response) || !guarded(request)) {
             return;
         }
         meters.failedAuthentication();
@@ -89,6 +92,12 @@ final class FailedAuthentications {
         String address = address(request);
         Window window = windows.asMap().compute(address, (key, current) -> current == null || current.remainingNanos() <= 0 ? new Window() : current);
         window.failures.incrementAndGet();
+    }
+
+    /** The API and the operator's endpoints, where keys are presented. */
+    private static boolean guarded(HttpRequest<?> request) {
+        String path = request.getPath();
+        return path.startsWith("/v1/") || path.startsWith("/admin/");
     }
 
     private static boolean expiredKey(MutableHttpResponse<?> response) {

@@ -26,53 +26,71 @@ final class RequestIds {
     }
 
     static final String HEADER = "x-request-id";
-    private static final String ID = "keyway.request-id";
-    private static final String STARTED = "keyway.request-started";
-    private static final String ROUTE = "keyway.request-route";
-    private static final String UPSTREAM = "keyway.request-upstream";
+    /**
+     * One attribute per request holding all it needs, read without conversion: four typed attributes, each looked
+     * up and converted through the conversion service, showed in profiles (~1.3% of the event loop's samples).
+     */
+    private static final String STATE = "keyway.request";
     private static final Pattern ACCEPTED = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Logger LOG = LoggerFactory.getLogger(RequestIds.class);
+
+    /** What is known of one request: its id, when it arrived, and where it went. */
+    private static final class State {
+        final String id;
+        final long started;
+        String route = "";
+        String upstream;
+
+        State(String id, long started) {
+            this.id = id;
+            this.started = started;
+        }
+    }
 
     @RequestFilter
     void assign(HttpRequest<?> request) {
         String given = request.getHeaders().get(HEADER);
-        request.setAttribute(ID, given != null && ACCEPTED.matcher(given).matches() ? given : fresh());
-        request.setAttribute(STARTED, System.nanoTime());
+        request.setAttribute(STATE, new State(given != null && ACCEPTED.matcher(given).matches() ? given : fresh(), System.nanoTime()));
     }
 
     @ResponseFilter
     void answer(HttpRequest<?> request, MutableHttpResponse<?> response) {
-        String id = of(request);
-        response.header(HEADER, id);
-        long started = request.getAttribute(STARTED, Long.class).orElse(System.nanoTime());
-        String route = request.getAttribute(ROUTE, String.class).map(described -> " " + described).orElse("");
-        long took = System.nanoTime() - started;
+        State state = state(request);
+        response.header(HEADER, state.id);
+        long took = System.nanoTime() - state.started;
         // Written when the answer starts: a streamed or passed-through body's size is not known yet ("-").
         long in = request.getContentLength();
         long out = response.getContentLength();
-        LOG.info("request_id={} {} {}{} -> {} in {} ms bytes_in={} bytes_out={}", id, request.getMethodName(), request.getPath(), route,
-                response.code(), took / 1_000_000, in < 0 ? 0 : in, out < 0 ? "-" : Long.toString(out));
-        meters.request(request.getPath(), request.getAttribute(UPSTREAM, String.class).orElse(null), response.code(), took);
+        LOG.info("request_id={} {} {}{} -> {} in {} ms bytes_in={} bytes_out={}", state.id, request.getMethodName(), request.getPath(),
+                state.route, response.code(), took / 1_000_000, in < 0 ? 0 : in, out < 0 ? "-" : Long.toString(out));
+        meters.request(request.getPath(), state.upstream, response.code(), took);
     }
 
     /** What the request's access line says of where it went (key id, model, upstream; never a secret). */
     static void describe(HttpRequest<?> request, String route, String upstream) {
-        request.setAttribute(ROUTE, route);
-        request.setAttribute(UPSTREAM, upstream);
+        State state = state(request);
+        state.route = " " + route;
+        state.upstream = upstream;
     }
 
     /** When the request arrived ({@link System#nanoTime()}). */
     static long startedAt(HttpRequest<?> request) {
-        return request.getAttribute(STARTED, Long.class).orElse(System.nanoTime());
+        return state(request).started;
     }
 
     /** The id of a request; one is made up if the filter has not run. */
     static String of(HttpRequest<?> request) {
-        return request.getAttribute(ID, String.class).orElseGet(() -> {
-            String id = fresh();
-            request.setAttribute(ID, id);
-            return id;
-        });
+        return state(request).id;
+    }
+
+    private static State state(HttpRequest<?> request) {
+        Object state = request.getAttribute(STATE).orElse(null);
+        if (state instanceof State known) {
+            return known;
+        }
+        State made = new State(fresh(), System.nanoTime());
+        request.setAttribute(STATE, made);
+        return made;
     }
 
     /**

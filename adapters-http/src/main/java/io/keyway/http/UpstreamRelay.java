@@ -27,8 +27,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Turns an upstream's reply into the client's response. An event stream is relayed chunk by chunk as it arrives; if
@@ -81,19 +79,21 @@ final class UpstreamRelay {
         String contentType = answered.header("Content-Type");
         Flux<byte[]> body = Flux.from(FlowAdapters.toPublisher(answered.body()));
         if (answered.eventStream()) {
+            EventStream watcher = new EventStream(answered.status(), usage, upstream, requestId, requestStarted);
             MutableHttpResponse<Flux<byte[]>> response = HttpResponse.<Flux<byte[]>>status(answered.status(), null)
                     .contentType(contentType)
                     .header("Cache-Control", "no-cache")
                     .header("X-Accel-Buffering", "no")
-                    .body(endTruthfully(tapped(measured(body, upstream, requestStarted), answered.status(), true, usage, OptionalLong.empty()), upstream, requestId));
+                    .body(endTruthfully(new WatchedBody(body, watcher), watcher, upstream));
             copyHeaders(answered.headers(), response);
             return Mono.just(response);
         }
         if (answered.status() < 400) {
             OptionalLong length = declaredLength(answered);
-            return flowThrough(answered, tapped(body, answered.status(), false, usage, length), length, contentType, upstream, requestId, usage);
+            WholeAnswer watcher = new WholeAnswer(answered.status(), usage, length.orElse(-1), upstream, requestId);
+            return flowThrough(answered, new WatchedBody(body, watcher), watcher, length, contentType, upstream, requestId, usage);
         }
-        body = tapped(body, answered.status(), false, usage, OptionalLong.empty());
+        body = new WatchedBody(body, new Tapped(answered.status(), false, usage));
         AtomicBoolean produced = new AtomicBoolean();
         return body.collect(ByteArrayOutputStream::new, (out, chunk) -> out.write(chunk, 0, chunk.length))
                 .<HttpResponse<?>>map(bytes -> {
@@ -115,67 +115,163 @@ final class UpstreamRelay {
     }
 
     /**
-     * A whole (not event-stream) answer, passed on as it is read. The status and headers wait for the first bytes of
-     * the body, so that an upstream that fails or times out before sending any still gets the client a 502 or 504;
-     * after that the bytes go out as they come, and an answer cut later ends in a broken transfer, never in a body
-     * that looks finished.
+     * A body with its usage watched and recorded when it ends (completed, cut by the upstream, or cancelled by the
+     * client); the record is made before the end travels on (a consumer that cancels once it has seen the end must
+     * not make a completed answer look cancelled).
      */
-    /**
-     * The body with its usage watched and recorded when it ends (completed, cut by the upstream, or cancelled by the
-     * client), in one operator plus the cancel hook; the record is made before the end travels on (a consumer that
-     * cancels once it has seen the end must not make a completed answer look cancelled).
-     */
-    private static Flux<byte[]> tapped(Flux<byte[]> body, int status, boolean eventStream, UsageRecording usage, OptionalLong length) {
-        UsageTap tap = new UsageTap(eventStream);
-        long declared = length.orElse(-1);
-        long[] seen = {0};
-        return body.doOnEach(signal -> {
-            if (signal.isOnNext()) {
-                byte[] chunk = signal.get();
-                tap.accept(chunk);
-                // A body of declared length is complete with its last byte, which the client may act on (a next
-                // request counted against the tokens this one used) before the end of the upstream's body travels
-                // here: record it before that byte goes on.
-                if (declared >= 0 && (seen[0] += chunk.length) >= declared) {
-                    usage.finish(status, UsageRecording.COMPLETED, tap.usage());
-                }
-            } else if (signal.isOnComplete()) {
-                usage.finish(status, UsageRecording.COMPLETED, tap.usage());
-            } else if (signal.isOnError()) {
-                usage.finish(status, UsageRecording.CUT, tap.usage());
-            }
-        }).doOnCancel(() -> usage.finish(status, UsageRecording.CANCELLED, tap.usage()));
+    private static class Tapped implements WatchedBody.Watcher {
+        final int status;
+        final UsageRecording usage;
+        final UsageTap tap;
+        /** Bytes passed on so far. */
+        long relayed;
+
+        Tapped(int status, boolean eventStream, UsageRecording usage) {
+            this.status = status;
+            this.usage = usage;
+            this.tap = new UsageTap(eventStream);
+        }
+
+        @Override
+        public void chunk(byte[] chunk) {
+            tap.accept(chunk);
+            relayed += chunk.length;
+        }
+
+        @Override
+        public void completed() {
+            usage.finish(status, UsageRecording.COMPLETED, tap.usage());
+        }
+
+        @Override
+        public void failed(Throwable failure) {
+            usage.finish(status, UsageRecording.CUT, tap.usage());
+        }
+
+        @Override
+        public void cancelled() {
+            usage.finish(status, UsageRecording.CANCELLED, tap.usage());
+        }
     }
 
-    private Mono<HttpResponse<?>> flowThrough(UpstreamReply.Answered answered, Flux<byte[]> body, OptionalLong length, String contentType,
-                                              String upstream, String requestId, UsageRecording usage) {
-        AtomicLong relayed = new AtomicLong();
-        AtomicBoolean started = new AtomicBoolean();
-        AtomicBoolean complete = new AtomicBoolean();
-        Flux<byte[]> tracked = body
-                .doOnNext(chunk -> relayed.addAndGet(chunk.length))
-                .doOnComplete(() -> complete.set(true))
-                .doOnError(failure -> {
-                    if (started.get()) {
-                        LOG.warn("request_id={} upstream={} answer FAILED after {} bytes; transfer cut: {}", requestId, upstream,
-                                relayed.get(), failure.getMessage());
-                    }
-                })
-                .doOnCancel(() -> {
-                    if (started.get()) {
-                        LOG.info("request_id={} upstream={} client went away after {} bytes of the answer; upstream request cancelled",
-                                requestId, upstream, relayed.get());
-                    }
-                });
+    /** A whole answer passed on as it is read: its usage, and the log lines of an answer that did not end well. */
+    private static final class WholeAnswer extends Tapped {
+        private final long declared;
+        private final String upstream;
+        private final String requestId;
+        /** Set once the response (status and headers) is made: from then on, its end is the body's. */
+        volatile boolean started;
+
+        WholeAnswer(int status, UsageRecording usage, long declared, String upstream, String requestId) {
+            super(status, false, usage);
+            this.declared = declared;
+            this.upstream = upstream;
+            this.requestId = requestId;
+        }
+
+        @Override
+        public void chunk(byte[] chunk) {
+            super.chunk(chunk);
+            // A body of declared length is complete with its last byte, which the client may act on (a next request
+            // counted against the tokens this one used) before the end of the upstream's body travels here: record
+            // it before that byte goes on.
+            if (declared >= 0 && relayed >= declared) {
+                completed();
+            }
+        }
+
+        @Override
+        public void failed(Throwable failure) {
+            super.failed(failure);
+            if (started) {
+                LOG.warn("request_id={} upstream={} answer FAILED after {} bytes; transfer cut: {}", requestId, upstream,
+                        relayed, failure.getMessage());
+            }
+        }
+
+        @Override
+        public void cancelled() {
+            super.cancelled();
+            if (started) {
+                LOG.info("request_id={} upstream={} client went away after {} bytes of the answer; upstream request cancelled",
+                        requestId, upstream, relayed);
+            }
+        }
+    }
+
+    /** A relayed event stream: its usage, counted while open, the time to its first bytes, and its last chunk. */
+    private final class EventStream extends Tapped {
+        private final String upstream;
+        private final String requestId;
+        private final long requestStarted;
+        private byte[] last = new byte[0];
+        private boolean first = true;
+        private boolean closed;
+
+        EventStream(int status, UsageRecording usage, String upstream, String requestId, long requestStarted) {
+            super(status, true, usage);
+            this.upstream = upstream;
+            this.requestId = requestId;
+            this.requestStarted = requestStarted;
+        }
+
+        @Override
+        public void started() {
+            meters.streamOpened();
+        }
+
+        @Override
+        public void chunk(byte[] chunk) {
+            if (first) {
+                first = false;
+                meters.firstEvent(upstream, System.nanoTime() - requestStarted);
+            }
+            super.chunk(chunk);
+            last = chunk;
+        }
+
+        @Override
+        public void completed() {
+            super.completed();
+            close();
+        }
+
+        @Override
+        public void failed(Throwable failure) {
+            super.failed(failure);
+            close();
+        }
+
+        @Override
+        public void cancelled() {
+            super.cancelled();
+            close();
+            LOG.info("request_id={} upstream={} client went away after {} bytes; upstream request cancelled", requestId, upstream, relayed);
+        }
+
+        private synchronized void close() {
+            if (!closed) {
+                closed = true;
+                meters.streamClosed();
+            }
+        }
+
+        boolean endedAnEvent() {
+            return endsAnEvent(last);
+        }
+    }
+
+    private Mono<HttpResponse<?>> flowThrough(UpstreamReply.Answered answered, Flux<byte[]> body, WholeAnswer watcher, OptionalLong length,
+                                              String contentType, String upstream, String requestId, UsageRecording usage) {
         // The outer publisher ends once the response is made; the body (the same subscription, first chunk included)
         // is read by the server afterwards, so its completion must not cancel the source.
-        return tracked.<HttpResponse<?>>switchOnFirst((first, whole) -> {
+        return body.<HttpResponse<?>>switchOnFirst((first, whole) -> {
                     if (first.isOnError()) {
                         HttpResponse<?> failed = unfinishedAnswer(first.getThrowable(), upstream, requestId);
                         usage.finish(failed.code(), UsageRecording.FAILED, TokenUsage.NONE);
                         return Flux.just(failed);
                     }
-                    started.set(true);
+                    watcher.started = true;
                     // A ByteBody is written as it is; a publisher of chunks would be framed as a JSON array.
                     MutableHttpResponse<ByteBody> response = HttpResponse.<ByteBody>status(answered.status(), null)
                             .contentType(contentType == null ? MediaType.APPLICATION_JSON : contentType)
@@ -185,7 +281,7 @@ final class UpstreamRelay {
                 }, false)
                 .single()
                 .doOnCancel(() -> {
-                    if (!started.get() && !complete.get()) {
+                    if (!watcher.started) {
                         LOG.info("request_id={} upstream={} client went away before the answer began; upstream request cancelled",
                                 requestId, upstream);
                     }
@@ -218,39 +314,17 @@ final class UpstreamRelay {
                 cause instanceof UpstreamFailure ? cause.getMessage() : "The upstream '" + upstream + "' answer could not be read.", upstream);
     }
 
-    /** A relayed stream counted while open, and the time to its first bytes recorded. */
-    private Flux<byte[]> measured(Flux<byte[]> body, String upstream, long requestStarted) {
-        AtomicBoolean first = new AtomicBoolean(true);
-        return body
-                .doOnSubscribe(subscription -> meters.streamOpened())
-                .doOnNext(chunk -> {
-                    if (first.compareAndSet(true, false)) {
-                        meters.firstEvent(upstream, System.nanoTime() - requestStarted);
-                    }
-                })
-                .doFinally(signal -> meters.streamClosed());
-    }
-
-    private static Flux<byte[]> endTruthfully(Flux<byte[]> body, String upstream, String requestId) {
-        AtomicReference<byte[]> last = new AtomicReference<>(new byte[0]);
-        AtomicLong relayed = new AtomicLong();
-        return body
-                .doOnNext(chunk -> {
-                    last.set(chunk);
-                    relayed.addAndGet(chunk.length);
-                })
-                .onErrorResume(failure -> {
-                    LOG.warn("request_id={} upstream={} stream FAILED after {} bytes: {}", requestId, upstream, relayed.get(),
-                            failure.getMessage());
-                    // The error event tells SDKs that read in-band errors; failing the body afterwards makes the server
-                    // drop the connection without the closing chunk, so clients that ignore error events still see a
-                    // broken transfer and never mistake the cut stream for a finished one.
-                    return Flux.concat(Flux.just(errorEvent(failure, upstream, endsAnEvent(last.get()))),
-                            Mono.delay(PAUSE_BEFORE_THE_CUT).then(Mono.error(
-                                    new UpstreamFailure(UpstreamFailure.Kind.CONNECTION_LOST, "relayed stream cut after its error event"))));
-                })
-                .doOnCancel(() -> LOG.info("request_id={} upstream={} client went away after {} bytes; upstream request cancelled",
-                        requestId, upstream, relayed.get()));
+    private static Flux<byte[]> endTruthfully(Flux<byte[]> body, EventStream watcher, String upstream) {
+        return body.onErrorResume(failure -> {
+            LOG.warn("request_id={} upstream={} stream FAILED after {} bytes: {}", watcher.requestId, upstream, watcher.relayed,
+                    failure.getMessage());
+            // The error event tells SDKs that read in-band errors; failing the body afterwards makes the server drop
+            // the connection without the closing chunk, so clients that ignore error events still see a broken
+            // transfer and never mistake the cut stream for a finished one.
+            return Flux.concat(Flux.just(errorEvent(failure, upstream, watcher.endedAnEvent())),
+                    Mono.delay(PAUSE_BEFORE_THE_CUT).then(Mono.error(
+                            new UpstreamFailure(UpstreamFailure.Kind.CONNECTION_LOST, "relayed stream cut after its error event"))));
+        });
     }
 
     private static boolean endsAnEvent(byte[] chunk) {

@@ -225,8 +225,8 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
         UpstreamExchanges.BodyLimit limit = eventStream
                 ? new UpstreamExchanges.BodyLimit.Idle(settings.timeouts().idle())
                 : new UpstreamExchanges.BodyLimit.Deadline(deadline);
-        Flux<byte[]> body = exchange.body(response, limit, read -> read
-                .onErrorMap(failure -> !(failure instanceof UpstreamFailure), failure -> midBodyFailure(failure, eventStream)));
+        Flux<byte[]> body = exchange.body(response, limit,
+                failure -> failure instanceof UpstreamFailure ? failure : midBodyFailure(failure, eventStream));
         if (response.code() >= 400 && !eventStream && credential.isPresent()) {
             body = CredentialEchoes.removedFrom(body, credential.get());
         }

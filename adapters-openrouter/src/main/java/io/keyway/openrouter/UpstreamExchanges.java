@@ -5,8 +5,11 @@ import io.micronaut.http.ByteBodyHttpResponse;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.body.stream.AvailableByteArrayBody;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
 import java.time.Duration;
@@ -119,25 +122,123 @@ final class UpstreamExchanges {
 
         /**
          * The answer's body as it is read, with {@code limit} watched (a body that breaks it fails with a
-         * {@link TimeoutException}, and its connection is closed) and {@code mapping} (error mapping) applied inside
+         * {@link TimeoutException}, and its connection is closed) and {@code mapping} applied to its failure inside
          * the exchange, so that a failure it raises abandons it too, and errors reported after it was given up stay
-         * quiet.
+         * quiet. One operator does all of it: the nine Reactor operators it replaces showed in profiles of the hot
+         * path, each passed by every signal of every body.
          */
-        Flux<byte[]> body(ByteBodyHttpResponse<?> answer, BodyLimit limit, UnaryOperator<Flux<byte[]>> mapping) {
-            Watchdog watchdog = limit == null ? null : new Watchdog(limit);
-            Flux<byte[]> read = Flux.from(answer.byteBody().toByteArrayPublisher());
-            if (watchdog != null) {
-                read = read.doOnSubscribe(subscription -> watchdog.arm())
-                        .doOnNext(chunk -> watchdog.read())
-                        .onErrorMap(failure -> watchdog.fired() ? watchdog.failure() : failure)
-                        .doFinally(signal -> watchdog.disarm());
+        Flux<byte[]> body(ByteBodyHttpResponse<?> answer, BodyLimit limit, UnaryOperator<Throwable> mapping) {
+            return new Body(Flux.from(answer.byteBody().toByteArrayPublisher()), limit == null ? null : new Watchdog(limit), mapping);
+        }
+
+        /** The body read through its exchange: watched, its failure mapped, the exchange finished or abandoned at its end. */
+        private final class Body extends Flux<byte[]> {
+            private final Flux<byte[]> source;
+            private final Watchdog watchdog;
+            private final UnaryOperator<Throwable> mapping;
+
+            Body(Flux<byte[]> source, Watchdog watchdog, UnaryOperator<Throwable> mapping) {
+                this.source = source;
+                this.watchdog = watchdog;
+                this.mapping = mapping;
             }
-            return read
-                    .transform(mapping)
-                    .doOnCancel(call::abandon)
-                    .doOnError(failure -> call.abandon())
-                    .doOnComplete(call::finish)
-                    .contextWrite(IGNORE_DROPPED_ERRORS);
+
+            @Override
+            public void subscribe(CoreSubscriber<? super byte[]> actual) {
+                source.subscribe(new Reader(actual, watchdog, mapping));
+            }
+        }
+
+        private final class Reader implements CoreSubscriber<byte[]>, Subscription {
+            private final CoreSubscriber<? super byte[]> actual;
+            private final Watchdog watchdog;
+            private final UnaryOperator<Throwable> mapping;
+            private final Context context;
+            private Subscription upstream;
+            private boolean done;
+
+            Reader(CoreSubscriber<? super byte[]> actual, Watchdog watchdog, UnaryOperator<Throwable> mapping) {
+                this.actual = actual;
+                this.watchdog = watchdog;
+                this.mapping = mapping;
+                this.context = actual.currentContext().putAll(IGNORE_DROPPED_ERRORS.readOnly());
+            }
+
+            @Override
+            public Context currentContext() {
+                return context;
+            }
+
+            @Override
+            public void onSubscribe(Subscription subscription) {
+                if (Operators.validate(upstream, subscription)) {
+                    upstream = subscription;
+                    if (watchdog != null) {
+                        watchdog.arm();
+                    }
+                    actual.onSubscribe(this);
+                }
+            }
+
+            @Override
+            public void onNext(byte[] chunk) {
+                if (done) {
+                    return;
+                }
+                if (watchdog != null) {
+                    watchdog.read();
+                }
+                actual.onNext(chunk);
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                if (done) {
+                    return;
+                }
+                done = true;
+                Throwable reported = failure;
+                if (watchdog != null) {
+                    watchdog.disarm();
+                    if (watchdog.fired()) {
+                        reported = watchdog.failure();
+                    }
+                }
+                try {
+                    reported = mapping.apply(reported);
+                } catch (RuntimeException mappingFailed) {
+                    reported = mappingFailed;
+                }
+                call.abandon();
+                actual.onError(reported);
+            }
+
+            @Override
+            public void onComplete() {
+                if (done) {
+                    return;
+                }
+                done = true;
+                if (watchdog != null) {
+                    watchdog.disarm();
+                }
+                call.finish();
+                actual.onComplete();
+            }
+
+            @Override
+            public void request(long n) {
+                upstream.request(n);
+            }
+
+            @Override
+            public void cancel() {
+                call.abandon();
+                if (watchdog != null) {
+                    watchdog.disarm();
+                }
+                upstream.cancel();
+            }
         }
 
         /**

@@ -273,6 +273,33 @@ class ResilienceTest {
     }
 
     @Test
+    void aClientThatLeavesAfterTheUpstreamsHeadersButBeforeItsBodyCancelsTheUpstreamWithinASecond() throws Exception {
+        // The gateway holds the client's response until the first byte of the body (a failure before it is still a
+        // 502): the client leaves in between.
+        List<Long> closedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (RawSocketUpstream thinking = RawSocketUpstream.start(RawSocketUpstream.headersThenSilentUntilClosed(
+                FakeUpstream.chatCompletion("a/b", "never sent"), closedAt));
+             Gateway slow = Gateway.start(openRouter.baseUrl(), Map.of(
+                     "keyway.upstreams.thinking.base-url", thinking.baseUrl(),
+                     "keyway.upstreams.thinking.models", List.of("thinking-model")))) {
+            String slowKey = slow.createGatewayKey(slow.createAccount("impatient"), null);
+            String body = "{\"model\":\"thinking-model\"}";
+            java.net.Socket client = new java.net.Socket("127.0.0.1", slow.uri("/").getPort());
+            client.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + slowKey
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+                    .getBytes(StandardCharsets.UTF_8));
+            client.getOutputStream().flush();
+            Await.until(() -> thinking.connections() > 0, Duration.ofSeconds(5), "the request reached the upstream");
+            // The upstream's headers reach the gateway just after.
+            Thread.sleep(300);
+
+            client.close();
+
+            Await.until(() -> !closedAt.isEmpty(), Duration.ofSeconds(1), "the upstream answer was given up after the client left");
+        }
+    }
+
+    @Test
     void aBodyOverTheLimitIs413AndNeverReachesAnUpstream() {
         String huge = "{\"model\":\"openrouter-a/b\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(11 * 1024 * 1024) + "\"}]}";
 

@@ -170,6 +170,32 @@ class UsageTest {
     }
 
     @Test
+    void aClientThatLeavesBeforeTheAnswerBeginsIsRecordedAs499Cancelled() throws Exception {
+        // The upstream's status and headers arrive, no byte of its body: the gateway holds the client's response
+        // until the first byte, so that a failure can still be a 502.
+        openRouter.answer("chat/completions", FakeUpstream.jsonHeadersThenSilence(Duration.ofSeconds(3)));
+        String body = "{\"model\":\"openrouter-a/b\"}";
+        try (java.net.Socket client = new java.net.Socket("127.0.0.1", gateway.uri("/").getPort())) {
+            client.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            client.getOutputStream().flush();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (openRouter.count("chat/completions") == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(1, openRouter.count("chat/completions"), "the request reached the upstream");
+            // Its headers reach the gateway just after.
+            Thread.sleep(300);
+        }
+
+        reportCounting("/v1/key/usage", key, 1);
+        List<Map<String, Object>> rows = UsageDatabase.rows(key.substring(3, 19));
+        assertEquals(1, rows.size(), rows.toString());
+        assertEquals(List.of("cancelled", 499, false), List.of(rows.get(0).get("outcome"), rows.get(0).get("status"), rows.get(0).get("streamed")));
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void reportsGroupByDayModelAndKeyWithinTheirRange() throws Exception {
         String second = gateway.createGatewayKey(management, "sk-or-v1-usage-second-" + System.nanoTime());

@@ -110,13 +110,25 @@ public final class RawSocketUpstream implements AutoCloseable {
         return beginThenSilentUntilClosed(json, closedAt);
     }
 
+    /**
+     * Answers 200 with the status line and headers of {@code json} (announcing all of it) and no byte of its body,
+     * then records when the other side closes the connection (up to 10 s).
+     */
+    public static Script headersThenSilentUntilClosed(String json, List<Long> closedAt) {
+        return beginThenSilentUntilClosed(json, 0, closedAt);
+    }
+
     private static Script beginThenSilentUntilClosed(String json, List<Long> closedAt) {
+        return beginThenSilentUntilClosed(json, json == null ? 0 : json.getBytes(StandardCharsets.UTF_8).length / 2, closedAt);
+    }
+
+    private static Script beginThenSilentUntilClosed(String json, int sent, List<Long> closedAt) {
         return (socket, out) -> {
             if (json != null) {
                 byte[] body = json.getBytes(StandardCharsets.UTF_8);
                 out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
                         .getBytes(StandardCharsets.ISO_8859_1));
-                out.write(body, 0, body.length / 2);
+                out.write(body, 0, sent);
                 out.flush();
             }
             socket.setSoTimeout(50);
