@@ -155,7 +155,8 @@ final class UpstreamExchanges {
             private final UnaryOperator<Throwable> mapping;
             private final Context context;
             private Subscription upstream;
-            private boolean done;
+            /** Ended, or given up: set by the reading thread, or by a cancel from any. */
+            private volatile boolean done;
 
             Reader(CoreSubscriber<? super byte[]> actual, Watchdog watchdog, UnaryOperator<Throwable> mapping) {
                 this.actual = actual;
@@ -233,6 +234,8 @@ final class UpstreamExchanges {
 
             @Override
             public void cancel() {
+                // What the source reports after this (its connection closed) is the answer to it: not passed on.
+                done = true;
                 call.abandon();
                 if (watchdog != null) {
                     watchdog.disarm();

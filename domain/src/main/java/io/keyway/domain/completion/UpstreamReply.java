@@ -38,10 +38,13 @@ public sealed interface UpstreamReply {
         }
 
         private static String header(Map<String, List<String>> headers, String name) {
-            return headers.entrySet().stream()
-                    .filter(e -> e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty())
-                    .map(e -> e.getValue().get(0))
-                    .findFirst().orElse(null);
+            // A loop, not a stream: read several times for every answer.
+            for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+                if (header.getKey().equalsIgnoreCase(name) && !header.getValue().isEmpty()) {
+                    return header.getValue().get(0);
+                }
+            }
+            return null;
         }
     }
 
