@@ -82,7 +82,7 @@ if [ -d "$relay_src" ]; then
   cp -r "$relay_src" "$work/mn-relay"
   if ./mvnw -q -B -ntp -f "$work/mn-relay/pom.xml" package -DskipTests >/dev/null 2>&1; then
     RELAY_PORT=$RELAY RELAY_UPSTREAM="http://127.0.0.1:$UP" \
-      taskset -c $GATEWAY_CPU java ${JAVA_OPTS:--Xms96m -Xmx256m -Xmn48m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m} -jar "$(ls "$work"/mn-relay/target/*.jar | grep -v original | head -1)" \
+      taskset -c $GATEWAY_CPU java ${JAVA_OPTS:--Xms96m -Xmx256m -Xmn48m -XX:+UseSerialGC -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -Xss512k -XX:ReservedCodeCacheSize=64m} -jar "$(ls "$work"/mn-relay/target/*.jar | grep -v original | head -1)" \
       > "$work/relay.log" 2>&1 &
     pids+=($!)
     have_relay=yes
@@ -93,7 +93,7 @@ export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}   # as ./keyway
 admin="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 KEYWAY_DATA_DIR="$work/data" KEYWAY_ADMIN_TOKEN="$admin" MICRONAUT_SERVER_PORT=$KW \
   KEYWAY_OPENROUTER_BASE_URL="http://127.0.0.1:$UP/v1" \
-  taskset -c $GATEWAY_CPU java ${JAVA_OPTS:--Xms96m -Xmx256m -Xmn48m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m} \
+  taskset -c $GATEWAY_CPU java ${JAVA_OPTS:--Xms96m -Xmx256m -Xmn48m -XX:+UseSerialGC -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -Xss512k -XX:ReservedCodeCacheSize=64m} \
   -XX:StartFlightRecording=filename="$work/keyway.jfr",settings=profile,delay=$((WARMUP > 20 ? WARMUP - 20 : 0))s,duration=20s \
   -jar bootstrap/target/keyway.jar > "$work/keyway.log" 2>&1 &
 kw_pid=$!
@@ -146,7 +146,7 @@ out=bench/last-run.md
 {
   echo "## $(date -u +%Y-%m-%d): \`WARMUP=$WARMUP DURATION=$DURATION SOAK_STREAMS=$SOAK_STREAMS SUSTAIN=$SUSTAIN bench/bench.sh\`"
   echo
-  echo "$(nproc) cores; upstream, wrk and PostgreSQL on CPU $LOAD_CPU; nginx, the Micronaut relay and Keyway, each measured alone, on CPU $GATEWAY_CPU. JVM: \`${JAVA_OPTS:--Xms96m -Xmx256m -Xmn48m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m}\`."
+  echo "$(nproc) cores; upstream, wrk and PostgreSQL on CPU $LOAD_CPU; nginx, the Micronaut relay and Keyway, each measured alone, on CPU $GATEWAY_CPU. JVM: \`${JAVA_OPTS:--Xms96m -Xmx256m -Xmn48m -XX:+UseSerialGC -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -Xss512k -XX:ReservedCodeCacheSize=64m}\`."
   echo
   echo "| body | connections | direct req/s | nginx req/s | Micronaut relay req/s | Keyway req/s | nginx/direct | relay/direct | Keyway/direct | p50 direct / nginx / relay / Keyway (ms) | p99 direct / nginx / relay / Keyway (ms) | errors (d/n/r/k) |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|"
