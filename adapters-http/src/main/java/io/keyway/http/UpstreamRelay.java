@@ -93,7 +93,7 @@ final class UpstreamRelay {
             WholeAnswer watcher = new WholeAnswer(answered.status(), usage, length.orElse(-1), upstream, requestId);
             return flowThrough(answered, new WatchedBody(body, watcher), watcher, length, contentType, upstream, requestId, usage);
         }
-        body = new WatchedBody(body, new Tapped(answered.status(), false, usage));
+        body = new WatchedBody(body, new Tapped(answered.status(), false, usage, upstream, requestId));
         AtomicBoolean produced = new AtomicBoolean();
         return body.collect(ByteArrayOutputStream::new, (out, chunk) -> out.write(chunk, 0, chunk.length))
                 .<HttpResponse<?>>map(bytes -> {
@@ -123,13 +123,18 @@ final class UpstreamRelay {
         final int status;
         final UsageRecording usage;
         final UsageTap tap;
+        /** For log lines. */
+        final String upstream;
+        final String requestId;
         /** Bytes passed on so far. */
         long relayed;
 
-        Tapped(int status, boolean eventStream, UsageRecording usage) {
+        Tapped(int status, boolean eventStream, UsageRecording usage, String upstream, String requestId) {
             this.status = status;
             this.usage = usage;
             this.tap = new UsageTap(eventStream);
+            this.upstream = upstream;
+            this.requestId = requestId;
         }
 
         @Override
@@ -157,16 +162,12 @@ final class UpstreamRelay {
     /** A whole answer passed on as it is read: its usage, and the log lines of an answer that did not end well. */
     private static final class WholeAnswer extends Tapped {
         private final long declared;
-        private final String upstream;
-        private final String requestId;
         /** Set once the response (status and headers) is made: from then on, its end is the body's. */
         volatile boolean started;
 
         WholeAnswer(int status, UsageRecording usage, long declared, String upstream, String requestId) {
-            super(status, false, usage);
+            super(status, false, usage, upstream, requestId);
             this.declared = declared;
-            this.upstream = upstream;
-            this.requestId = requestId;
         }
 
         @Override
@@ -201,17 +202,12 @@ final class UpstreamRelay {
 
     /** A relayed event stream: its usage, counted while open, the time to its first bytes, and its last chunk. */
     private final class EventStream extends Tapped {
-        private final String upstream;
-        private final String requestId;
         private final long requestStarted;
         private byte[] last = new byte[0];
         private boolean first = true;
-        private boolean closed;
 
         EventStream(int status, UsageRecording usage, String upstream, String requestId, long requestStarted) {
-            super(status, true, usage);
-            this.upstream = upstream;
-            this.requestId = requestId;
+            super(status, true, usage, upstream, requestId);
             this.requestStarted = requestStarted;
         }
 
@@ -230,30 +226,24 @@ final class UpstreamRelay {
             last = chunk;
         }
 
+        // WatchedBody tells exactly one end: each closes the stream's count once.
         @Override
         public void completed() {
             super.completed();
-            close();
+            meters.streamClosed();
         }
 
         @Override
         public void failed(Throwable failure) {
             super.failed(failure);
-            close();
+            meters.streamClosed();
         }
 
         @Override
         public void cancelled() {
             super.cancelled();
-            close();
+            meters.streamClosed();
             LOG.info("request_id={} upstream={} client went away after {} bytes; upstream request cancelled", requestId, upstream, relayed);
-        }
-
-        private synchronized void close() {
-            if (!closed) {
-                closed = true;
-                meters.streamClosed();
-            }
         }
 
         boolean endedAnEvent() {

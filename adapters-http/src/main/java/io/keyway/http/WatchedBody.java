@@ -6,6 +6,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
  * A body passed on unchanged, with one {@link Watcher} told of each of its signals before the signal travels on. It
  * replaces a chain of {@code doOnSubscribe}/{@code doOnNext}/{@code doOnComplete}/{@code doOnError}/{@code doOnCancel}
@@ -52,8 +54,11 @@ final class WatchedBody extends Flux<byte[]> {
         private final CoreSubscriber<? super byte[]> actual;
         private final Watcher watcher;
         private Subscription upstream;
-        /** Set once one of the three ends was told; from the reading thread, or a cancel from any. */
-        private volatile boolean ended;
+        /**
+         * Taken by whichever end comes first: the reading thread's completion or failure, or a cancel from any thread.
+         * So a watcher is told of exactly one end, even when a cancel races the source's own end.
+         */
+        private final AtomicBoolean ended = new AtomicBoolean();
 
         Reader(CoreSubscriber<? super byte[]> actual, Watcher watcher) {
             this.actual = actual;
@@ -76,7 +81,7 @@ final class WatchedBody extends Flux<byte[]> {
 
         @Override
         public void onNext(byte[] chunk) {
-            if (ended) {
+            if (ended.get()) {
                 return;
             }
             watcher.chunk(chunk);
@@ -85,21 +90,19 @@ final class WatchedBody extends Flux<byte[]> {
 
         @Override
         public void onError(Throwable failure) {
-            if (ended) {
+            if (!ended.compareAndSet(false, true)) {
                 // The source's answer to being cancelled (its connection closed): the end was already told.
                 return;
             }
-            ended = true;
             watcher.failed(failure);
             actual.onError(failure);
         }
 
         @Override
         public void onComplete() {
-            if (ended) {
+            if (!ended.compareAndSet(false, true)) {
                 return;
             }
-            ended = true;
             watcher.completed();
             actual.onComplete();
         }
@@ -111,8 +114,7 @@ final class WatchedBody extends Flux<byte[]> {
 
         @Override
         public void cancel() {
-            if (!ended) {
-                ended = true;
+            if (ended.compareAndSet(false, true)) {
                 watcher.cancelled();
             }
             upstream.cancel();
