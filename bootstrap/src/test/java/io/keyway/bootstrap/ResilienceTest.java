@@ -250,52 +250,37 @@ class ResilienceTest {
 
     @Test
     void aClientThatGivesUpOnAWholeAnswerCancelsTheUpstreamWithinASecond() throws Exception {
-        List<Long> closedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (RawSocketUpstream thinking = RawSocketUpstream.start(RawSocketUpstream.silentUntilClosed(closedAt));
-             Gateway slow = Gateway.start(openRouter.baseUrl(), Map.of(
-                     "keyway.upstreams.thinking.base-url", thinking.baseUrl(),
-                     "keyway.upstreams.thinking.models", List.of("thinking-model")))) {
-            String slowKey = slow.createGatewayKey(slow.createAccount("impatient"), null);
-            String body = "{\"model\":\"thinking-model\"}";
-            java.net.Socket client = new java.net.Socket("127.0.0.1", slow.uri("/").getPort());
-            client.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + slowKey
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
-                    .getBytes(StandardCharsets.UTF_8));
-            client.getOutputStream().flush();
-            Await.until(() -> thinking.connections() > 0, Duration.ofSeconds(5), "the request reached the upstream");
-            // The gateway writes the request just after connecting: give it that moment to be in flight upstream.
-            Thread.sleep(200);
-
-            client.close();
-
-            Await.until(() -> !closedAt.isEmpty(), Duration.ofSeconds(1), "the upstream request was cancelled after the client gave up");
-        }
+        // The gateway writes the request just after connecting: give it that moment to be in flight upstream.
+        assertTheUpstreamIsGivenUpWhenTheClientLeaves(RawSocketUpstream::silentUntilClosed, Duration.ofMillis(200));
     }
 
     @Test
     void aClientThatLeavesAfterTheUpstreamsHeadersButBeforeItsBodyCancelsTheUpstreamWithinASecond() throws Exception {
         // The gateway holds the client's response until the first byte of the body (a failure before it is still a
-        // 502): the client leaves in between.
+        // 502): the client leaves in between, once the upstream's headers have reached the gateway.
+        assertTheUpstreamIsGivenUpWhenTheClientLeaves(closedAt -> RawSocketUpstream.headersThenSilentUntilClosed(
+                FakeUpstream.chatCompletion("a/b", "never sent"), closedAt), Duration.ofMillis(300));
+    }
+
+    /**
+     * A client sends a request to an upstream that answers as {@code upstream} says, leaves {@code pause} after the
+     * request reached it, and the upstream's connection must be closed within a second.
+     */
+    private void assertTheUpstreamIsGivenUpWhenTheClientLeaves(java.util.function.Function<List<Long>, RawSocketUpstream.Script> upstream,
+                                                               Duration pause) throws Exception {
         List<Long> closedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (RawSocketUpstream thinking = RawSocketUpstream.start(RawSocketUpstream.headersThenSilentUntilClosed(
-                FakeUpstream.chatCompletion("a/b", "never sent"), closedAt));
+        try (RawSocketUpstream thinking = RawSocketUpstream.start(upstream.apply(closedAt));
              Gateway slow = Gateway.start(openRouter.baseUrl(), Map.of(
                      "keyway.upstreams.thinking.base-url", thinking.baseUrl(),
                      "keyway.upstreams.thinking.models", List.of("thinking-model")))) {
             String slowKey = slow.createGatewayKey(slow.createAccount("impatient"), null);
-            String body = "{\"model\":\"thinking-model\"}";
-            java.net.Socket client = new java.net.Socket("127.0.0.1", slow.uri("/").getPort());
-            client.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + slowKey
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
-                    .getBytes(StandardCharsets.UTF_8));
-            client.getOutputStream().flush();
+            java.net.Socket client = slow.postAndKeepOpen(slowKey, "{\"model\":\"thinking-model\"}");
             Await.until(() -> thinking.connections() > 0, Duration.ofSeconds(5), "the request reached the upstream");
-            // The upstream's headers reach the gateway just after.
-            Thread.sleep(300);
+            Thread.sleep(pause.toMillis());
 
             client.close();
 
-            Await.until(() -> !closedAt.isEmpty(), Duration.ofSeconds(1), "the upstream answer was given up after the client left");
+            Await.until(() -> !closedAt.isEmpty(), Duration.ofSeconds(1), "the upstream request was given up after the client left");
         }
     }
 

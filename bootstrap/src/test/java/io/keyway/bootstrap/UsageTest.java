@@ -174,12 +174,7 @@ class UsageTest {
         // The upstream's status and headers arrive, no byte of its body: the gateway holds the client's response
         // until the first byte, so that a failure can still be a 502.
         openRouter.answer("chat/completions", FakeUpstream.jsonHeadersThenSilence(Duration.ofSeconds(3)));
-        String body = "{\"model\":\"openrouter-a/b\"}";
-        try (java.net.Socket client = new java.net.Socket("127.0.0.1", gateway.uri("/").getPort())) {
-            client.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            client.getOutputStream().flush();
+        try (java.net.Socket client = gateway.postAndKeepOpen(key, "{\"model\":\"openrouter-a/b\"}")) {
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (openRouter.count("chat/completions") == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(10);

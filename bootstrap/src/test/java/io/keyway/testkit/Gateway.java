@@ -103,6 +103,20 @@ public final class Gateway implements AutoCloseable {
         return send("POST", path, bearer, json);
     }
 
+    /**
+     * Sends a chat completion over a plain socket and returns the socket unread, so that a test can leave (close it)
+     * at the moment it chooses: an HTTP client would hold the connection in its pool.
+     */
+    public java.net.Socket postAndKeepOpen(String bearer, String json) throws IOException {
+        java.net.Socket client = new java.net.Socket("127.0.0.1", uri("/").getPort());
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        client.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + bearer
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        client.getOutputStream().write(body);
+        client.getOutputStream().flush();
+        return client;
+    }
+
     /** Creates an account through the admin API and returns its management key. */
     public String createAccount(String name) {
         HttpResponse<String> response = post("/admin/accounts", adminToken, "{\"name\":\"" + name + "\"}");
