@@ -10,34 +10,24 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.keyway.application.CompletionBody;
 import io.keyway.application.Outcome;
 import io.keyway.application.Refusal;
-import io.keyway.application.RecordUsage;
 import io.keyway.application.RouteCompletion;
-import io.keyway.domain.usage.TokenUsage;
-import java.time.Instant;
+import io.keyway.http.relay.Relay;
+import io.keyway.http.relay.RelayedRequest;
 import io.keyway.domain.completion.Endpoint;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 
-import io.micronaut.http.body.ByteBody;
-import org.reactivestreams.Publisher;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
-import reactor.core.Disposables;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicReference;
-import io.keyway.domain.completion.UpstreamReply;
 
 /**
  * The OpenAI endpoints routed by model. They run on the event loop: a request whose key is in memory is authenticated,
@@ -50,13 +40,11 @@ class CompletionsController {
     private static final List<String> FORWARDED = List.of("HTTP-Referer", "X-Title");
 
     private final RouteCompletion routeCompletion;
-    private final UpstreamRelay relay;
-    private final RecordUsage recordUsage;
+    private final Relay relay;
 
-    CompletionsController(RouteCompletion routeCompletion, UpstreamRelay relay, RecordUsage recordUsage) {
+    CompletionsController(RouteCompletion routeCompletion, Relay relay) {
         this.routeCompletion = routeCompletion;
         this.relay = relay;
-        this.recordUsage = recordUsage;
     }
 
     @Operation(summary = "Chat completion", tags = "OpenAI", security = @SecurityRequirement(name = ApiDocs.GATEWAY_KEY), 
@@ -224,9 +212,8 @@ class CompletionsController {
 
     /**
      * The client's response, as a future rather than a publisher: a request passes no Reactor operator until its
-     * body does (the ten per request that a {@code Mono} chain took showed in profiles of the hot path). If the
-     * client goes away first (see {@link ClientDisconnects}), the call upstream is given up: the try in flight before
-     * the answer, or the body after it.
+     * body does (the ten per request that a {@code Mono} chain took showed in profiles of the hot path). The request
+     * is handed to the relay room, which is told each step of its routing and decides how it ends.
      */
     private CompletableFuture<HttpResponse<?>> route(Endpoint endpoint, HttpRequest<?> request, byte[] body) {
         String requestId = RequestIds.of(request);
@@ -239,117 +226,9 @@ class CompletionsController {
         }
         RouteCompletion.Command command = new RouteCompletion.Command(Bearer.token(request.getHeaders().get(HttpHeaders.AUTHORIZATION)),
                 endpoint, completionBody(request, body), requestId, forwarded);
-        Answering answering = new Answering();
-        routeCompletion.route(command).whenComplete((outcome, failure) -> {
-            try {
-                if (failure != null) {
-                    answering.response.completeExceptionally(unwrap(failure));
-                } else {
-                    outcome.fold(sent -> answer(sent, request, requestId, answering),
-                            refusal -> answering.response.complete(RefusalResponses.of(refusal)));
-                }
-            } catch (RuntimeException | Error unexpected) {
-                // Never a response left pending: the server's error handling answers for it.
-                answering.response.completeExceptionally(unexpected);
-            }
-        });
-        ClientDisconnects.giveUpWhenGone(request, requestId, answering.response, answering::clientGone);
-        return answering.response;
-    }
-
-    /**
-     * One request's response on its way. If its client leaves first, the response is completed with 499 (nginx's
-     * "client closed request", for the access line; nobody reads it) and the call upstream is given up, whichever
-     * stage it is in.
-     */
-    private static final class Answering {
-        final CompletableFuture<HttpResponse<?>> response = new CompletableFuture<>();
-        private volatile boolean gone;
-        private volatile Runnable giveUp;
-
-        void clientGone() {
-            gone = true;
-            if (response.complete(OpenAiError.response(UsageRecording.CLIENT_CLOSED, OpenAiError.INVALID_REQUEST, "client_closed_request", null,
-                    "The client closed the connection before the answer."))) {
-                Runnable action = giveUp;
-                if (action != null) {
-                    action.run();
-                }
-            }
-        }
-
-        /** What giving the call up means, once it is under way; run at once if the client has already left. Idempotent. */
-        void whenGone(Runnable action) {
-            giveUp = action;
-            if (gone) {
-                action.run();
-            }
-        }
-
-        /** Completes the response, unless the client has gone. */
-        boolean complete(HttpResponse<?> answer) {
-            return !gone && response.complete(answer);
-        }
-    }
-
-    /** Completes the response with the upstream's answer to a call under way, unless the client has gone. */
-    private boolean answer(RouteCompletion.Sent sent, HttpRequest<?> request, String requestId, Answering answering) {
-        RequestIds.describe(request, "key=" + sent.keyId() + " model=" + sent.model() + " upstream=" + sent.upstream(), sent.upstream());
-        long started = RequestIds.startedAt(request);
-        UsageRecording usage = new UsageRecording(recordUsage, sent, Instant.now(), started);
-        CompletableFuture<UpstreamReply> reply = sent.reply().toCompletableFuture();
-        AtomicReference<Disposable> relaying = new AtomicReference<>();
-        answering.whenGone(() -> {
-            usage.finish(UsageRecording.CLIENT_CLOSED, UsageRecording.CANCELLED, TokenUsage.NONE);
-            reply.cancel(true);
-            Disposable pending = relaying.getAndSet(Disposables.disposed());
-            if (pending != null) {
-                pending.dispose();
-            }
-        });
-        reply.whenComplete((upstreamReply, failure) -> {
-            if (failure != null) {
-                answering.response.completeExceptionally(unwrap(failure));
-                return;
-            }
-            Disposable subscription;
-            try {
-                subscription = relay.relay(upstreamReply, sent.upstream(), requestId, started, usage).subscribe(answer -> {
-                    if (answer instanceof MutableHttpResponse<?> mutable) {
-                        RateLimitHeaders.add(mutable, sent.admission());
-                    }
-                    if (!answering.complete(answer)) {
-                        discard(answer);
-                    }
-                }, relayFailed -> answering.response.completeExceptionally(relayFailed));
-            } catch (RuntimeException | Error unexpected) {
-                answering.response.completeExceptionally(unexpected);
-                return;
-            }
-            if (!relaying.compareAndSet(null, subscription)) {
-                // The client left while the relay began: nobody will read its answer.
-                subscription.dispose();
-            }
-        });
-        return true;
-    }
-
-    /** An answer made for a client that has gone: its body is given up unread, which gives up the call upstream. */
-    private static void discard(HttpResponse<?> answer) {
-        Object body = answer.body();
-        if (body instanceof ByteBody byteBody) {
-            Flux.from(byteBody.toByteArrayPublisher()).take(0).subscribe();
-        } else if (body instanceof Publisher<?> publisher) {
-            Flux.from(publisher).take(0).subscribe();
-        }
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
+        RelayedRequest relayed = relay.open(request, requestId, RequestIds.startedAt(request));
+        routeCompletion.route(command, relayed);
+        return relayed.response();
     }
 
     private static Outcome<CompletionBody> completionBody(HttpRequest<?> request, byte[] body) {

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code none}), the status a class (2xx…5xx). No key id, model name, path or secret is ever a label.
  */
 @Singleton
-final class GatewayMeters {
+public final class GatewayMeters {
     /** The route names a request can be counted under, most specific first. */
     private static final List<String> ENDPOINTS = List.of("/v1/chat/completions", "/v1/completions", "/v1/embeddings",
             "/v1/responses", "/v1/models", "/v1/key", "/v1/keys", "/v1/management-keys", "/admin", "/console", "/health", "/prometheus");
@@ -56,18 +56,18 @@ final class GatewayMeters {
     }
 
     /** The time from a streamed request's arrival to the first bytes of its stream relayed. */
-    void firstEvent(String upstream, long nanos) {
+    public void firstEvent(String upstream, long nanos) {
         timers.computeIfAbsent("first-event " + upstream, key -> Timer.builder("keyway.stream.first.event")
                         .description("Time from a streamed request's arrival to its first relayed bytes")
                         .tag("upstream", upstream).publishPercentileHistogram().register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    void streamOpened() {
+    public void streamOpened() {
         streamsOpen.incrementAndGet();
     }
 
-    void streamClosed() {
+    public void streamClosed() {
         streamsOpen.decrementAndGet();
     }
 

@@ -3,11 +3,11 @@ package io.keyway.http;
 import java.nio.charset.StandardCharsets;
 
 /** Writes a JSON string literal, for the few places that splice JSON bytes by hand. */
-final class JsonText {
+public final class JsonText {
     private JsonText() {
     }
 
-    static String quote(String text) {
+    public static String quote(String text) {
         StringBuilder json = new StringBuilder(text.length() + 2).append('"');
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

@@ -9,7 +9,7 @@ import io.micronaut.serde.annotation.Serdeable;
 
 /** The OpenAI error shape, {@code {"error":{"message","type","param","code"}}}, which every failure answers with. */
 @Serdeable
-record OpenAiError(Detail error) {
+public record OpenAiError(Detail error) {
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record Detail(String message, String type, @Nullable String param, String code,
@@ -19,20 +19,20 @@ record OpenAiError(Detail error) {
         }
     }
 
-    static final String INVALID_REQUEST = "invalid_request_error";
-    static final String AUTHENTICATION = "authentication_error";
-    static final String PERMISSION = "permission_error";
-    static final String NOT_FOUND = "not_found_error";
-    static final String UPSTREAM = "upstream_error";
-    static final String SERVER = "server_error";
-    static final String RATE_LIMIT = "rate_limit_error";
+    public static final String INVALID_REQUEST = "invalid_request_error";
+    public static final String AUTHENTICATION = "authentication_error";
+    public static final String PERMISSION = "permission_error";
+    public static final String NOT_FOUND = "not_found_error";
+    public static final String UPSTREAM = "upstream_error";
+    public static final String SERVER = "server_error";
+    public static final String RATE_LIMIT = "rate_limit_error";
 
-    static MutableHttpResponse<OpenAiError> response(int status, String type, String code, String param, String message) {
+    public static MutableHttpResponse<OpenAiError> response(int status, String type, String code, String param, String message) {
         return response(status, type, code, param, message, null);
     }
 
     /** An error about an upstream, naming it as {@code provider}. */
-    static MutableHttpResponse<OpenAiError> response(int status, String type, String code, String param, String message, String provider) {
+    public static MutableHttpResponse<OpenAiError> response(int status, String type, String code, String param, String message, String provider) {
         return HttpResponse.<OpenAiError>status(status, null)
                 .contentType(MediaType.APPLICATION_JSON_TYPE)
                 .body(new OpenAiError(new Detail(message, type, param, code, provider)));

@@ -9,11 +9,11 @@ import io.micronaut.http.MutableHttpResponse;
 import java.util.function.Function;
 
 /** The one place that says which status, type and code each refusal answers with. */
-final class RefusalResponses {
+public final class RefusalResponses {
     private RefusalResponses() {
     }
 
-    static MutableHttpResponse<OpenAiError> of(Refusal refusal) {
+    public static MutableHttpResponse<OpenAiError> of(Refusal refusal) {
         if (refusal instanceof Refusal.Unauthenticated r) {
             return OpenAiError.response(401, OpenAiError.AUTHENTICATION, "invalid_api_key", null, r.message())
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
@@ -45,11 +45,9 @@ final class RefusalResponses {
         }
         if (refusal instanceof Refusal.LimitExceeded r) {
             boolean budget = "cost".equals(r.admission().exceeded());
-            MutableHttpResponse<OpenAiError> response = OpenAiError.response(429, OpenAiError.RATE_LIMIT,
+            return OpenAiError.response(429, OpenAiError.RATE_LIMIT,
                             budget ? "budget_exceeded" : "rate_limit_exceeded", null, r.message())
                     .header(HttpHeaders.RETRY_AFTER, Long.toString(r.admission().retryAfterSeconds()));
-            RateLimitHeaders.add(response, r.admission());
-            return response;
         }
         throw new IllegalStateException("unmapped refusal " + refusal.getClass().getSimpleName());
     }

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * with one access line per request (with the key id, model and upstream of a routed request).
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
-final class RequestIds {
+public final class RequestIds {
     private final GatewayMeters meters;
 
     RequestIds(GatewayMeters meters) {
@@ -67,7 +67,7 @@ final class RequestIds {
     }
 
     /** What the request's access line says of where it went (key id, model, upstream; never a secret). */
-    static void describe(HttpRequest<?> request, String route, String upstream) {
+    public static void describe(HttpRequest<?> request, String route, String upstream) {
         State state = state(request);
         state.route = " " + route;
         state.upstream = upstream;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What UpstreamRelay relies on when it ends a cut stream by failing its body: the server writes every event emitted
+ * What the relay (io.keyway.http.relay.Answers) relies on when it ends a cut stream by failing its body: the server writes every event emitted
  * before the failure, then breaks the transfer without the closing chunk. The pause it keeps before the failure
- * ({@link UpstreamRelay#PAUSE_BEFORE_THE_CUT}) is therefore for clients, not for the framework.
+ * (Answers.PAUSE_BEFORE_THE_CUT) is therefore for clients, not for the framework.
  */
 class FailedStreamsTest {
     @Test

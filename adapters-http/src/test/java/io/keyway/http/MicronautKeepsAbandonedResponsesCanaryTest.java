@@ -8,9 +8,9 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
- * Canary for the defect {@link ClientDisconnects} works around: Micronaut's server (4.10) keeps a pending response
+ * Canary for the defect {@code relay.ClientDisconnects} works around: Micronaut's server (4.10) keeps a pending response
  * publisher subscribed after its client has gone (micronaut-core issue #8140, server fix proposed in #13273). When this
- * test fails, the server cancels abandoned responses by itself and {@link ClientDisconnects} can go.
+ * test fails, the server cancels abandoned responses by itself and {@code relay.ClientDisconnects} can go.
  */
 class MicronautKeepsAbandonedResponsesCanaryTest {
     @Test

@@ -1,6 +1,5 @@
 package io.keyway.application;
 
-import io.keyway.domain.model.AccountId;
 import io.keyway.domain.model.KeyLimits;
 import io.keyway.domain.port.LimitCounters;
 import java.time.Clock;
@@ -18,6 +17,7 @@ import io.keyway.domain.routing.Route;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -57,31 +57,61 @@ public final class RouteCompletion {
     }
 
     /**
-     * Where the call went and for which requested model, for logs and usage, and the upstream's eventual reply.
-     *
-     * @param streamed  whether the client asked for a stream
-     * @param admission where the key stands against its limits (for the rate-limit headers); null for a key without
+     * A request without a key is refused first, then a bad body, then a key that does not authenticate. Never blocks:
+     * {@code events} is told at once when the key's record is in memory; the call is under way when it hears
+     * {@link CompletionEvents#sent}, and the reply follows as one more event (never a future inside a future).
      */
-    public record Sent(String upstream, String keyId, AccountId account, String model, Endpoint endpoint, boolean streamed,
-                       KeyLimits limits, LimitCounters.Admission admission, CompletionStage<UpstreamReply> reply) {
+    public void route(Command command, CompletionEvents events) {
+        CompletionStage<Outcome<Dispatch>> prepared;
+        try {
+            prepared = authenticator.presented(command.gatewayBearer())
+                    .then(given -> command.body())
+                    .fold(body -> authenticator.gatewayWithoutBlocking(command.gatewayBearer())
+                                    .thenCompose(authenticated -> authenticated.fold(
+                                            caller -> admitted(caller, body, command),
+                                            refusal -> CompletableFuture.completedFuture(Outcome.<Dispatch>refused(refusal)))),
+                            refusal -> CompletableFuture.completedFuture(Outcome.refused(refusal)));
+        } catch (RuntimeException unexpected) {
+            events.failed(unexpected);
+            return;
+        }
+        prepared.whenComplete((outcome, failure) -> {
+            if (failure != null) {
+                events.failed(unwrap(failure));
+                return;
+            }
+            outcome.fold(dispatch -> {
+                CompletableFuture<UpstreamReply> reply = dispatch.reply().toCompletableFuture();
+                events.sent(dispatch.sent(), () -> reply.cancel(true));
+                reply.whenComplete((answer, replyFailure) -> {
+                    if (replyFailure != null) {
+                        events.failed(unwrap(replyFailure));
+                    } else {
+                        events.replied(answer);
+                    }
+                });
+                return null;
+            }, refusal -> {
+                events.refused(refusal);
+                return null;
+            });
+        });
     }
 
-    /**
-     * A request without a key is refused first, then a bad body, then a key that does not authenticate. Never blocks:
-     * complete at once when the key's record is in memory; the upstream call is under way when it completes.
-     */
-    public CompletionStage<Outcome<Sent>> route(Command command) {
-        return authenticator.presented(command.gatewayBearer())
-                .then(given -> command.body())
-                .fold(body -> authenticator.gatewayWithoutBlocking(command.gatewayBearer())
-                                .thenCompose(authenticated -> authenticated.fold(
-                                        caller -> admitted(caller, body, command),
-                                        refusal -> CompletableFuture.completedFuture(Outcome.<Sent>refused(refusal)))),
-                        refusal -> CompletableFuture.completedFuture(Outcome.refused(refusal)));
+    /** A call under way: where it went, and the reply to come. */
+    private record Dispatch(Sent sent, CompletionStage<UpstreamReply> reply) {
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     /** A key without limits is routed at once; one with limits first takes a request from its allowance. */
-    private CompletionStage<Outcome<Sent>> admitted(Authenticator.GatewayCaller caller, CompletionBody body, Command command) {
+    private CompletionStage<Outcome<Dispatch>> admitted(Authenticator.GatewayCaller caller, CompletionBody body, Command command) {
         KeyLimits limits = caller.record().limits();
         if (!limits.any()) {
             return CompletableFuture.completedFuture(route(caller, body, command, null));
@@ -95,7 +125,7 @@ public final class RouteCompletion {
         });
     }
 
-    private Outcome<Sent> route(Authenticator.GatewayCaller caller, CompletionBody body, Command command, LimitCounters.Admission admission) {
+    private Outcome<Dispatch> route(Authenticator.GatewayCaller caller, CompletionBody body, Command command, LimitCounters.Admission admission) {
         try {
             Route route = router.route(body.model());
             if (route instanceof Route.Unroutable unroutable) {
@@ -119,12 +149,13 @@ public final class RouteCompletion {
         }
     }
 
-    private Outcome<Sent> send(String upstreamName, Authenticator.GatewayCaller caller, CompletionBody body, Command command,
+    private Outcome<Dispatch> send(String upstreamName, Authenticator.GatewayCaller caller, CompletionBody body, Command command,
                                String model, Optional<ProviderKey> credential, LimitCounters.Admission admission) {
         CompletionProvider provider = upstreams.wired(upstreamName);
         UpstreamCall call = new UpstreamCall(command.endpoint(), body.withModel(model), body.stream(), credential,
                 command.requestId(), command.headers());
-        return Outcome.done(new Sent(upstreamName, caller.record().id().value(), caller.record().account(), body.model(),
-                command.endpoint(), body.stream(), caller.record().limits(), admission, provider.send(call)));
+        Sent sent = new Sent(upstreamName, caller.record().id().value(), caller.record().account(), body.model(),
+                command.endpoint(), body.stream(), caller.record().limits(), admission);
+        return Outcome.done(new Dispatch(sent, provider.send(call)));
     }
 }

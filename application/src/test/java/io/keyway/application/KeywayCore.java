@@ -1,5 +1,8 @@
 package io.keyway.application;
 
+import io.keyway.domain.completion.UpstreamReply;
+import java.util.concurrent.CompletableFuture;
+
 import io.keyway.domain.completion.Endpoint;
 import io.keyway.domain.keys.KeyMint;
 import io.keyway.domain.keys.ProviderKeySeal;
@@ -45,9 +48,31 @@ final class KeywayCore {
         return done(issue.issue(new IssueGatewayKey.Command(managementKey, "laptop", providerKeys)));
     }
 
-    Outcome<RouteCompletion.Sent> call(String bearer, String model) {
-        return route.route(new RouteCompletion.Command(bearer, Endpoint.CHAT_COMPLETIONS, Outcome.done(body(model)), "req-test", Map.of()))
-                .toCompletableFuture().join();
+    /** Routes a call and waits for where it went (or why it was refused); the reply is not awaited. */
+    Outcome<Sent> call(String bearer, String model) {
+        CompletableFuture<Outcome<Sent>> heard = new CompletableFuture<>();
+        route.route(new RouteCompletion.Command(bearer, Endpoint.CHAT_COMPLETIONS, Outcome.done(body(model)), "req-test", Map.of()),
+                new CompletionEvents() {
+                    @Override
+                    public void refused(Refusal refusal) {
+                        heard.complete(Outcome.refused(refusal));
+                    }
+
+                    @Override
+                    public void sent(Sent sent, Runnable giveUp) {
+                        heard.complete(Outcome.done(sent));
+                    }
+
+                    @Override
+                    public void replied(UpstreamReply reply) {
+                    }
+
+                    @Override
+                    public void failed(Throwable cause) {
+                        heard.completeExceptionally(cause);
+                    }
+                });
+        return heard.join();
     }
 
     static <T> T done(Outcome<T> outcome) {

@@ -24,7 +24,7 @@ class RouteCompletionTest {
     void anOpenRouterModelGoesOutWithTheCallersUnsealedKeyAndTheStrippedModel() {
         String key = core.gatewayKey(management, Map.of("openrouter", "sk-or-v1-route-test-0001")).secret();
 
-        RouteCompletion.Sent sent = done(core.call(key, "openrouter-meta/llama"));
+        Sent sent = done(core.call(key, "openrouter-meta/llama"));
 
         UpstreamCall call = core.openRouter.calls.get(0);
         assertEquals("openrouter", sent.upstream());

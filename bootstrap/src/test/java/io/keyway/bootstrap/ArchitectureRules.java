@@ -2,6 +2,10 @@ package io.keyway.bootstrap;
 
 import com.tngtech.archunit.lang.ArchRule;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameEndingWith;
+import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
@@ -48,5 +52,28 @@ final class ArchitectureRules {
                 .whereLayer("openrouter adapter").mayOnlyBeAccessedByLayers("bootstrap")
                 .whereLayer("application").mayOnlyBeAccessedByLayers("http adapter", "bootstrap")
                 .as("adapters never depend on each other and only bootstrap sees every module");
+    }
+
+    /**
+     * The relay room ({@code http.relay}: one object per request in flight, the bodies, usage watching, upstream
+     * errors) is entered from the http adapter only: no use case, store or upstream client drives it.
+     */
+    static ArchRule onlyTheHttpAdapterEntersTheRelay(String root) {
+        return classes().that().resideInAPackage(root + ".http.relay..")
+                .should().onlyBeAccessed().byClassesThat().resideInAPackage(root + ".http..")
+                .as("only the http adapter enters the relay room");
+    }
+
+    /**
+     * The relay uses the domain, the use cases' events, the HTTP server and its reactive types, and the adapter's
+     * shared vocabulary (errors, request ids, meters), never a controller or a store of its own.
+     */
+    static ArchRule theRelayReachesNoControllerOrStore(String root) {
+        return classes().that().resideInAPackage(root + ".http.relay..")
+                .should().onlyDependOnClassesThat(resideInAnyPackage(root + ".http.relay..", root + ".domain..", root + ".application..",
+                                "java..", "io.micronaut..", "io.netty..", "reactor..", "org.reactivestreams..", "org.slf4j..",
+                                "com.fasterxml.jackson.core..", "jakarta.inject..")
+                        .or(resideInAPackage(root + ".http").and(not(simpleNameEndingWith("Controller")))))
+                .as("the relay uses no controller and no store");
     }
 }

@@ -85,10 +85,34 @@ class ArchitectureTest {
         }
     }
 
-    private static void assertFailsNaming(ArchRule rule, String... offenders) {
+    @Test
+    void onlyTheHttpAdapterEntersTheRelayRoom() {
+        ArchitectureRules.onlyTheHttpAdapterEntersTheRelay(KEYWAY).check(production);
+    }
+
+    @Test
+    void theRelayRoomRuleRejectsAUseCaseThatDrivesTheRelay() {
+        String message = assertFailsNaming(ArchitectureRules.onlyTheHttpAdapterEntersTheRelay(FIXTURE), "UseCaseThatRelays");
+        assertFalse(message.contains("ControllerThatRelays"), "the http adapter's own use of the relay was reported:\n" + message);
+    }
+
+    @Test
+    void theRelayUsesNoControllerAndNoStore() {
+        ArchitectureRules.theRelayReachesNoControllerOrStore(KEYWAY).check(production);
+    }
+
+    @Test
+    void theRelayRuleRejectsARelayThatCallsAControllerOrADatabase() {
+        String message = assertFailsNaming(ArchitectureRules.theRelayReachesNoControllerOrStore(FIXTURE),
+                "RelayThatCallsAController", "RelayThatQueriesADatabase");
+        assertFalse(message.contains("SomeRelay"), "a relay class that uses nothing forbidden was reported:\n" + message);
+    }
+
+    private static String assertFailsNaming(ArchRule rule, String... offenders) {
         AssertionError failure = assertThrows(AssertionError.class, () -> rule.check(wrong));
         for (String offender : offenders) {
             assertTrue(failure.getMessage().contains(offender), "the rule did not name " + offender + ":\n" + failure.getMessage());
         }
+        return failure.getMessage();
     }
 }

@@ -1,4 +1,4 @@
-package io.keyway.http;
+package io.keyway.http.relay;
 
 import io.keyway.domain.usage.TokenUsage;
 import org.junit.jupiter.api.Test;

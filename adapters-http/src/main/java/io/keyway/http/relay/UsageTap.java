@@ -1,4 +1,4 @@
-package io.keyway.http;
+package io.keyway.http.relay;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;

@@ -1,4 +1,4 @@
-package io.keyway.http;
+package io.keyway.http.relay;
 
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;

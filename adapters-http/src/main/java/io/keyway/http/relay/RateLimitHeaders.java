@@ -1,4 +1,4 @@
-package io.keyway.http;
+package io.keyway.http.relay;
 
 import io.keyway.domain.port.LimitCounters;
 import io.micronaut.http.MutableHttpResponse;

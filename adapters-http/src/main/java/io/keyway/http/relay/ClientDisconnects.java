@@ -1,11 +1,9 @@
-package io.keyway.http;
+package io.keyway.http.relay;
 
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.server.netty.NettyHttpRequest;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -19,8 +17,6 @@ import java.util.concurrent.CompletableFuture;
  * "client gives up on a whole answer" test must stay green without it.
  */
 final class ClientDisconnects {
-    private static final Logger LOG = LoggerFactory.getLogger(ClientDisconnects.class);
-
     private ClientDisconnects() {
     }
 
@@ -28,14 +24,13 @@ final class ClientDisconnects {
      * Runs {@code giveUp} if the request's connection closes before {@code response} is complete. (Cancelling the
      * future instead would make the server log the cancellation as an unexpected error, with its stack trace.)
      */
-    static void giveUpWhenGone(HttpRequest<?> request, String requestId, CompletableFuture<?> response, Runnable giveUp) {
+    static void giveUpWhenGone(HttpRequest<?> request, CompletableFuture<?> response, Runnable giveUp) {
         if (!(request instanceof NettyHttpRequest<?> netty) || response.isDone()) {
             return;
         }
         ChannelFuture closed = netty.getChannelHandlerContext().channel().closeFuture();
         ChannelFutureListener listener = close -> {
             if (!response.isDone()) {
-                LOG.info("request_id={} client went away before the answer; cancelling the upstream request", requestId);
                 giveUp.run();
             }
         };

@@ -1,4 +1,4 @@
-package io.keyway.http;
+package io.keyway.http.relay;
 
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
