@@ -2,6 +2,7 @@ package io.keyway.http;
 
 import io.keyway.application.Outcome;
 import io.keyway.application.Refusal;
+import io.keyway.domain.port.LimitCounters;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpResponse;
@@ -38,13 +39,16 @@ public final class RefusalResponses {
             return OpenAiError.response(404, OpenAiError.INVALID_REQUEST, "model_not_found", "model", r.message());
         }
         if (refusal instanceof Refusal.ProviderKeyMissing r) {
-            return OpenAiError.response(403, OpenAiError.PERMISSION, "provider_key_missing", "model", r.message());
+            return OpenAiError.response(403, OpenAiError.PERMISSION, "provider_key_missing", "model", r.message()
+                    + " Attach one with PUT /v1/key/provider-keys/" + r.provider() + " {\"api_key\":\"...\"} using this gateway key, or set provider_keys."
+                    + r.provider() + " when creating the key.");
         }
         if (refusal instanceof Refusal.ProviderKeyUnreadable r) {
-            return OpenAiError.response(500, OpenAiError.SERVER, "provider_key_unreadable", null, r.message());
+            return OpenAiError.response(500, OpenAiError.SERVER, "provider_key_unreadable", null, r.message()
+                    + " Attach it again with PUT /v1/key/provider-keys/" + r.provider() + ".");
         }
         if (refusal instanceof Refusal.LimitExceeded r) {
-            boolean budget = "cost".equals(r.admission().exceeded());
+            boolean budget = r.admission().exceeded() == LimitCounters.Exceeded.COST;
             return OpenAiError.response(429, OpenAiError.RATE_LIMIT,
                             budget ? "budget_exceeded" : "rate_limit_exceeded", null, r.message())
                     .header(HttpHeaders.RETRY_AFTER, Long.toString(r.admission().retryAfterSeconds()));

@@ -46,13 +46,12 @@ public sealed interface Refusal {
         }
     }
 
+    /** How to attach the key is the adapter's to say (the HTTP API and the CLI say it differently). */
     record ProviderKeyMissing(ProviderId provider) implements Refusal {
         @Override
         public String message() {
             return "Models prefixed '" + provider.modelPrefix() + "' are called with your own " + provider
-                    + " key, and this gateway key has none. Attach one with PUT /v1/key/provider-keys/" + provider
-                    + " {\"api_key\":\"...\"} using this gateway key, or set provider_keys." + provider
-                    + " when creating the key.";
+                    + " key, and this gateway key has none.";
         }
     }
 
@@ -60,18 +59,18 @@ public sealed interface Refusal {
     record ProviderKeyUnreadable(ProviderId provider) implements Refusal {
         @Override
         public String message() {
-            return "The " + provider + " key attached to this gateway key could not be unsealed. Attach it again with PUT /v1/key/provider-keys/" + provider + ".";
+            return "The " + provider + " key attached to this gateway key could not be unsealed.";
         }
     }
 
-    /** A key over one of its limits: {@code requests} or {@code tokens} (429 rate_limit_exceeded), {@code cost} (budget_exceeded). */
+    /** A key over one of its limits: requests or tokens (429 rate_limit_exceeded), cost (budget_exceeded). */
     record LimitExceeded(LimitCounters.Admission admission) implements Refusal {
         @Override
         public String message() {
             return switch (admission.exceeded()) {
-                case "requests" -> "This gateway key is limited to " + admission.requests().limit() + " requests a minute; try again in "
+                case REQUESTS -> "This gateway key is limited to " + admission.requests().limit() + " requests a minute; try again in "
                         + admission.retryAfterSeconds() + " s.";
-                case "tokens" -> "This gateway key has used its " + admission.tokens().limit() + " tokens for today (UTC); try again in "
+                case TOKENS -> "This gateway key has used its " + admission.tokens().limit() + " tokens for today (UTC); try again in "
                         + admission.retryAfterSeconds() + " s.";
                 default -> "This gateway key has spent its budget of " + admission.cost().limit() + " for this month (UTC); it resets in "
                         + admission.retryAfterSeconds() + " s.";

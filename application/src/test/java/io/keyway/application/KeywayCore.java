@@ -1,5 +1,7 @@
 package io.keyway.application;
 
+import io.keyway.domain.testkit.MutableClock;
+
 import io.keyway.domain.completion.UpstreamReply;
 import java.util.concurrent.CompletableFuture;
 
@@ -33,7 +35,7 @@ final class KeywayCore {
     final IssueGatewayKey issue = new IssueGatewayKey(authenticator, vault, router, mint, seal, clock);
     final RevokeGatewayKey revoke = new RevokeGatewayKey(authenticator, vault);
     final ManageProviderKeys providerKeys = new ManageProviderKeys(authenticator, vault, router, seal, clock);
-    final RouteCompletion route = new RouteCompletion(authenticator, router, upstreams, seal, new io.keyway.domain.testkit.InMemoryLimitCounters(), clock);
+    final RouteCompletion route = new RouteCompletion(authenticator, router, upstreams, seal, new io.keyway.domain.limits.SharedLimitCounters(new io.keyway.domain.testkit.InMemoryLimitStore(), clock, Runnable::run), clock);
     final RotateGatewayKey rotate = new RotateGatewayKey(authenticator, vault, mint, seal, clock);
     final ManagementKeys managementKeys = new ManagementKeys(authenticator, vault, mint, clock);
     final Accounts accounts = new Accounts(vault);

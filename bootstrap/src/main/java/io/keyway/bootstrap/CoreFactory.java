@@ -32,6 +32,7 @@ import io.keyway.openrouter.UpstreamClients;
 import io.keyway.openrouter.UpstreamSettings;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Secondary;
 import jakarta.inject.Singleton;
 
 import java.security.SecureRandom;
@@ -48,7 +49,9 @@ import java.util.Set;
 class CoreFactory {
     private static final Logger LOG = LoggerFactory.getLogger(CoreFactory.class);
 
+    /** The system's clock, unless whoever starts Keyway registers one of its own (a test harness moving time by hand). */
     @Singleton
+    @Secondary
     Clock clock() {
         return Clock.systemUTC();
     }

@@ -2,6 +2,7 @@ package io.keyway.testkit;
 
 import io.keyway.persistence.testkit.TestDatabase;
 import io.micronaut.context.ApplicationContext;
+import java.time.Clock;
 import io.micronaut.runtime.server.EmbeddedServer;
 
 import java.io.IOException;
@@ -36,22 +37,35 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts Keyway with an admin token and OpenRouter at {@code openRouterBaseUrl}, plus any other properties. */
     public static Gateway start(String openRouterBaseUrl, Map<String, Object> properties) {
+        return start(openRouterBaseUrl, properties, null);
+    }
+
+    /** The same, with a clock of the test's own ({@code null}: the system's) for everything that reads the time. */
+    public static Gateway start(String openRouterBaseUrl, Map<String, Object> properties, Clock clock) {
         String adminToken = SecretLedger.record("admin-" + UUID.randomUUID());
         Map<String, Object> all = new HashMap<>();
         all.put("keyway.admin-token", adminToken);
         all.put("keyway.openrouter.base-url", openRouterBaseUrl);
         all.putAll(properties);
-        return startWith(all, adminToken);
+        return startWith(all, adminToken, clock);
     }
 
     /** Starts Keyway with exactly these properties on top of the test database. */
     public static Gateway startWith(Map<String, Object> properties, String adminToken) {
+        return startWith(properties, adminToken, null);
+    }
+
+    private static Gateway startWith(Map<String, Object> properties, String adminToken, Clock clock) {
         Map<String, Object> all = TestDatabase.get().datasourceProperties();
         all.put("micronaut.server.port", -1);
         // Tests send wrong keys on purpose, many from one address: only the brute-force tests set a real limit.
         all.put("keyway.auth-failures.per-minute", 1_000_000);
         all.putAll(properties);
-        return new Gateway(ApplicationContext.run(EmbeddedServer.class, all), adminToken);
+        if (clock == null) {
+            return new Gateway(ApplicationContext.run(EmbeddedServer.class, all), adminToken);
+        }
+        ApplicationContext context = ApplicationContext.builder().properties(all).singletons(clock).start();
+        return new Gateway(context.getBean(EmbeddedServer.class).start(), adminToken);
     }
 
     public URI uri(String path) {

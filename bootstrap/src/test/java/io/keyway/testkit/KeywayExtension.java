@@ -7,6 +7,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,7 @@ import java.util.UUID;
 public final class KeywayExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
     private final Map<String, Object> properties;
     private final Map<String, List<String>> operatorModels;
+    private final Clock clock;
 
     private FakeUpstream openRouter;
     private final Map<String, FakeUpstream> operators = new LinkedHashMap<>();
@@ -43,7 +45,8 @@ public final class KeywayExtension implements BeforeAllCallback, AfterAllCallbac
     private String openRouterKey;
     private boolean perTest;
 
-    private KeywayExtension(Map<String, Object> properties, Map<String, List<String>> operatorModels) {
+    private KeywayExtension(Map<String, Object> properties, Map<String, List<String>> operatorModels, Clock clock) {
+        this.clock = clock;
         this.properties = Map.copyOf(properties);
         this.operatorModels = Map.copyOf(operatorModels);
     }
@@ -60,6 +63,7 @@ public final class KeywayExtension implements BeforeAllCallback, AfterAllCallbac
     public static final class Builder {
         private final Map<String, Object> properties = new LinkedHashMap<>();
         private final Map<String, List<String>> operatorModels = new LinkedHashMap<>();
+        private Clock clock;
 
         /** Any Keyway or Micronaut property, e.g. {@code keyway.openrouter.first-byte-timeout}. */
         public Builder property(String name, Object value) {
@@ -73,8 +77,14 @@ public final class KeywayExtension implements BeforeAllCallback, AfterAllCallbac
             return this;
         }
 
+        /** A clock of the test's own, read by everything in the gateway that reads the time. */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
         public KeywayExtension build() {
-            return new KeywayExtension(properties, operatorModels);
+            return new KeywayExtension(properties, operatorModels, clock);
         }
     }
 
@@ -115,7 +125,7 @@ public final class KeywayExtension implements BeforeAllCallback, AfterAllCallbac
             all.put("keyway.upstreams." + name + ".models", models);
         });
         all.putAll(properties);
-        gateway = Gateway.start(openRouter.baseUrl(), all);
+        gateway = Gateway.start(openRouter.baseUrl(), all, clock);
         managementKey = gateway.createAccount("harness");
         openRouterKey = SecretLedger.record("sk-or-v1-harness-" + UUID.randomUUID());
         gatewayKey = gateway.createGatewayKey(managementKey, openRouterKey);

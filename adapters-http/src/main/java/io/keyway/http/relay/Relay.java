@@ -6,6 +6,8 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
 
+import java.time.Clock;
+
 /**
  * The relay room's door: opens one {@link RelayedRequest} per routed request and holds what they share (the usage
  * recorder, the meters, the way answers are turned into responses).
@@ -19,8 +21,10 @@ public final class Relay {
     private final RecordUsage recordUsage;
     private final GatewayMeters meters;
     private final Answers answers;
+    private final Clock clock;
 
-    Relay(RecordUsage recordUsage, GatewayMeters meters, JsonMapper json) {
+    Relay(RecordUsage recordUsage, GatewayMeters meters, JsonMapper json, Clock clock) {
+        this.clock = clock;
         this.recordUsage = recordUsage;
         this.meters = meters;
         this.answers = new Answers(new UpstreamErrors(json));
@@ -43,6 +47,11 @@ public final class Relay {
 
     GatewayMeters meters() {
         return meters;
+    }
+
+    /** When a request was sent, for its usage record: the gateway's clock, which the limits read too. */
+    Clock clock() {
+        return clock;
     }
 
     Answers answers() {

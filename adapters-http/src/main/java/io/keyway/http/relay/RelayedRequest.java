@@ -82,7 +82,7 @@ public final class RelayedRequest implements CompletionEvents {
 
     @Override
     public void sent(Sent sent, Runnable giveUp) {
-        this.sentAt = Instant.now();
+        this.sentAt = relay.clock().instant();
         this.sent = sent;
         RequestIds.describe(request, "key=" + sent.keyId() + " model=" + sent.model() + " upstream=" + sent.upstream(), sent.upstream());
         whenGone(giveUp);

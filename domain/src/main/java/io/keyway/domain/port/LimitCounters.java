@@ -23,12 +23,23 @@ public interface LimitCounters {
     record Status(String limit, String remaining, long resetSeconds) {
     }
 
+    /** The limit a refused request is over. */
+    enum Exceeded {
+        /** Requests per minute (429 rate_limit_exceeded). */
+        REQUESTS,
+        /** Tokens per day (429 rate_limit_exceeded). */
+        TOKENS,
+        /** Cost per month (429 budget_exceeded). */
+        COST
+    }
+
     /**
-     * @param exceeded null when admitted; else {@code requests}, {@code tokens} or {@code cost}
+     * @param exceeded null when admitted; else the limit the request is over
      * @param requests null when the key has no request limit
      * @param tokens   null when the key has no token limit
+     * @param cost     null when the key has no cost limit
      */
-    record Admission(String exceeded, long retryAfterSeconds, Status requests, Status tokens, Status cost) {
+    record Admission(Exceeded exceeded, long retryAfterSeconds, Status requests, Status tokens, Status cost) {
         public boolean admitted() {
             return exceeded == null;
         }

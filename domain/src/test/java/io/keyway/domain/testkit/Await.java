@@ -1,7 +1,10 @@
 package io.keyway.domain.testkit;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Waiting in tests without fixed sleeps: {@code Await.until(condition, within, what)} polls the condition and fails,
@@ -28,5 +31,15 @@ public final class Await {
             }
         }
         return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    /** Asks for a value until one satisfies {@code wanted}, and returns it; fails when none did within {@code within}. */
+    public static <T> T value(Supplier<T> ask, Predicate<T> wanted, Duration within, String what) {
+        AtomicReference<T> last = new AtomicReference<>();
+        until(() -> {
+            last.set(ask.get());
+            return wanted.test(last.get());
+        }, within, what);
+        return last.get();
     }
 }
