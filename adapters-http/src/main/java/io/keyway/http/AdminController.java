@@ -56,18 +56,10 @@ class AdminController {
             responses = {
         @ApiResponse(responseCode = "200", description = "The accounts.",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.AccountList.class), examples = @ExampleObject(value = ApiDocs.ACCOUNT_LIST))),
-        @ApiResponse(responseCode = "401", description = "No admin token or a wrong one (code invalid_admin_token).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.ADMIN_UNAUTHENTICATED))),
-        @ApiResponse(responseCode = "403", description = "KEYWAY_ADMIN_TOKEN is not set (code admin_api_disabled).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.ADMIN_DISABLED))),
-        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
-        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))
+        @ApiResponse(responseCode = "401", ref = ApiDocs.ADMIN_UNAUTHENTICATED_ANSWER),
+        @ApiResponse(responseCode = "403", ref = ApiDocs.ADMIN_DISABLED_ANSWER),
+        @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER),
+        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
     })
     @Get(uri = "/accounts", produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> listAccounts(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
@@ -80,21 +72,13 @@ class AdminController {
             responses = {
         @ApiResponse(responseCode = "200", description = "The account.",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.AccountView.class), examples = @ExampleObject(value = ApiDocs.ACCOUNT))),
-        @ApiResponse(responseCode = "401", description = "No admin token or a wrong one (code invalid_admin_token).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.ADMIN_UNAUTHENTICATED))),
-        @ApiResponse(responseCode = "403", description = "KEYWAY_ADMIN_TOKEN is not set (code admin_api_disabled).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.ADMIN_DISABLED))),
+        @ApiResponse(responseCode = "401", ref = ApiDocs.ADMIN_UNAUTHENTICATED_ANSWER),
+        @ApiResponse(responseCode = "403", ref = ApiDocs.ADMIN_DISABLED_ANSWER),
         @ApiResponse(responseCode = "404", description = "No such account or key (code not_found).",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
                         examples = @ExampleObject(value = ApiDocs.NOT_FOUND))),
-        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
-        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))
+        @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER),
+        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
     })
     @Get(uri = "/accounts/{id}", produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> getAccount(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
@@ -106,21 +90,13 @@ class AdminController {
             description = "Deletes the account with every key it holds; each is refused on its next request.",
             responses = {
         @ApiResponse(responseCode = "204", description = "Deleted."),
-        @ApiResponse(responseCode = "401", description = "No admin token or a wrong one (code invalid_admin_token).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.ADMIN_UNAUTHENTICATED))),
-        @ApiResponse(responseCode = "403", description = "KEYWAY_ADMIN_TOKEN is not set (code admin_api_disabled).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.ADMIN_DISABLED))),
+        @ApiResponse(responseCode = "401", ref = ApiDocs.ADMIN_UNAUTHENTICATED_ANSWER),
+        @ApiResponse(responseCode = "403", ref = ApiDocs.ADMIN_DISABLED_ANSWER),
         @ApiResponse(responseCode = "404", description = "No such account or key (code not_found).",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
                         examples = @ExampleObject(value = ApiDocs.NOT_FOUND))),
-        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
-        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))
+        @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER),
+        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
     })
     @Delete(uri = "/accounts/{id}", produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> deleteAccount(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
@@ -136,21 +112,13 @@ class AdminController {
             responses = {
         @ApiResponse(responseCode = "201", description = "The management key with its secret in key.",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.ManagementKeyView.class), examples = @ExampleObject(value = ApiDocs.MANAGEMENT_KEY_CREATED))),
-        @ApiResponse(responseCode = "401", description = "No admin token or a wrong one (code invalid_admin_token).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.ADMIN_UNAUTHENTICATED))),
-        @ApiResponse(responseCode = "403", description = "KEYWAY_ADMIN_TOKEN is not set (code admin_api_disabled).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.ADMIN_DISABLED))),
+        @ApiResponse(responseCode = "401", ref = ApiDocs.ADMIN_UNAUTHENTICATED_ANSWER),
+        @ApiResponse(responseCode = "403", ref = ApiDocs.ADMIN_DISABLED_ANSWER),
         @ApiResponse(responseCode = "404", description = "No such account or key (code not_found).",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
                         examples = @ExampleObject(value = ApiDocs.NOT_FOUND))),
-        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
-        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))
+        @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER),
+        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
     })
     @Post(uri = "/accounts/{id}/management-keys", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> addManagementKey(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
@@ -165,21 +133,13 @@ class AdminController {
             description = "Revokes one management key of the account.",
             responses = {
         @ApiResponse(responseCode = "204", description = "Deleted."),
-        @ApiResponse(responseCode = "401", description = "No admin token or a wrong one (code invalid_admin_token).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.ADMIN_UNAUTHENTICATED))),
-        @ApiResponse(responseCode = "403", description = "KEYWAY_ADMIN_TOKEN is not set (code admin_api_disabled).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.ADMIN_DISABLED))),
+        @ApiResponse(responseCode = "401", ref = ApiDocs.ADMIN_UNAUTHENTICATED_ANSWER),
+        @ApiResponse(responseCode = "403", ref = ApiDocs.ADMIN_DISABLED_ANSWER),
         @ApiResponse(responseCode = "404", description = "No such account or key (code not_found).",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
                         examples = @ExampleObject(value = ApiDocs.NOT_FOUND))),
-        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
-        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))
+        @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER),
+        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
     })
     @Delete(uri = "/accounts/{id}/management-keys/{keyId}", produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> deleteManagementKey(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
@@ -199,18 +159,10 @@ class AdminController {
         @ApiResponse(responseCode = "400", description = "A body that is not the JSON object described, naming the field in param.",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
                         examples = @ExampleObject(value = ApiDocs.BAD_REQUEST))),
-        @ApiResponse(responseCode = "401", description = "No admin token or a wrong one (code invalid_admin_token).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.ADMIN_UNAUTHENTICATED))),
-        @ApiResponse(responseCode = "403", description = "KEYWAY_ADMIN_TOKEN is not set (code admin_api_disabled).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.ADMIN_DISABLED))),
-        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
-        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))
+        @ApiResponse(responseCode = "401", ref = ApiDocs.ADMIN_UNAUTHENTICATED_ANSWER),
+        @ApiResponse(responseCode = "403", ref = ApiDocs.ADMIN_DISABLED_ANSWER),
+        @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER),
+        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
     })
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The account's name.", required = true,
             content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.ACCOUNT_REQUEST)))

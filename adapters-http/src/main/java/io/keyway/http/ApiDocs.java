@@ -39,6 +39,22 @@ final class ApiDocs {
     static final String MANAGEMENT_KEY = "managementKey";
     static final String ADMIN_TOKEN = "adminToken";
 
+    /** The answers many routes share, defined once in src/main/openapi/responses.yml. */
+    static final String UNAUTHENTICATED_ANSWER = "#/components/responses/Unauthenticated";
+    static final String WRONG_KIND_ANSWER = "#/components/responses/WrongKeyKind";
+    static final String TOO_MANY_FAILURES_ANSWER = "#/components/responses/TooManyFailedAuthentications";
+    static final String KEY_STORE_UNAVAILABLE_ANSWER = "#/components/responses/KeyStoreUnavailable";
+    static final String DATABASE_UNAVAILABLE_ANSWER = "#/components/responses/DatabaseUnavailable";
+    static final String ADMIN_UNAUTHENTICATED_ANSWER = "#/components/responses/AdminUnauthenticated";
+    static final String ADMIN_DISABLED_ANSWER = "#/components/responses/AdminDisabled";
+    static final String NOT_A_COMPLETION_ANSWER = "#/components/responses/NotACompletionRequest";
+    static final String PROVIDER_KEY_MISSING_ANSWER = "#/components/responses/ProviderKeyMissing";
+    static final String MODEL_NOT_FOUND_ANSWER = "#/components/responses/ModelNotFound";
+    static final String TOO_LARGE_ANSWER = "#/components/responses/TooLarge";
+    static final String OVER_A_LIMIT_ANSWER = "#/components/responses/OverALimit";
+    static final String UPSTREAM_FAILED_ANSWER = "#/components/responses/UpstreamFailed";
+    static final String UPSTREAM_TIMEOUT_ANSWER = "#/components/responses/UpstreamTimeout";
+
     static final String JSON = "application/json";
     static final String SSE = "text/event-stream";
 
@@ -136,35 +152,11 @@ final class ApiDocs {
             {"error":{"message":"'name' must be a non-empty string.","type":"invalid_request_error","param":"name","code":"invalid_request"}}""";
     static final String UNAUTHENTICATED = """
             {"error":{"message":"Invalid or revoked API key.","type":"authentication_error","param":null,"code":"invalid_api_key"}}""";
-    static final String WRONG_KIND = """
-            {"error":{"message":"This endpoint takes a management key.","type":"permission_error","param":null,"code":"wrong_key_kind"}}""";
     static final String NOT_FOUND = """
             {"error":{"message":"No such key.","type":"not_found_error","param":null,"code":"not_found"}}""";
-    static final String MODEL_NOT_FOUND = """
-            {"error":{"message":"The model 'gpt-9' does not exist.","type":"invalid_request_error","param":"model","code":"model_not_found"}}""";
-    static final String PROVIDER_KEY_MISSING = """
-            {"error":{"message":"This gateway key carries no openrouter key.","type":"permission_error","param":"model",\
-            "code":"provider_key_missing"}}""";
     static final String CONFLICT = """
             {"error":{"message":"The key changed while it was being rotated; read it and try again.","type":"invalid_request_error",\
             "param":null,"code":"key_changed"}}""";
-    static final String TOO_MANY = """
-            {"error":{"message":"Too many requests from this address failed authentication. Try again in 41 s.",\
-            "type":"rate_limit_error","param":null,"code":"too_many_failed_attempts"}}""";
-    static final String UPSTREAM_FAILED = """
-            {"error":{"message":"The upstream did not answer in time.","type":"upstream_error","param":null,"code":"upstream_timeout",\
-            "provider":"openrouter"}}""";
-    static final String DATABASE_UNAVAILABLE = """
-            {"error":{"message":"The key store is unreachable; try again shortly.","type":"server_error","param":null,\
-            "code":"database_unavailable"}}""";
-    static final String TOO_LARGE = """
-            {"error":{"message":"The request body is larger than this gateway accepts.","type":"invalid_request_error","param":null,\
-            "code":"request_too_large"}}""";
-    static final String ADMIN_UNAUTHENTICATED = """
-            {"error":{"message":"Invalid admin token.","type":"authentication_error","param":null,"code":"invalid_admin_token"}}""";
-    static final String ADMIN_DISABLED = """
-            {"error":{"message":"The admin API is disabled: the operator has not set KEYWAY_ADMIN_TOKEN.","type":"permission_error",\
-            "param":null,"code":"admin_api_disabled"}}""";
 
     private ApiDocs() {
     }

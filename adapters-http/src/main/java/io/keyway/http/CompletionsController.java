@@ -4,7 +4,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.keyway.application.CompletionBody;
@@ -22,7 +21,6 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
-
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,33 +51,15 @@ class CompletionsController {
         @ApiResponse(responseCode = "200", description = "The upstream's answer, relayed byte for byte; with stream true, server-sent events as they arrive.",
                 content = {@Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.CHAT_ANSWER)),
                         @Content(mediaType = ApiDocs.SSE, examples = @ExampleObject(value = ApiDocs.CHAT_STREAM))}),
-        @ApiResponse(responseCode = "400", description = "Not a JSON object, or no string model (code invalid_request).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.BAD_REQUEST))),
-        @ApiResponse(responseCode = "401", description = "No key, or an unknown, revoked or expired one (code invalid_api_key or expired_api_key).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.UNAUTHENTICATED))),
-        @ApiResponse(responseCode = "403", description = "A model prefixed openrouter- with no OpenRouter key on this gateway key (code provider_key_missing).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.PROVIDER_KEY_MISSING))),
-        @ApiResponse(responseCode = "404", description = "No upstream serves this model (code model_not_found).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.MODEL_NOT_FOUND))),
-        @ApiResponse(responseCode = "413", description = "The body is larger than KEYWAY_MAX_REQUEST_SIZE (code request_too_large).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.TOO_LARGE))),
-        @ApiResponse(responseCode = "429", description = "The key is over one of its limits (code rate_limit_exceeded, or budget_exceeded for cost), or too many failed authentications from this address (too_many_failed_attempts); with Retry-After, and x-ratelimit-* headers for a limited key.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
-        @ApiResponse(responseCode = "502", description = "The upstream could not be reached or answered with a failure of its own (type upstream_error, provider named); an upstream's own 4xx errors are relayed with their status.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.UPSTREAM_FAILED))),
-        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE))),
-        @ApiResponse(responseCode = "504", description = "The upstream did not answer in time (code upstream_timeout).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.UPSTREAM_FAILED)))
+        @ApiResponse(responseCode = "400", ref = ApiDocs.NOT_A_COMPLETION_ANSWER),
+        @ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER),
+        @ApiResponse(responseCode = "403", ref = ApiDocs.PROVIDER_KEY_MISSING_ANSWER),
+        @ApiResponse(responseCode = "404", ref = ApiDocs.MODEL_NOT_FOUND_ANSWER),
+        @ApiResponse(responseCode = "413", ref = ApiDocs.TOO_LARGE_ANSWER),
+        @ApiResponse(responseCode = "429", ref = ApiDocs.OVER_A_LIMIT_ANSWER),
+        @ApiResponse(responseCode = "502", ref = ApiDocs.UPSTREAM_FAILED_ANSWER),
+        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER),
+        @ApiResponse(responseCode = "504", ref = ApiDocs.UPSTREAM_TIMEOUT_ANSWER)
     })
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The OpenAI request; only model is read, and the prefix openrouter- is removed before it goes upstream.", required = true,
             content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.CHAT_REQUEST)))
@@ -94,33 +74,15 @@ class CompletionsController {
         @ApiResponse(responseCode = "200", description = "The upstream's answer, relayed byte for byte; with stream true, server-sent events as they arrive.",
                 content = {@Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.COMPLETION_ANSWER)),
                         @Content(mediaType = ApiDocs.SSE, examples = @ExampleObject(value = ApiDocs.CHAT_STREAM))}),
-        @ApiResponse(responseCode = "400", description = "Not a JSON object, or no string model (code invalid_request).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.BAD_REQUEST))),
-        @ApiResponse(responseCode = "401", description = "No key, or an unknown, revoked or expired one (code invalid_api_key or expired_api_key).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.UNAUTHENTICATED))),
-        @ApiResponse(responseCode = "403", description = "A model prefixed openrouter- with no OpenRouter key on this gateway key (code provider_key_missing).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.PROVIDER_KEY_MISSING))),
-        @ApiResponse(responseCode = "404", description = "No upstream serves this model (code model_not_found).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.MODEL_NOT_FOUND))),
-        @ApiResponse(responseCode = "413", description = "The body is larger than KEYWAY_MAX_REQUEST_SIZE (code request_too_large).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.TOO_LARGE))),
-        @ApiResponse(responseCode = "429", description = "The key is over one of its limits (code rate_limit_exceeded, or budget_exceeded for cost), or too many failed authentications from this address (too_many_failed_attempts); with Retry-After, and x-ratelimit-* headers for a limited key.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
-        @ApiResponse(responseCode = "502", description = "The upstream could not be reached or answered with a failure of its own (type upstream_error, provider named); an upstream's own 4xx errors are relayed with their status.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.UPSTREAM_FAILED))),
-        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE))),
-        @ApiResponse(responseCode = "504", description = "The upstream did not answer in time (code upstream_timeout).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.UPSTREAM_FAILED)))
+        @ApiResponse(responseCode = "400", ref = ApiDocs.NOT_A_COMPLETION_ANSWER),
+        @ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER),
+        @ApiResponse(responseCode = "403", ref = ApiDocs.PROVIDER_KEY_MISSING_ANSWER),
+        @ApiResponse(responseCode = "404", ref = ApiDocs.MODEL_NOT_FOUND_ANSWER),
+        @ApiResponse(responseCode = "413", ref = ApiDocs.TOO_LARGE_ANSWER),
+        @ApiResponse(responseCode = "429", ref = ApiDocs.OVER_A_LIMIT_ANSWER),
+        @ApiResponse(responseCode = "502", ref = ApiDocs.UPSTREAM_FAILED_ANSWER),
+        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER),
+        @ApiResponse(responseCode = "504", ref = ApiDocs.UPSTREAM_TIMEOUT_ANSWER)
     })
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The OpenAI request; only model is read, and the prefix openrouter- is removed before it goes upstream.", required = true,
             content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.COMPLETION_REQUEST)))
@@ -134,33 +96,15 @@ class CompletionsController {
             responses = {
         @ApiResponse(responseCode = "200", description = "The upstream's answer, relayed byte for byte; with stream true, server-sent events as they arrive.",
                 content = {@Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.EMBEDDING_ANSWER))}),
-        @ApiResponse(responseCode = "400", description = "Not a JSON object, or no string model (code invalid_request).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.BAD_REQUEST))),
-        @ApiResponse(responseCode = "401", description = "No key, or an unknown, revoked or expired one (code invalid_api_key or expired_api_key).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.UNAUTHENTICATED))),
-        @ApiResponse(responseCode = "403", description = "A model prefixed openrouter- with no OpenRouter key on this gateway key (code provider_key_missing).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.PROVIDER_KEY_MISSING))),
-        @ApiResponse(responseCode = "404", description = "No upstream serves this model (code model_not_found).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.MODEL_NOT_FOUND))),
-        @ApiResponse(responseCode = "413", description = "The body is larger than KEYWAY_MAX_REQUEST_SIZE (code request_too_large).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.TOO_LARGE))),
-        @ApiResponse(responseCode = "429", description = "The key is over one of its limits (code rate_limit_exceeded, or budget_exceeded for cost), or too many failed authentications from this address (too_many_failed_attempts); with Retry-After, and x-ratelimit-* headers for a limited key.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
-        @ApiResponse(responseCode = "502", description = "The upstream could not be reached or answered with a failure of its own (type upstream_error, provider named); an upstream's own 4xx errors are relayed with their status.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.UPSTREAM_FAILED))),
-        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE))),
-        @ApiResponse(responseCode = "504", description = "The upstream did not answer in time (code upstream_timeout).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.UPSTREAM_FAILED)))
+        @ApiResponse(responseCode = "400", ref = ApiDocs.NOT_A_COMPLETION_ANSWER),
+        @ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER),
+        @ApiResponse(responseCode = "403", ref = ApiDocs.PROVIDER_KEY_MISSING_ANSWER),
+        @ApiResponse(responseCode = "404", ref = ApiDocs.MODEL_NOT_FOUND_ANSWER),
+        @ApiResponse(responseCode = "413", ref = ApiDocs.TOO_LARGE_ANSWER),
+        @ApiResponse(responseCode = "429", ref = ApiDocs.OVER_A_LIMIT_ANSWER),
+        @ApiResponse(responseCode = "502", ref = ApiDocs.UPSTREAM_FAILED_ANSWER),
+        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER),
+        @ApiResponse(responseCode = "504", ref = ApiDocs.UPSTREAM_TIMEOUT_ANSWER)
     })
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The OpenAI request; only model is read, and the prefix openrouter- is removed before it goes upstream.", required = true,
             content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.EMBEDDING_REQUEST)))
@@ -175,33 +119,15 @@ class CompletionsController {
         @ApiResponse(responseCode = "200", description = "The upstream's answer, relayed byte for byte; with stream true, server-sent events as they arrive.",
                 content = {@Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.RESPONSES_ANSWER)),
                         @Content(mediaType = ApiDocs.SSE, examples = @ExampleObject(value = ApiDocs.CHAT_STREAM))}),
-        @ApiResponse(responseCode = "400", description = "Not a JSON object, or no string model (code invalid_request).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.BAD_REQUEST))),
-        @ApiResponse(responseCode = "401", description = "No key, or an unknown, revoked or expired one (code invalid_api_key or expired_api_key).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.UNAUTHENTICATED))),
-        @ApiResponse(responseCode = "403", description = "A model prefixed openrouter- with no OpenRouter key on this gateway key (code provider_key_missing).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.PROVIDER_KEY_MISSING))),
-        @ApiResponse(responseCode = "404", description = "No upstream serves this model (code model_not_found).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.MODEL_NOT_FOUND))),
-        @ApiResponse(responseCode = "413", description = "The body is larger than KEYWAY_MAX_REQUEST_SIZE (code request_too_large).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.TOO_LARGE))),
-        @ApiResponse(responseCode = "429", description = "The key is over one of its limits (code rate_limit_exceeded, or budget_exceeded for cost), or too many failed authentications from this address (too_many_failed_attempts); with Retry-After, and x-ratelimit-* headers for a limited key.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
-        @ApiResponse(responseCode = "502", description = "The upstream could not be reached or answered with a failure of its own (type upstream_error, provider named); an upstream's own 4xx errors are relayed with their status.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.UPSTREAM_FAILED))),
-        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE))),
-        @ApiResponse(responseCode = "504", description = "The upstream did not answer in time (code upstream_timeout).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.UPSTREAM_FAILED)))
+        @ApiResponse(responseCode = "400", ref = ApiDocs.NOT_A_COMPLETION_ANSWER),
+        @ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER),
+        @ApiResponse(responseCode = "403", ref = ApiDocs.PROVIDER_KEY_MISSING_ANSWER),
+        @ApiResponse(responseCode = "404", ref = ApiDocs.MODEL_NOT_FOUND_ANSWER),
+        @ApiResponse(responseCode = "413", ref = ApiDocs.TOO_LARGE_ANSWER),
+        @ApiResponse(responseCode = "429", ref = ApiDocs.OVER_A_LIMIT_ANSWER),
+        @ApiResponse(responseCode = "502", ref = ApiDocs.UPSTREAM_FAILED_ANSWER),
+        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER),
+        @ApiResponse(responseCode = "504", ref = ApiDocs.UPSTREAM_TIMEOUT_ANSWER)
     })
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The OpenAI request; only model is read, and the prefix openrouter- is removed before it goes upstream.", required = true,
             content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.RESPONSES_REQUEST)))

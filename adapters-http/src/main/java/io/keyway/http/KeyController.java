@@ -53,18 +53,10 @@ class KeyController {
             responses = {
         @ApiResponse(responseCode = "200", description = "The key.",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.KeyView.class), examples = @ExampleObject(value = ApiDocs.KEY))),
-        @ApiResponse(responseCode = "401", description = "No key, or an unknown, revoked or expired one (code invalid_api_key or expired_api_key).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.UNAUTHENTICATED))),
-        @ApiResponse(responseCode = "403", description = "A key of the other kind (code wrong_key_kind).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.WRONG_KIND))),
-        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
-        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))
+        @ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER),
+        @ApiResponse(responseCode = "403", ref = ApiDocs.WRONG_KIND_ANSWER),
+        @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER),
+        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
     })
     @Get(produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> show(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
@@ -84,21 +76,13 @@ class KeyController {
         @ApiResponse(responseCode = "400", description = "A body that is not the JSON object described, naming the field in param.",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
                         examples = @ExampleObject(value = ApiDocs.BAD_REQUEST))),
-        @ApiResponse(responseCode = "401", description = "No key, or an unknown, revoked or expired one (code invalid_api_key or expired_api_key).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.UNAUTHENTICATED))),
-        @ApiResponse(responseCode = "403", description = "A key of the other kind (code wrong_key_kind).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.WRONG_KIND))),
+        @ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER),
+        @ApiResponse(responseCode = "403", ref = ApiDocs.WRONG_KIND_ANSWER),
         @ApiResponse(responseCode = "409", description = "The key changed meanwhile (code key_changed); read it and try again.",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
                         examples = @ExampleObject(value = ApiDocs.CONFLICT))),
-        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
-        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))
+        @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER),
+        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
     })
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "Optional: {\"grace_seconds\": N}.", required = false,
             content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.ROTATE_REQUEST)))
@@ -123,24 +107,16 @@ class KeyController {
         @ApiResponse(responseCode = "400", description = "A body that is not the JSON object described, naming the field in param.",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
                         examples = @ExampleObject(value = ApiDocs.BAD_REQUEST))),
-        @ApiResponse(responseCode = "401", description = "No key, or an unknown, revoked or expired one (code invalid_api_key or expired_api_key).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.UNAUTHENTICATED))),
-        @ApiResponse(responseCode = "403", description = "A key of the other kind (code wrong_key_kind).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.WRONG_KIND))),
+        @ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER),
+        @ApiResponse(responseCode = "403", ref = ApiDocs.WRONG_KIND_ANSWER),
         @ApiResponse(responseCode = "404", description = "Not a provider Keyway knows (code not_found).",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
                         examples = @ExampleObject(value = ApiDocs.NOT_FOUND))),
         @ApiResponse(responseCode = "409", description = "The key changed meanwhile (code key_changed).",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
                         examples = @ExampleObject(value = ApiDocs.CONFLICT))),
-        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
-        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))
+        @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER),
+        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
     })
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The provider's API key.", required = true,
             content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.PROVIDER_KEY_REQUEST)))
@@ -163,21 +139,13 @@ class KeyController {
             responses = {
         @ApiResponse(responseCode = "200", description = "The key without it.",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.KeyView.class), examples = @ExampleObject(value = ApiDocs.KEY))),
-        @ApiResponse(responseCode = "401", description = "No key, or an unknown, revoked or expired one (code invalid_api_key or expired_api_key).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.UNAUTHENTICATED))),
-        @ApiResponse(responseCode = "403", description = "A key of the other kind (code wrong_key_kind).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.WRONG_KIND))),
+        @ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER),
+        @ApiResponse(responseCode = "403", ref = ApiDocs.WRONG_KIND_ANSWER),
         @ApiResponse(responseCode = "404", description = "The key carries no such provider key (code not_found).",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
                         examples = @ExampleObject(value = ApiDocs.NOT_FOUND))),
-        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
-        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))
+        @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER),
+        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
     })
     @Delete(uri = "/provider-keys/{provider}", produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> detach(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String provider) {

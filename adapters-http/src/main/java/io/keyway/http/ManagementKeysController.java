@@ -38,18 +38,10 @@ class ManagementKeysController {
             responses = {
         @ApiResponse(responseCode = "200", description = "The management key with its new secret in key.",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.ManagementKeyView.class), examples = @ExampleObject(value = ApiDocs.MANAGEMENT_KEY_CREATED))),
-        @ApiResponse(responseCode = "401", description = "No key, or an unknown, revoked or expired one (code invalid_api_key or expired_api_key).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.UNAUTHENTICATED))),
-        @ApiResponse(responseCode = "403", description = "A key of the other kind (code wrong_key_kind).",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.WRONG_KIND))),
-        @ApiResponse(responseCode = "429", description = "Too many failed authentications from this address (code too_many_failed_attempts), with Retry-After.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.TOO_MANY))),
-        @ApiResponse(responseCode = "503", description = "The key store is unreachable and the key is not in memory (code database_unavailable), with Retry-After.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))
+        @ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER),
+        @ApiResponse(responseCode = "403", ref = ApiDocs.WRONG_KIND_ANSWER),
+        @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER),
+        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
     })
     @Post(uri = "/rotate", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> rotate(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {

@@ -38,8 +38,7 @@ class UsageController {
                     mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class), examples = @ExampleObject(value = ApiDocs.BAD_REQUEST))),
             @ApiResponse(responseCode = "401", description = "No key, or an unknown, revoked or expired one.", content = @Content(
                     mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class), examples = @ExampleObject(value = ApiDocs.UNAUTHENTICATED))),
-            @ApiResponse(responseCode = "503", description = "The database is unreachable (code database_unavailable).", content = @Content(
-                    mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class), examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))})
+            @ApiResponse(responseCode = "503", ref = ApiDocs.DATABASE_UNAVAILABLE_ANSWER)})
     @Get(uri = "/v1/key/usage", produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> ownKey(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                            @Nullable @QueryValue String from, @Nullable @QueryValue String to,
@@ -58,8 +57,7 @@ class UsageController {
                     mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class), examples = @ExampleObject(value = ApiDocs.UNAUTHENTICATED))),
             @ApiResponse(responseCode = "404", description = "No such key in this account.", content = @Content(
                     mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class), examples = @ExampleObject(value = ApiDocs.NOT_FOUND))),
-            @ApiResponse(responseCode = "503", description = "The database is unreachable (code database_unavailable).", content = @Content(
-                    mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class), examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))})
+            @ApiResponse(responseCode = "503", ref = ApiDocs.DATABASE_UNAVAILABLE_ANSWER)})
     @Get(uri = "/v1/keys/{id}/usage", produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> oneKey(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id,
                            @Nullable @QueryValue String from, @Nullable @QueryValue String to,
@@ -76,8 +74,7 @@ class UsageController {
                     mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class), examples = @ExampleObject(value = ApiDocs.BAD_REQUEST))),
             @ApiResponse(responseCode = "401", description = "No key, or an unknown or revoked one.", content = @Content(
                     mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class), examples = @ExampleObject(value = ApiDocs.UNAUTHENTICATED))),
-            @ApiResponse(responseCode = "503", description = "The database is unreachable (code database_unavailable).", content = @Content(
-                    mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class), examples = @ExampleObject(value = ApiDocs.DATABASE_UNAVAILABLE)))})
+            @ApiResponse(responseCode = "503", ref = ApiDocs.DATABASE_UNAVAILABLE_ANSWER)})
     @Get(uri = "/v1/usage", produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> account(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                             @Nullable @QueryValue String from, @Nullable @QueryValue String to,

@@ -222,9 +222,9 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         response.getHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
         boolean eventStream = UpstreamReply.Answered.announcesEventStream(headers);
-        UpstreamExchanges.BodyLimit limit = eventStream
-                ? new UpstreamExchanges.BodyLimit.Idle(settings.timeouts().idle())
-                : new UpstreamExchanges.BodyLimit.Deadline(deadline);
+        BodyWatchdog.BodyLimit limit = eventStream
+                ? new BodyWatchdog.BodyLimit.Idle(settings.timeouts().idle())
+                : new BodyWatchdog.BodyLimit.Deadline(deadline);
         Flux<byte[]> body = exchange.body(response, limit,
                 failure -> failure instanceof UpstreamFailure ? failure : midBodyFailure(failure, eventStream));
         if (response.code() >= 400 && !eventStream && credential.isPresent()) {

@@ -71,17 +71,6 @@ final class UpstreamExchanges {
         return exchange;
     }
 
-    /** How long an answer's body may take: a pause between reads (event streams), or an instant it must end by. */
-    sealed interface BodyLimit {
-        /** At most {@code idle} between two reads. */
-        record Idle(Duration idle) implements BodyLimit {
-        }
-
-        /** Read to the end by {@code deadline} ({@link System#nanoTime()}). */
-        record Deadline(long deadline) implements BodyLimit {
-        }
-    }
-
     /** One request and its answer. */
     static final class Exchange {
         private final InFlightConnections.Call call;
@@ -127,17 +116,17 @@ final class UpstreamExchanges {
          * quiet. One operator does all of it: the nine Reactor operators it replaces showed in profiles of the hot
          * path, each passed by every signal of every body.
          */
-        Flux<byte[]> body(ByteBodyHttpResponse<?> answer, BodyLimit limit, UnaryOperator<Throwable> mapping) {
-            return new Body(Flux.from(answer.byteBody().toByteArrayPublisher()), limit == null ? null : new Watchdog(limit), mapping);
+        Flux<byte[]> body(ByteBodyHttpResponse<?> answer, BodyWatchdog.BodyLimit limit, UnaryOperator<Throwable> mapping) {
+            return new Body(Flux.from(answer.byteBody().toByteArrayPublisher()), limit == null ? null : new BodyWatchdog(limit, timers, call), mapping);
         }
 
         /** The body read through its exchange: watched, its failure mapped, the exchange finished or abandoned at its end. */
         private final class Body extends Flux<byte[]> {
             private final Flux<byte[]> source;
-            private final Watchdog watchdog;
+            private final BodyWatchdog watchdog;
             private final UnaryOperator<Throwable> mapping;
 
-            Body(Flux<byte[]> source, Watchdog watchdog, UnaryOperator<Throwable> mapping) {
+            Body(Flux<byte[]> source, BodyWatchdog watchdog, UnaryOperator<Throwable> mapping) {
                 this.source = source;
                 this.watchdog = watchdog;
                 this.mapping = mapping;
@@ -151,14 +140,14 @@ final class UpstreamExchanges {
 
         private final class Reader implements CoreSubscriber<byte[]>, Subscription {
             private final CoreSubscriber<? super byte[]> actual;
-            private final Watchdog watchdog;
+            private final BodyWatchdog watchdog;
             private final UnaryOperator<Throwable> mapping;
             private final Context context;
             private Subscription upstream;
             /** Ended, or given up: set by the reading thread, or by a cancel from any. */
             private volatile boolean done;
 
-            Reader(CoreSubscriber<? super byte[]> actual, Watchdog watchdog, UnaryOperator<Throwable> mapping) {
+            Reader(CoreSubscriber<? super byte[]> actual, BodyWatchdog watchdog, UnaryOperator<Throwable> mapping) {
                 this.actual = actual;
                 this.watchdog = watchdog;
                 this.mapping = mapping;
@@ -241,74 +230,6 @@ final class UpstreamExchanges {
                     watchdog.disarm();
                 }
                 upstream.cancel();
-            }
-        }
-
-        /**
-         * One timer per body, not one per read: a read only notes the time, and the timer, when it runs, sets itself
-         * again for what is left. When the limit is broken it closes the connection, which ends the read with an
-         * error that is reported as the timeout.
-         */
-        private final class Watchdog implements Runnable {
-            private final BodyLimit limit;
-            private volatile long lastRead;
-            private volatile boolean fired;
-            private volatile boolean done;
-            private volatile Future<?> timer;
-
-            Watchdog(BodyLimit limit) {
-                this.limit = limit;
-            }
-
-            void arm() {
-                lastRead = System.nanoTime();
-                schedule(lastRead);
-            }
-
-            void read() {
-                if (limit instanceof BodyLimit.Idle) {
-                    lastRead = System.nanoTime();
-                }
-            }
-
-            private void schedule(long now) {
-                if (!done) {
-                    timer = timers.schedule(this, due() - now);
-                }
-            }
-
-            private long due() {
-                return limit instanceof BodyLimit.Idle idle ? lastRead + idle.idle().toNanos() : ((BodyLimit.Deadline) limit).deadline();
-            }
-
-            @Override
-            public void run() {
-                if (done) {
-                    return;
-                }
-                long now = System.nanoTime();
-                if (now - due() < 0) {
-                    schedule(now);
-                    return;
-                }
-                fired = true;
-                call.abandon();
-            }
-
-            boolean fired() {
-                return fired;
-            }
-
-            TimeoutException failure() {
-                return new TimeoutException(limit instanceof BodyLimit.Idle ? "no read within the idle time" : "not finished by the deadline");
-            }
-
-            void disarm() {
-                done = true;
-                Future<?> current = timer;
-                if (current != null) {
-                    current.cancel(false);
-                }
             }
         }
     }

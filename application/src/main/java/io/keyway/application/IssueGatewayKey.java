@@ -8,7 +8,6 @@ import io.keyway.domain.keys.KeyMint;
 import io.keyway.domain.keys.PresentedKey;
 import io.keyway.domain.keys.ProviderKeySeal;
 import io.keyway.domain.model.GatewayKey;
-import io.keyway.domain.model.ManagementKey;
 import io.keyway.domain.model.Names;
 import io.keyway.domain.model.ProviderId;
 import io.keyway.domain.model.ProviderKey;

@@ -104,7 +104,8 @@ class OpenApiTest {
             if (!responses.containsKey("401")) {
                 problems.add(name + ": no 401");
             }
-            responses.forEach((status, response) -> {
+            responses.forEach((status, given) -> {
+                Map<String, Object> response = resolved(document, given, problems, name + " " + status);
                 Map<String, Map<String, Object>> content = (Map<String, Map<String, Object>>) response.get("content");
                 if (status.startsWith("2") && !status.equals("204") && (content == null || content.isEmpty())) {
                     problems.add(name + " " + status + ": no content");
@@ -137,6 +138,41 @@ class OpenApiTest {
         Map<String, Object> chat = operations(document).get("POST /v1/chat/completions");
         Map<String, Object> ok = (Map<String, Object>) ((Map<String, Object>) chat.get("responses")).get("200");
         assertTrue(((Map<String, Object>) ok.get("content")).containsKey("text/event-stream"), "streams are documented");
+    }
+
+    /**
+     * A response as a reader sees it: a shared answer ({@code $ref} to {@code #/components/responses/…}, written once)
+     * looked up, a dangling reference reported.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> resolved(Map<String, Object> document, Map<String, Object> response, List<String> problems, String where) {
+        if (!(response.get("$ref") instanceof String ref)) {
+            return response;
+        }
+        String prefix = "#/components/responses/";
+        Map<String, Object> shared = (Map<String, Object>) ((Map<String, Object>) document.get("components")).get("responses");
+        Object found = ref.startsWith(prefix) && shared != null ? shared.get(ref.substring(prefix.length())) : null;
+        if (!(found instanceof Map)) {
+            problems.add(where + ": dangling reference " + ref);
+            return Map.of();
+        }
+        return (Map<String, Object>) found;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void sharedAnswersAreWrittenOnceAndReferencedByTheRoutesThatGiveThem() {
+        Map<String, Object> document = document();
+        Map<String, Object> shared = (Map<String, Object>) ((Map<String, Object>) document.get("components")).get("responses");
+        long references = operations(document).values().stream()
+                .flatMap(operation -> ((Map<String, Map<String, Object>>) operation.get("responses")).values().stream())
+                .filter(response -> response.containsKey("$ref")).count();
+        assertTrue(shared.keySet().containsAll(Set.of("Unauthenticated", "KeyStoreUnavailable", "TooManyFailedAuthentications", "OverALimit")),
+                shared.keySet().toString());
+        assertTrue(references > 60, "the routes reference the shared answers: " + references);
+        Map<String, Object> chat = operations(document).get("POST /v1/chat/completions");
+        assertEquals("#/components/responses/OverALimit",
+                ((Map<String, Map<String, Object>>) chat.get("responses")).get("429").get("$ref"));
     }
 
     @SuppressWarnings("unchecked")

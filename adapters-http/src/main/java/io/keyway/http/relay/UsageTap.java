@@ -1,31 +1,22 @@
 package io.keyway.http.relay;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.keyway.domain.usage.TokenUsage;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Watches an answer's bytes on their way to the client for the upstream's {@code usage}, without holding the answer
  * back and without parsing it: a whole JSON answer is kept up to {@value #WHOLE} bytes and then only its last
  * {@value #TAIL} (OpenAI-style answers end with {@code usage}); an event stream is only searched for the bytes
  * {@code "usage"}, and the events from the chunk before the first hit on are kept (at most {@value #CAPTURE} bytes)
- * to be read once the stream ends. Only then is anything parsed: the last {@code usage} object (or
- * {@code response.usage} of {@code /v1/responses} events), with exact decimals for {@code cost}.
+ * to be read once the stream ends. Only then is anything parsed ({@link UsageReading}).
  */
 final class UsageTap {
     static final int WHOLE = 64 * 1024;
     static final int TAIL = 16 * 1024;
     static final int CAPTURE = 256 * 1024;
-    private static final byte[] NEEDLE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
-    private static final JsonFactory JSON = new JsonFactory();
+    static final byte[] NEEDLE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
 
     private final boolean eventStream;
     private ByteArrayOutputStream kept = new ByteArrayOutputStream();
@@ -168,12 +159,11 @@ final class UsageTap {
     TokenUsage usage() {
         try {
             if (eventStream) {
-                return capturing ? fromEvents(kept.toByteArray()) : TokenUsage.NONE;
+                return capturing ? UsageReading.fromEvents(kept.toByteArray()) : TokenUsage.NONE;
             }
             byte[] seen = tail == null ? kept.toByteArray() : tailBytes();
-            Map<String, Object> usage = lastUsageObject(seen);
-            return usage == null ? TokenUsage.NONE : tokens(usage);
-        } catch (IOException | RuntimeException unreadable) {
+            return UsageReading.fromJson(seen);
+        } catch (java.io.IOException | RuntimeException unreadable) {
             return TokenUsage.NONE;
         }
     }
@@ -188,118 +178,6 @@ final class UsageTap {
         System.arraycopy(tail, tailEnd, bytes, 0, TAIL - tailEnd);
         System.arraycopy(tail, 0, bytes, TAIL - tailEnd, tailEnd);
         return bytes;
-    }
-
-    /** The last event whose data carries usage (top-level, or in {@code response} for the Responses API). */
-    @SuppressWarnings("unchecked")
-    private static TokenUsage fromEvents(byte[] captured) throws IOException {
-        String[] events = new String(captured, StandardCharsets.UTF_8).replace("\r\n", "\n").split("\n\n");
-        for (int i = events.length - 1; i >= 0; i--) {
-            if (!events[i].contains("\"usage\"")) {
-                continue;
-            }
-            StringBuilder data = new StringBuilder();
-            for (String line : events[i].split("\n")) {
-                if (line.startsWith("data:")) {
-                    data.append(line.substring(line.startsWith("data: ") ? 6 : 5));
-                }
-            }
-            Object parsed = parse(data.toString().getBytes(StandardCharsets.UTF_8), 0);
-            if (parsed instanceof Map<?, ?> event) {
-                Object usage = event.get("usage");
-                if (!(usage instanceof Map) && event.get("response") instanceof Map<?, ?> response) {
-                    usage = response.get("usage");
-                }
-                if (usage instanceof Map<?, ?> found) {
-                    return tokens((Map<String, Object>) found);
-                }
-            }
-        }
-        return TokenUsage.NONE;
-    }
-
-    /** The object after the last {@code "usage":} in these bytes (a fragment of JSON is fine), or null. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> lastUsageObject(byte[] bytes) throws IOException {
-        for (int at = lastIndexOf(bytes, bytes.length - NEEDLE.length); at >= 0; at = lastIndexOf(bytes, at - 1)) {
-            int i = at + NEEDLE.length;
-            while (i < bytes.length && (bytes[i] == ' ' || bytes[i] == '\n' || bytes[i] == '\r' || bytes[i] == '\t' || bytes[i] == ':')) {
-                i++;
-            }
-            if (i < bytes.length && bytes[i] == '{') {
-                Object parsed = parse(bytes, i);
-                if (parsed instanceof Map<?, ?> usage) {
-                    return (Map<String, Object>) usage;
-                }
-            }
-        }
-        return null;
-    }
-
-    /** One JSON value from {@code offset}, numbers as Long or exact BigDecimal. */
-    private static Object parse(byte[] bytes, int offset) throws IOException {
-        try (JsonParser parser = JSON.createParser(bytes, offset, bytes.length - offset)) {
-            JsonToken first = parser.nextToken();
-            return first == null ? null : value(parser, first);
-        }
-    }
-
-    private static Object value(JsonParser parser, JsonToken token) throws IOException {
-        switch (token) {
-            case START_OBJECT -> {
-                Map<String, Object> object = new LinkedHashMap<>();
-                for (JsonToken next = parser.nextToken(); next == JsonToken.FIELD_NAME; next = parser.nextToken()) {
-                    String name = parser.currentName();
-                    object.put(name, value(parser, parser.nextToken()));
-                }
-                return object;
-            }
-            case START_ARRAY -> {
-                java.util.List<Object> array = new java.util.ArrayList<>();
-                for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY; next = parser.nextToken()) {
-                    array.add(value(parser, next));
-                }
-                return array;
-            }
-            case VALUE_NUMBER_INT -> {
-                return parser.getLongValue();
-            }
-            case VALUE_NUMBER_FLOAT -> {
-                return parser.getDecimalValue();
-            }
-            case VALUE_STRING -> {
-                return parser.getText();
-            }
-            case VALUE_TRUE, VALUE_FALSE -> {
-                return token == JsonToken.VALUE_TRUE;
-            }
-            default -> {
-                return null;
-            }
-        }
-    }
-
-    static TokenUsage tokens(Map<String, Object> usage) {
-        Long prompt = first(whole(usage.get("prompt_tokens")), whole(usage.get("input_tokens")));
-        Long completion = first(whole(usage.get("completion_tokens")), whole(usage.get("output_tokens")));
-        Long cached = first(nested(usage, "prompt_tokens_details", "cached_tokens"), nested(usage, "input_tokens_details", "cached_tokens"));
-        Long reasoning = first(nested(usage, "completion_tokens_details", "reasoning_tokens"),
-                nested(usage, "output_tokens_details", "reasoning_tokens"));
-        Object cost = usage.get("cost");
-        BigDecimal exactCost = cost instanceof BigDecimal decimal ? decimal : cost instanceof Long whole ? BigDecimal.valueOf(whole) : null;
-        return new TokenUsage(prompt, completion, whole(usage.get("total_tokens")), cached, reasoning, exactCost);
-    }
-
-    private static Long nested(Map<String, Object> usage, String object, String field) {
-        return usage.get(object) instanceof Map<?, ?> details ? whole(details.get(field)) : null;
-    }
-
-    private static Long whole(Object value) {
-        return value instanceof Long number ? number : null;
-    }
-
-    private static Long first(Long a, Long b) {
-        return a != null ? a : b;
     }
 
     /** Horspool's shift for each byte value: how far the window may move when it ends on that byte. */
@@ -323,19 +201,6 @@ final class UsageTap {
             if (j < 0) {
                 return i;
             }
-        }
-        return -1;
-    }
-
-    private static int lastIndexOf(byte[] bytes, int from) {
-        outer:
-        for (int i = Math.min(from, bytes.length - NEEDLE.length); i >= 0; i--) {
-            for (int j = 0; j < NEEDLE.length; j++) {
-                if (bytes[i + j] != NEEDLE[j]) {
-                    continue outer;
-                }
-            }
-            return i;
         }
         return -1;
     }
