@@ -32,6 +32,10 @@ import java.security.MessageDigest;
 
 /** The operator's API, behind {@code KEYWAY_ADMIN_TOKEN}; without that token set it refuses every call. */
 @Controller("/admin")
+@ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
+@ApiResponse(responseCode = "401", ref = ApiDocs.ADMIN_UNAUTHENTICATED_ANSWER)
+@ApiResponse(responseCode = "403", ref = ApiDocs.ADMIN_DISABLED_ANSWER)
+@ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER)
 @ExecuteOn(TaskExecutors.BLOCKING)
 class AdminController {
     private static final Logger LOG = LoggerFactory.getLogger(AdminController.class);
@@ -55,11 +59,7 @@ class AdminController {
             description = "Every account, without keys.",
             responses = {
         @ApiResponse(responseCode = "200", description = "The accounts.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.AccountList.class), examples = @ExampleObject(value = ApiDocs.ACCOUNT_LIST))),
-        @ApiResponse(responseCode = "401", ref = ApiDocs.ADMIN_UNAUTHENTICATED_ANSWER),
-        @ApiResponse(responseCode = "403", ref = ApiDocs.ADMIN_DISABLED_ANSWER),
-        @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER),
-        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.AccountList.class), examples = @ExampleObject(value = ApiDocs.ACCOUNT_LIST)))
     })
     @Get(uri = "/accounts", produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> listAccounts(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
@@ -72,13 +72,9 @@ class AdminController {
             responses = {
         @ApiResponse(responseCode = "200", description = "The account.",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.AccountView.class), examples = @ExampleObject(value = ApiDocs.ACCOUNT))),
-        @ApiResponse(responseCode = "401", ref = ApiDocs.ADMIN_UNAUTHENTICATED_ANSWER),
-        @ApiResponse(responseCode = "403", ref = ApiDocs.ADMIN_DISABLED_ANSWER),
         @ApiResponse(responseCode = "404", description = "No such account or key (code not_found).",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.NOT_FOUND))),
-        @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER),
-        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
+                        examples = @ExampleObject(value = ApiDocs.NOT_FOUND)))
     })
     @Get(uri = "/accounts/{id}", produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> getAccount(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
@@ -90,13 +86,9 @@ class AdminController {
             description = "Deletes the account with every key it holds; each is refused on its next request.",
             responses = {
         @ApiResponse(responseCode = "204", description = "Deleted."),
-        @ApiResponse(responseCode = "401", ref = ApiDocs.ADMIN_UNAUTHENTICATED_ANSWER),
-        @ApiResponse(responseCode = "403", ref = ApiDocs.ADMIN_DISABLED_ANSWER),
         @ApiResponse(responseCode = "404", description = "No such account or key (code not_found).",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.NOT_FOUND))),
-        @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER),
-        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
+                        examples = @ExampleObject(value = ApiDocs.NOT_FOUND)))
     })
     @Delete(uri = "/accounts/{id}", produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> deleteAccount(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
@@ -112,13 +104,9 @@ class AdminController {
             responses = {
         @ApiResponse(responseCode = "201", description = "The management key with its secret in key.",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.ManagementKeyView.class), examples = @ExampleObject(value = ApiDocs.MANAGEMENT_KEY_CREATED))),
-        @ApiResponse(responseCode = "401", ref = ApiDocs.ADMIN_UNAUTHENTICATED_ANSWER),
-        @ApiResponse(responseCode = "403", ref = ApiDocs.ADMIN_DISABLED_ANSWER),
         @ApiResponse(responseCode = "404", description = "No such account or key (code not_found).",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.NOT_FOUND))),
-        @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER),
-        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
+                        examples = @ExampleObject(value = ApiDocs.NOT_FOUND)))
     })
     @Post(uri = "/accounts/{id}/management-keys", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> addManagementKey(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
@@ -133,13 +121,9 @@ class AdminController {
             description = "Revokes one management key of the account.",
             responses = {
         @ApiResponse(responseCode = "204", description = "Deleted."),
-        @ApiResponse(responseCode = "401", ref = ApiDocs.ADMIN_UNAUTHENTICATED_ANSWER),
-        @ApiResponse(responseCode = "403", ref = ApiDocs.ADMIN_DISABLED_ANSWER),
         @ApiResponse(responseCode = "404", description = "No such account or key (code not_found).",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.NOT_FOUND))),
-        @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER),
-        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
+                        examples = @ExampleObject(value = ApiDocs.NOT_FOUND)))
     })
     @Delete(uri = "/accounts/{id}/management-keys/{keyId}", produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> deleteManagementKey(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
@@ -158,11 +142,7 @@ class AdminController {
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.AccountCreated.class), examples = @ExampleObject(value = ApiDocs.ACCOUNT_CREATED))),
         @ApiResponse(responseCode = "400", description = "A body that is not the JSON object described, naming the field in param.",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.BAD_REQUEST))),
-        @ApiResponse(responseCode = "401", ref = ApiDocs.ADMIN_UNAUTHENTICATED_ANSWER),
-        @ApiResponse(responseCode = "403", ref = ApiDocs.ADMIN_DISABLED_ANSWER),
-        @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER),
-        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
+                        examples = @ExampleObject(value = ApiDocs.BAD_REQUEST)))
     })
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The account's name.", required = true,
             content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.ACCOUNT_REQUEST)))

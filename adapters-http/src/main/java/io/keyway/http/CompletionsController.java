@@ -33,6 +33,15 @@ import java.util.concurrent.CompletableFuture;
  * vault).
  */
 @Controller("/v1")
+@ApiResponse(responseCode = "400", ref = ApiDocs.NOT_A_COMPLETION_ANSWER)
+@ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER)
+@ApiResponse(responseCode = "403", ref = ApiDocs.PROVIDER_KEY_MISSING_ANSWER)
+@ApiResponse(responseCode = "404", ref = ApiDocs.MODEL_NOT_FOUND_ANSWER)
+@ApiResponse(responseCode = "413", ref = ApiDocs.TOO_LARGE_ANSWER)
+@ApiResponse(responseCode = "429", ref = ApiDocs.OVER_A_LIMIT_ANSWER)
+@ApiResponse(responseCode = "502", ref = ApiDocs.UPSTREAM_FAILED_ANSWER)
+@ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
+@ApiResponse(responseCode = "504", ref = ApiDocs.UPSTREAM_TIMEOUT_ANSWER)
 class CompletionsController {
     /** Client headers that are passed upstream: OpenRouter's app attribution. */
     private static final List<String> FORWARDED = List.of("HTTP-Referer", "X-Title");
@@ -50,16 +59,7 @@ class CompletionsController {
             responses = {
         @ApiResponse(responseCode = "200", description = "The upstream's answer, relayed byte for byte; with stream true, server-sent events as they arrive.",
                 content = {@Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.CHAT_ANSWER)),
-                        @Content(mediaType = ApiDocs.SSE, examples = @ExampleObject(value = ApiDocs.CHAT_STREAM))}),
-        @ApiResponse(responseCode = "400", ref = ApiDocs.NOT_A_COMPLETION_ANSWER),
-        @ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER),
-        @ApiResponse(responseCode = "403", ref = ApiDocs.PROVIDER_KEY_MISSING_ANSWER),
-        @ApiResponse(responseCode = "404", ref = ApiDocs.MODEL_NOT_FOUND_ANSWER),
-        @ApiResponse(responseCode = "413", ref = ApiDocs.TOO_LARGE_ANSWER),
-        @ApiResponse(responseCode = "429", ref = ApiDocs.OVER_A_LIMIT_ANSWER),
-        @ApiResponse(responseCode = "502", ref = ApiDocs.UPSTREAM_FAILED_ANSWER),
-        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER),
-        @ApiResponse(responseCode = "504", ref = ApiDocs.UPSTREAM_TIMEOUT_ANSWER)
+                        @Content(mediaType = ApiDocs.SSE, examples = @ExampleObject(value = ApiDocs.CHAT_STREAM))})
     })
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The OpenAI request; only model is read, and the prefix openrouter- is removed before it goes upstream.", required = true,
             content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.CHAT_REQUEST)))
@@ -73,16 +73,7 @@ class CompletionsController {
             responses = {
         @ApiResponse(responseCode = "200", description = "The upstream's answer, relayed byte for byte; with stream true, server-sent events as they arrive.",
                 content = {@Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.COMPLETION_ANSWER)),
-                        @Content(mediaType = ApiDocs.SSE, examples = @ExampleObject(value = ApiDocs.CHAT_STREAM))}),
-        @ApiResponse(responseCode = "400", ref = ApiDocs.NOT_A_COMPLETION_ANSWER),
-        @ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER),
-        @ApiResponse(responseCode = "403", ref = ApiDocs.PROVIDER_KEY_MISSING_ANSWER),
-        @ApiResponse(responseCode = "404", ref = ApiDocs.MODEL_NOT_FOUND_ANSWER),
-        @ApiResponse(responseCode = "413", ref = ApiDocs.TOO_LARGE_ANSWER),
-        @ApiResponse(responseCode = "429", ref = ApiDocs.OVER_A_LIMIT_ANSWER),
-        @ApiResponse(responseCode = "502", ref = ApiDocs.UPSTREAM_FAILED_ANSWER),
-        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER),
-        @ApiResponse(responseCode = "504", ref = ApiDocs.UPSTREAM_TIMEOUT_ANSWER)
+                        @Content(mediaType = ApiDocs.SSE, examples = @ExampleObject(value = ApiDocs.CHAT_STREAM))})
     })
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The OpenAI request; only model is read, and the prefix openrouter- is removed before it goes upstream.", required = true,
             content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.COMPLETION_REQUEST)))
@@ -95,16 +86,7 @@ class CompletionsController {
             description = "OpenAI's POST /v1/embeddings, routed by model.",
             responses = {
         @ApiResponse(responseCode = "200", description = "The upstream's answer, relayed byte for byte; with stream true, server-sent events as they arrive.",
-                content = {@Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.EMBEDDING_ANSWER))}),
-        @ApiResponse(responseCode = "400", ref = ApiDocs.NOT_A_COMPLETION_ANSWER),
-        @ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER),
-        @ApiResponse(responseCode = "403", ref = ApiDocs.PROVIDER_KEY_MISSING_ANSWER),
-        @ApiResponse(responseCode = "404", ref = ApiDocs.MODEL_NOT_FOUND_ANSWER),
-        @ApiResponse(responseCode = "413", ref = ApiDocs.TOO_LARGE_ANSWER),
-        @ApiResponse(responseCode = "429", ref = ApiDocs.OVER_A_LIMIT_ANSWER),
-        @ApiResponse(responseCode = "502", ref = ApiDocs.UPSTREAM_FAILED_ANSWER),
-        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER),
-        @ApiResponse(responseCode = "504", ref = ApiDocs.UPSTREAM_TIMEOUT_ANSWER)
+                content = {@Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.EMBEDDING_ANSWER))})
     })
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The OpenAI request; only model is read, and the prefix openrouter- is removed before it goes upstream.", required = true,
             content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.EMBEDDING_REQUEST)))
@@ -118,16 +100,7 @@ class CompletionsController {
             responses = {
         @ApiResponse(responseCode = "200", description = "The upstream's answer, relayed byte for byte; with stream true, server-sent events as they arrive.",
                 content = {@Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.RESPONSES_ANSWER)),
-                        @Content(mediaType = ApiDocs.SSE, examples = @ExampleObject(value = ApiDocs.CHAT_STREAM))}),
-        @ApiResponse(responseCode = "400", ref = ApiDocs.NOT_A_COMPLETION_ANSWER),
-        @ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER),
-        @ApiResponse(responseCode = "403", ref = ApiDocs.PROVIDER_KEY_MISSING_ANSWER),
-        @ApiResponse(responseCode = "404", ref = ApiDocs.MODEL_NOT_FOUND_ANSWER),
-        @ApiResponse(responseCode = "413", ref = ApiDocs.TOO_LARGE_ANSWER),
-        @ApiResponse(responseCode = "429", ref = ApiDocs.OVER_A_LIMIT_ANSWER),
-        @ApiResponse(responseCode = "502", ref = ApiDocs.UPSTREAM_FAILED_ANSWER),
-        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER),
-        @ApiResponse(responseCode = "504", ref = ApiDocs.UPSTREAM_TIMEOUT_ANSWER)
+                        @Content(mediaType = ApiDocs.SSE, examples = @ExampleObject(value = ApiDocs.CHAT_STREAM))})
     })
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The OpenAI request; only model is read, and the prefix openrouter- is removed before it goes upstream.", required = true,
             content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.RESPONSES_REQUEST)))

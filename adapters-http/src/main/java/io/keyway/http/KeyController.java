@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
 
 /** A gateway key's holder reads it and manages the provider keys it carries. */
 @Controller("/v1/key")
+@ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER)
+@ApiResponse(responseCode = "403", ref = ApiDocs.WRONG_KIND_ANSWER)
+@ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER)
+@ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
 @ExecuteOn(TaskExecutors.BLOCKING)
 class KeyController {
     private static final Logger LOG = LoggerFactory.getLogger(KeyController.class);
@@ -52,11 +56,7 @@ class KeyController {
             description = "The calling gateway key: name, dates, and per provider key a hint and the host it is sent to. Never a secret.",
             responses = {
         @ApiResponse(responseCode = "200", description = "The key.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.KeyView.class), examples = @ExampleObject(value = ApiDocs.KEY))),
-        @ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER),
-        @ApiResponse(responseCode = "403", ref = ApiDocs.WRONG_KIND_ANSWER),
-        @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER),
-        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.KeyView.class), examples = @ExampleObject(value = ApiDocs.KEY)))
     })
     @Get(produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> show(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
@@ -76,13 +76,9 @@ class KeyController {
         @ApiResponse(responseCode = "400", description = "A body that is not the JSON object described, naming the field in param.",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
                         examples = @ExampleObject(value = ApiDocs.BAD_REQUEST))),
-        @ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER),
-        @ApiResponse(responseCode = "403", ref = ApiDocs.WRONG_KIND_ANSWER),
         @ApiResponse(responseCode = "409", description = "The key changed meanwhile (code key_changed); read it and try again.",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.CONFLICT))),
-        @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER),
-        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
+                        examples = @ExampleObject(value = ApiDocs.CONFLICT)))
     })
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "Optional: {\"grace_seconds\": N}.", required = false,
             content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.ROTATE_REQUEST)))
@@ -107,16 +103,12 @@ class KeyController {
         @ApiResponse(responseCode = "400", description = "A body that is not the JSON object described, naming the field in param.",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
                         examples = @ExampleObject(value = ApiDocs.BAD_REQUEST))),
-        @ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER),
-        @ApiResponse(responseCode = "403", ref = ApiDocs.WRONG_KIND_ANSWER),
         @ApiResponse(responseCode = "404", description = "Not a provider Keyway knows (code not_found).",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
                         examples = @ExampleObject(value = ApiDocs.NOT_FOUND))),
         @ApiResponse(responseCode = "409", description = "The key changed meanwhile (code key_changed).",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.CONFLICT))),
-        @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER),
-        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
+                        examples = @ExampleObject(value = ApiDocs.CONFLICT)))
     })
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The provider's API key.", required = true,
             content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.PROVIDER_KEY_REQUEST)))
@@ -139,13 +131,9 @@ class KeyController {
             responses = {
         @ApiResponse(responseCode = "200", description = "The key without it.",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.KeyView.class), examples = @ExampleObject(value = ApiDocs.KEY))),
-        @ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER),
-        @ApiResponse(responseCode = "403", ref = ApiDocs.WRONG_KIND_ANSWER),
         @ApiResponse(responseCode = "404", description = "The key carries no such provider key (code not_found).",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.NOT_FOUND))),
-        @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER),
-        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
+                        examples = @ExampleObject(value = ApiDocs.NOT_FOUND)))
     })
     @Delete(uri = "/provider-keys/{provider}", produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> detach(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String provider) {

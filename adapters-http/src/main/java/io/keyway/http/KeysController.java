@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
 
 /** An account manages its gateway keys with its management key. */
 @Controller("/v1/keys")
+@ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER)
+@ApiResponse(responseCode = "403", ref = ApiDocs.WRONG_KIND_ANSWER)
+@ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER)
+@ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
 @ExecuteOn(TaskExecutors.BLOCKING)
 class KeysController {
     private static final Logger LOG = LoggerFactory.getLogger(KeysController.class);
@@ -57,11 +61,7 @@ class KeysController {
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.KeyView.class), examples = @ExampleObject(value = ApiDocs.KEY_CREATED))),
         @ApiResponse(responseCode = "400", description = "A body that is not the JSON object described, naming the field in param.",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.BAD_REQUEST))),
-        @ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER),
-        @ApiResponse(responseCode = "403", ref = ApiDocs.WRONG_KIND_ANSWER),
-        @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER),
-        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
+                        examples = @ExampleObject(value = ApiDocs.BAD_REQUEST)))
     })
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "name (required), provider_keys (provider to API key), expires_at.", required = true,
             content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.KEY_CREATE_REQUEST)))
@@ -86,11 +86,7 @@ class KeysController {
             description = "The account's gateway keys, without secrets.",
             responses = {
         @ApiResponse(responseCode = "200", description = "The keys.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.KeyList.class), examples = @ExampleObject(value = ApiDocs.KEY_LIST))),
-        @ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER),
-        @ApiResponse(responseCode = "403", ref = ApiDocs.WRONG_KIND_ANSWER),
-        @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER),
-        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.KeyList.class), examples = @ExampleObject(value = ApiDocs.KEY_LIST)))
     })
     @Get(produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> list(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
@@ -102,13 +98,9 @@ class KeysController {
             responses = {
         @ApiResponse(responseCode = "200", description = "The key.",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.KeyView.class), examples = @ExampleObject(value = ApiDocs.KEY))),
-        @ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER),
-        @ApiResponse(responseCode = "403", ref = ApiDocs.WRONG_KIND_ANSWER),
         @ApiResponse(responseCode = "404", description = "No such key in this account (code not_found).",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.NOT_FOUND))),
-        @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER),
-        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
+                        examples = @ExampleObject(value = ApiDocs.NOT_FOUND)))
     })
     @Get(uri = "/{id}", produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> get(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {
@@ -127,9 +119,6 @@ class KeysController {
         @ApiResponse(responseCode = "400", description = "A limit that is not a positive number or null, named in param.",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
                         examples = @ExampleObject(value = ApiDocs.BAD_LIMIT))),
-        @ApiResponse(responseCode = "401", description = "No key, or an unknown or revoked one.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.UNAUTHENTICATED))),
         @ApiResponse(responseCode = "404", description = "No such key in this account (code not_found).",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
                         examples = @ExampleObject(value = ApiDocs.NOT_FOUND)))
@@ -157,13 +146,9 @@ class KeysController {
             description = "Revokes the key with its sealed provider keys: refused on its next request on this instance, within a second on every other.",
             responses = {
         @ApiResponse(responseCode = "204", description = "Deleted."),
-        @ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER),
-        @ApiResponse(responseCode = "403", ref = ApiDocs.WRONG_KIND_ANSWER),
         @ApiResponse(responseCode = "404", description = "No such key in this account (code not_found).",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.NOT_FOUND))),
-        @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER),
-        @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
+                        examples = @ExampleObject(value = ApiDocs.NOT_FOUND)))
     })
     @Delete(uri = "/{id}", produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> delete(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id) {

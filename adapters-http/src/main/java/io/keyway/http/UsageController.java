@@ -22,6 +22,13 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 
 /** Usage reports: a gateway key's own, one key's and the whole account's. */
 @Controller
+@ApiResponse(responseCode = "200", description = "The report.", content = @Content(mediaType = ApiDocs.JSON,
+        schema = @Schema(implementation = Views.UsageReport.class), examples = @ExampleObject(value = ApiDocs.USAGE)))
+@ApiResponse(responseCode = "400", description = "A bad from, to or group_by, named in param.", content = @Content(
+        mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class), examples = @ExampleObject(value = ApiDocs.BAD_REQUEST)))
+@ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER)
+@ApiResponse(responseCode = "403", ref = ApiDocs.WRONG_KIND_ANSWER)
+@ApiResponse(responseCode = "503", ref = ApiDocs.DATABASE_UNAVAILABLE_ANSWER)
 @ExecuteOn(TaskExecutors.BLOCKING)
 class UsageController {
     private final ViewUsage usage;
@@ -31,14 +38,7 @@ class UsageController {
     }
 
     @Operation(summary = "This gateway key's usage", tags = "Gateway key", security = @SecurityRequirement(name = ApiDocs.GATEWAY_KEY),
-            description = ApiDocs.USAGE_DESCRIPTION, responses = {
-            @ApiResponse(responseCode = "200", description = "The report.", content = @Content(mediaType = ApiDocs.JSON,
-                    schema = @Schema(implementation = Views.UsageReport.class), examples = @ExampleObject(value = ApiDocs.USAGE))),
-            @ApiResponse(responseCode = "400", description = "A bad from, to or group_by, named in param.", content = @Content(
-                    mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class), examples = @ExampleObject(value = ApiDocs.BAD_REQUEST))),
-            @ApiResponse(responseCode = "401", description = "No key, or an unknown, revoked or expired one.", content = @Content(
-                    mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class), examples = @ExampleObject(value = ApiDocs.UNAUTHENTICATED))),
-            @ApiResponse(responseCode = "503", ref = ApiDocs.DATABASE_UNAVAILABLE_ANSWER)})
+            description = ApiDocs.USAGE_DESCRIPTION)
     @Get(uri = "/v1/key/usage", produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> ownKey(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                            @Nullable @QueryValue String from, @Nullable @QueryValue String to,
@@ -49,15 +49,8 @@ class UsageController {
 
     @Operation(summary = "A gateway key's usage", tags = "Keys", security = @SecurityRequirement(name = ApiDocs.MANAGEMENT_KEY),
             description = ApiDocs.USAGE_DESCRIPTION, responses = {
-            @ApiResponse(responseCode = "200", description = "The report.", content = @Content(mediaType = ApiDocs.JSON,
-                    schema = @Schema(implementation = Views.UsageReport.class), examples = @ExampleObject(value = ApiDocs.USAGE))),
-            @ApiResponse(responseCode = "400", description = "A bad from, to or group_by, named in param.", content = @Content(
-                    mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class), examples = @ExampleObject(value = ApiDocs.BAD_REQUEST))),
-            @ApiResponse(responseCode = "401", description = "No key, or an unknown or revoked one.", content = @Content(
-                    mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class), examples = @ExampleObject(value = ApiDocs.UNAUTHENTICATED))),
             @ApiResponse(responseCode = "404", description = "No such key in this account.", content = @Content(
-                    mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class), examples = @ExampleObject(value = ApiDocs.NOT_FOUND))),
-            @ApiResponse(responseCode = "503", ref = ApiDocs.DATABASE_UNAVAILABLE_ANSWER)})
+                    mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class), examples = @ExampleObject(value = ApiDocs.NOT_FOUND)))})
     @Get(uri = "/v1/keys/{id}/usage", produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> oneKey(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String id,
                            @Nullable @QueryValue String from, @Nullable @QueryValue String to,
@@ -67,14 +60,7 @@ class UsageController {
     }
 
     @Operation(summary = "The account's usage", tags = "Keys", security = @SecurityRequirement(name = ApiDocs.MANAGEMENT_KEY),
-            description = ApiDocs.USAGE_DESCRIPTION, responses = {
-            @ApiResponse(responseCode = "200", description = "The report.", content = @Content(mediaType = ApiDocs.JSON,
-                    schema = @Schema(implementation = Views.UsageReport.class), examples = @ExampleObject(value = ApiDocs.USAGE))),
-            @ApiResponse(responseCode = "400", description = "A bad from, to or group_by, named in param.", content = @Content(
-                    mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class), examples = @ExampleObject(value = ApiDocs.BAD_REQUEST))),
-            @ApiResponse(responseCode = "401", description = "No key, or an unknown or revoked one.", content = @Content(
-                    mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class), examples = @ExampleObject(value = ApiDocs.UNAUTHENTICATED))),
-            @ApiResponse(responseCode = "503", ref = ApiDocs.DATABASE_UNAVAILABLE_ANSWER)})
+            description = ApiDocs.USAGE_DESCRIPTION)
     @Get(uri = "/v1/usage", produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> account(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                             @Nullable @QueryValue String from, @Nullable @QueryValue String to,
