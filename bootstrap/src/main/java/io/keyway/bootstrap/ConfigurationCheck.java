@@ -36,6 +36,9 @@ final class ConfigurationCheck {
             "retry-backoff", "retry-max-backoff", "models-ttl", "max-age", "negative-ttl", "flush-interval", "retention", "sync-interval");
     private static final Set<String> COUNTS = Set.of("retries", "maximum-size", "per-minute", "maximum-queued");
 
+    /** The shortest admin token Keyway takes (the admin API's own check says the same). */
+    static final int ADMIN_TOKEN_LENGTH = 32;
+
     private ConfigurationCheck() {
     }
 
@@ -90,6 +93,21 @@ final class ConfigurationCheck {
             checkValues(environment, prefix, UPSTREAM, problems);
         }
         SECTIONS.forEach((section, keys) -> checkValues(environment, "keyway." + section + ".", keys, problems));
+        environment.getProperty("keyway.admin-token", String.class).map(String::strip).filter(token -> !token.isEmpty())
+                .filter(token -> token.length() < ADMIN_TOKEN_LENGTH)
+                .ifPresent(token -> problems.add("KEYWAY_ADMIN_TOKEN (keyway.admin-token) is " + token.length()
+                        + " characters long; it must be at least " + ADMIN_TOKEN_LENGTH + ". Make one with: openssl rand -base64 32"));
+        List<String> baseUrls = new ArrayList<>();
+        baseUrls.add("keyway.openrouter.base-url");
+        upstreams.forEach(upstream -> baseUrls.add("keyway.upstreams." + upstream + ".base-url"));
+        for (String property : baseUrls) {
+            environment.getProperty(property, String.class).filter(StringUtils::hasText).map(ConfigurationCheck::uri).ifPresent(uri -> {
+                String unsafe = UpstreamAddresses.problem(property, uri);
+                if (unsafe != null) {
+                    problems.add(unsafe);
+                }
+            });
+        }
         problems.sort(null);
         return problems;
     }
@@ -149,6 +167,16 @@ final class ConfigurationCheck {
             } else if (key.equals("enabled") && !text.equals("true") && !text.equals("false")) {
                 problems.add(prefix + key + " = '" + text + "' is neither true nor false");
             }
+        }
+    }
+
+    /** The URL, or null when it is not one (said by the value check already). */
+    private static URI uri(String text) {
+        try {
+            URI uri = URI.create(text);
+            return uri.getHost() == null ? null : uri;
+        } catch (IllegalArgumentException notAUri) {
+            return null;
         }
     }
 

@@ -75,6 +75,48 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * The embedded PostgreSQL of another Keyway process on this data directory (a gateway that runs while the admin
+     * CLI is used, say), when there is one: its server writes its port in {@code postmaster.pid} while it runs, and
+     * its password is in {@value #PASSWORD_FILE}. Empty when no live server holds the directory, or when it does not
+     * accept the password (then starting one here fails with PostgreSQL's own lock message).
+     *
+     * @return the JDBC URL to reach it
+     */
+    static java.util.Optional<String> alreadyRunning(Path dataDirectory) {
+        Path absolute = dataDirectory.toAbsolutePath().normalize();
+        Path pid = absolute.resolve("postmaster.pid");
+        Path passwordFile = absolute.resolve(PASSWORD_FILE);
+        try {
+            if (!Files.isReadable(pid) || !Files.isReadable(passwordFile)) {
+                return java.util.Optional.empty();
+            }
+            java.util.List<String> lines = Files.readAllLines(pid, StandardCharsets.US_ASCII);
+            if (lines.size() < 4 || ProcessHandle.of(Long.parseLong(lines.get(0).strip())).filter(ProcessHandle::isAlive).isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            String url = "jdbc:postgresql://localhost:" + Integer.parseInt(lines.get(3).strip()) + "/postgres";
+            Properties login = new Properties();
+            login.setProperty("user", USER);
+            login.setProperty("password", Files.readString(passwordFile, StandardCharsets.US_ASCII).strip());
+            login.setProperty("connectTimeout", "3");
+            try (Connection connection = DriverManager.getConnection(url, login)) {
+                return connection.isValid(3) ? java.util.Optional.of(url) : java.util.Optional.empty();
+            }
+        } catch (IOException | SQLException | RuntimeException notReachable) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** The password of the embedded PostgreSQL whose data is in {@code dataDirectory}, as its first start made it. */
+    static String passwordOf(Path dataDirectory) {
+        try {
+            return Files.readString(dataDirectory.toAbsolutePath().normalize().resolve(PASSWORD_FILE), StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the embedded PostgreSQL's password could not be read", e);
+        }
+    }
+
     private static String newPassword() {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);

@@ -137,7 +137,17 @@ public final class Keyway {
             if (given.containsKey("datasources.default.url") || databaseConfigured()) {
                 return new Database(properties, null);
             }
-            Path dataDirectory = Path.of(setting("KEYWAY_DATA_DIR", "keyway.data-dir", "keyway-data"));
+            Path dataDirectory = Path.of(given.containsKey("keyway.data-dir") ? String.valueOf(given.get("keyway.data-dir"))
+                    : setting("KEYWAY_DATA_DIR", "keyway.data-dir", "keyway-data"));
+            java.util.Optional<String> running = EmbeddedDatabase.alreadyRunning(dataDirectory);
+            if (running.isPresent()) {
+                // Another Keyway (a running gateway, while the admin CLI is used) holds the directory: share its server.
+                log().info("Using the embedded PostgreSQL already running on {} with its data in {}", running.get(), dataDirectory.toAbsolutePath());
+                properties.put("datasources.default.url", running.get());
+                properties.put("datasources.default.username", "postgres");
+                properties.put("datasources.default.password", EmbeddedDatabase.passwordOf(dataDirectory));
+                return new Database(properties, null);
+            }
             EmbeddedDatabase embedded = EmbeddedDatabase.start(dataDirectory);
             log().info("No database configured (DATASOURCES_DEFAULT_URL is unset): using an embedded PostgreSQL on port {} with its data in {}",
                     embedded.port(), embedded.dataDirectory());

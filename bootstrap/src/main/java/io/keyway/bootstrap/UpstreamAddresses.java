@@ -17,16 +17,25 @@ final class UpstreamAddresses {
     }
 
     static URI requireSafe(String property, URI url) {
+        String problem = problem(property, url);
+        if (problem != null) {
+            throw new ConfigurationException(problem);
+        }
+        return url;
+    }
+
+    /** Why keys may not be sent to {@code url}, in one line naming the property; null when they may. */
+    static String problem(String property, URI url) {
         if (url == null || url.getHost() == null) {
-            throw new ConfigurationException(property + " must be an absolute URL with a host, e.g. https://openrouter.ai/api/v1");
+            return property + " must be an absolute URL with a host, e.g. https://openrouter.ai/api/v1";
         }
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (scheme.equals("https") || (scheme.equals("http") && isLoopback(url.getHost()))) {
-            return url;
+            return null;
         }
-        throw new ConfigurationException(property + " is " + scheme + "://" + url.getHost()
+        return property + " is " + scheme + "://" + url.getHost()
                 + ": upstreams must use https (plain http is allowed only to this machine: localhost, 127.0.0.0/8, ::1), "
-                + "because the keys sent there would cross the network in the clear.");
+                + "because the keys sent there would cross the network in the clear.";
     }
 
     /** A loopback host, decided without a DNS lookup: the name localhost or a loopback IP literal. */

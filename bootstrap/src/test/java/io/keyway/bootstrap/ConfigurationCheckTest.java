@@ -10,6 +10,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Mistyped settings stop the start with one line per problem, naming the property, never echoing a key. */
 class ConfigurationCheckTest {
@@ -63,5 +64,25 @@ class ConfigurationCheckTest {
                 "keyway.key-cache.enabled", "false",
                 "keyway.auth-failures.per-minute", 5,
                 "keyway.max-request-size", "1MB")).build().getEnvironment().start()));
+    }
+
+    /**
+     * A short admin token and a plain-http remote upstream are said like every other problem, before anything starts:
+     * no embedded PostgreSQL, no migration, no stack trace (Keyway.start checks before it prepares the database).
+     */
+    @Test
+    void aShortAdminTokenAndAPlainHttpRemoteUpstreamAreRefusedBeforeAnythingStarts() {
+        ConfigurationCheck.ConfigurationProblems refused = assertThrows(ConfigurationCheck.ConfigurationProblems.class,
+                () -> Keyway.checkConfiguration(new String[0], Map.of("keyway.admin-token", "too-short-" + SECRET.substring(0, 5),
+                        "keyway.upstreams.lab.base-url", "http://10.1.2.3:8000/v1", "keyway.upstreams.lab.models", List.of("m"),
+                        "keyway.data-dir", "/nonexistent/never-created"), false));
+
+        assertEquals(2, refused.problems.size(), refused.problems.toString());
+        assertEquals("KEYWAY_ADMIN_TOKEN (keyway.admin-token) is 15 characters long; it must be at least 32. Make one with: "
+                + "openssl rand -base64 32", refused.problems.get(0));
+        assertTrue(refused.problems.get(1).startsWith("keyway.upstreams.lab.base-url is http://10.1.2.3: upstreams must use https"),
+                refused.problems.get(1));
+        assertFalse(refused.getMessage().contains("too-short"), "the token is never repeated");
+        assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of("/nonexistent/never-created")));
     }
 }

@@ -36,6 +36,14 @@ class KeywayStartTest {
                         .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"durable\"}")));
                 assertEquals(201, created.statusCode(), created.body());
                 managementKey = io.keyway.testkit.SecretLedger.record(field(created.body(), "management_key"));
+
+                // The admin CLI beside the running gateway reaches the gateway's own embedded PostgreSQL.
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+                int status = KeywayCli.run(new String[]{"accounts", "list"}, java.io.InputStream.nullInputStream(),
+                        new java.io.PrintStream(out, true), new java.io.PrintStream(err, true), Map.of());
+                assertEquals(0, status, "the CLI beside a running gateway: " + err);
+                assertTrue(out.toString().contains("durable"), out.toString());
             } finally {
                 stop(first);
             }
