@@ -61,8 +61,18 @@ public final class RequestIds {
         // Written when the answer starts: a streamed or passed-through body's size is not known yet ("-").
         long in = request.getContentLength();
         long out = response.getContentLength();
-        LOG.info("request_id={} {} {}{} -> {} in {} ms bytes_in={} bytes_out={}", state.id, request.getMethodName(), request.getPath(),
-                state.route, response.code(), took / 1_000_000, in < 0 ? 0 : in, out < 0 ? "-" : Long.toString(out));
+        // A load balancer's health checks come every few seconds and say nothing about users: at DEBUG, unless they fail.
+        boolean quiet = response.code() < 400 && request.getPath().startsWith("/health");
+        if (quiet ? LOG.isDebugEnabled() : LOG.isInfoEnabled()) {
+            String line = "request_id={} {} {}{} -> {} in {} ms bytes_in={} bytes_out={}";
+            Object[] values = {state.id, request.getMethodName(), request.getPath(), state.route, response.code(), took / 1_000_000,
+                    in < 0 ? 0 : in, out < 0 ? "-" : Long.toString(out)};
+            if (quiet) {
+                LOG.debug(line, values);
+            } else {
+                LOG.info(line, values);
+            }
+        }
         meters.request(request.getPath(), state.upstream, response.code(), took);
     }
 

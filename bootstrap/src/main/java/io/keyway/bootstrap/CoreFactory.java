@@ -88,8 +88,8 @@ class CoreFactory {
         CompletionProvider openRouterProvider = clients.connect(new UpstreamSettings(ProviderId.OPENROUTER.value(), openRouterUrl,
                 Optional.empty(), openRouter.timeouts(), openRouter.retryPolicy(), openRouter.getModelsTtl()));
         providers.add(openRouterProvider);
-        LOG.info("upstream {}: {}://{} (each user's own key; models with the prefix {})", ProviderId.OPENROUTER,
-                openRouterUrl.getScheme(), openRouterProvider.host(), ProviderId.OPENROUTER.modelPrefix());
+        LOG.info("upstream {}: {}://{}{} (each user's own key; models with the prefix {})", ProviderId.OPENROUTER,
+                openRouterUrl.getScheme(), openRouterProvider.host(), pathOf(openRouterUrl), ProviderId.OPENROUTER.modelPrefix());
         for (UpstreamProperties upstream : operatorUpstreams) {
             String property = "keyway.upstreams." + upstream.getName() + ".base-url";
             if (upstream.getBaseUrl() == null) {
@@ -101,10 +101,16 @@ class CoreFactory {
                     Optional.ofNullable(upstream.getApiKey()).filter(key -> !key.isBlank()),
                     upstream.timeouts(), upstream.retryPolicy(), openRouter.getModelsTtl()));
             providers.add(provider);
-            LOG.info("upstream {}: {}://{}, {} model(s), {}", upstream.getName(), url.getScheme(), provider.host(), upstream.getModels().size(),
+            LOG.info("upstream {}: {}://{}{}, {} model(s), {}", upstream.getName(), url.getScheme(), provider.host(), pathOf(url), upstream.getModels().size(),
                     operatorKey ? "with the operator's key" : "without a key");
         }
         return new Upstreams(providers);
+    }
+
+    /** The base URL's path as configured (never its query, which could carry a credential). */
+    private static String pathOf(URI url) {
+        String path = url.getRawPath();
+        return path == null ? "" : path;
     }
 
     @Singleton

@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OpenApiTest {
     /** Routes that are not API operations: the console's and the UI's own assets, and the document itself. */
     private static final Set<String> NOT_OPERATIONS = Set.of("GET /console/console.js", "GET /console/console.css",
-            "GET /openapi.yml", "GET /openapi", "GET /openapi/res/{name}");
+            "GET /openapi.yml", "GET /openapi", "GET /openapi/res/{name}", "GET /");
 
     @RegisterExtension
     static final KeywayExtension keyway = KeywayExtension.standard();
@@ -184,6 +184,18 @@ class OpenApiTest {
             return ((Map<String, Object>) examples.values().iterator().next()).get("value");
         }
         return null;
+    }
+
+    @Test
+    void theRootLeadsAPersonToTheConsoleAndTheApiReference() {
+        HttpResponse<String> root = keyway.gateway().get("/", null);
+
+        assertEquals(200, root.statusCode());
+        assertTrue(root.headers().firstValue("content-type").orElse("").startsWith("text/html"));
+        for (String link : List.of("href=\"/console\"", "href=\"/openapi\"", "href=\"/openapi.yml\"")) {
+            assertTrue(root.body().contains(link), "the root page links " + link + ": " + root.body());
+        }
+        assertTrue(root.headers().firstValue("content-security-policy").orElse("").startsWith("default-src 'none'"));
     }
 
     @Test
