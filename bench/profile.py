@@ -11,7 +11,7 @@ PARTS = [
     ("key lookup (cache and vault)", r"io\.keyway\.persistence\."),
     ("request body check (JSON streaming parser)", r"io\.keyway\.http\.JsonCompletionBody"),
     ("use cases (io.keyway.application)", r"io\.keyway\.application\."),
-    ("upstream adapter (io.keyway.openrouter)", r"io\.keyway\.openrouter\."),
+    ("upstream adapter (io.keyway.openai)", r"io\.keyway\.openai\."),
     ("logging (logback, slf4j)", r"ch\.qos\.logback|org\.slf4j"),
     ("Micronaut HTTP server", r"io\.micronaut\.http\.server"),
     ("Micronaut HTTP client", r"io\.micronaut\.http\.client"),

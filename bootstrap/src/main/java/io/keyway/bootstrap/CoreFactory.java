@@ -28,8 +28,8 @@ import io.keyway.domain.port.CompletionProvider;
 import io.keyway.domain.port.KeyVault;
 import io.keyway.domain.port.ModelRouter;
 import io.keyway.domain.routing.PrefixModelRouter;
-import io.keyway.openrouter.UpstreamClients;
-import io.keyway.openrouter.UpstreamSettings;
+import io.keyway.openai.OpenAiUpstreams;
+import io.keyway.openai.UpstreamSettings;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Secondary;
@@ -82,7 +82,7 @@ class CoreFactory {
 
     /** Made at start ({@code @Context}), so that an unsafe upstream address stops the start rather than the first request. */
     @Context
-    Upstreams upstreams(ConfigurationCheck.Checked checked, UpstreamClients clients, OpenRouterProperties openRouter, List<UpstreamProperties> operatorUpstreams) {
+    Upstreams upstreams(ConfigurationCheck.Checked checked, OpenAiUpstreams clients, OpenRouterProperties openRouter, List<UpstreamProperties> operatorUpstreams) {
         List<CompletionProvider> providers = new ArrayList<>();
         URI openRouterUrl = UpstreamAddresses.requireSafe("keyway.openrouter.base-url", openRouter.getBaseUrl());
         CompletionProvider openRouterProvider = clients.connect(new UpstreamSettings(ProviderId.OPENROUTER.value(), openRouterUrl,

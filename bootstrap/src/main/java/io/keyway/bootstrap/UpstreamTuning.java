@@ -1,6 +1,6 @@
 package io.keyway.bootstrap;
 
-import io.keyway.openrouter.UpstreamSettings;
+import io.keyway.openai.UpstreamSettings;
 
 import java.time.Duration;
 

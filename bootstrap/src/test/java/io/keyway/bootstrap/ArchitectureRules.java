@@ -44,12 +44,12 @@ final class ArchitectureRules {
                 .layer("application").definedBy(root + ".application..")
                 .layer("http adapter").definedBy(root + ".http..")
                 .layer("persistence adapter").definedBy(root + ".persistence..")
-                .layer("openrouter adapter").definedBy(root + ".openrouter..")
+                .layer("openai adapter").definedBy(root + ".openai..")
                 .layer("bootstrap").definedBy(root + ".bootstrap..")
                 .whereLayer("bootstrap").mayNotBeAccessedByAnyLayer()
                 .whereLayer("http adapter").mayOnlyBeAccessedByLayers("bootstrap")
                 .whereLayer("persistence adapter").mayOnlyBeAccessedByLayers("bootstrap")
-                .whereLayer("openrouter adapter").mayOnlyBeAccessedByLayers("bootstrap")
+                .whereLayer("openai adapter").mayOnlyBeAccessedByLayers("bootstrap")
                 .whereLayer("application").mayOnlyBeAccessedByLayers("http adapter", "bootstrap")
                 .as("adapters never depend on each other and only bootstrap sees every module");
     }

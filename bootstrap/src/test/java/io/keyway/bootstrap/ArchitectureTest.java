@@ -29,7 +29,7 @@ class ArchitectureTest {
 
     @Test
     void productionClassesOfEveryModuleAreImported() {
-        for (String module : new String[]{"domain", "application", "http", "persistence", "openrouter", "bootstrap"}) {
+        for (String module : new String[]{"domain", "application", "http", "persistence", "openai", "bootstrap"}) {
             assertTrue(production.containPackage(KEYWAY + "." + module), "no classes imported from " + module);
         }
     }
@@ -72,7 +72,7 @@ class ArchitectureTest {
                 "ClientThatKnowsTheMain",          // bootstrap: may not be accessed by any layer
                 "ApplicationThatKnowsAController", // http adapter: only bootstrap
                 "SomeController",                  // persistence adapter: only bootstrap
-                "RowThatCallsAnUpstream",          // openrouter adapter: only bootstrap
+                "RowThatCallsAnUpstream",          // openai adapter: only bootstrap
                 "ClientThatRunsAUseCase",          // application: only the http adapter and bootstrap
                 "StrayWiring");                    // every class belongs to a module
     }
@@ -80,7 +80,7 @@ class ArchitectureTest {
     @Test
     void theModuleRuleLetsBootstrapSeeEveryModuleAndUseCasesSeeTheDomain() {
         String message = assertThrows(AssertionError.class, () -> ArchitectureRules.modulesDependInward(FIXTURE).check(wrong)).getMessage();
-        for (String allowed : new String[]{"bootstrap.Main.wire()", "application.CleanUseCase.run()", "openrouter.SomeClient.call()"}) {
+        for (String allowed : new String[]{"bootstrap.Main.wire()", "application.CleanUseCase.run()", "openai.SomeClient.call()"}) {
             assertFalse(message.contains("Method <" + FIXTURE + "." + allowed + ">"), "an allowed access was reported:\n" + message);
         }
     }

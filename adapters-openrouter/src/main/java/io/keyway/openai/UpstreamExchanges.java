@@ -1,4 +1,4 @@
-package io.keyway.openrouter;
+package io.keyway.openai;
 
 import io.micronaut.core.io.buffer.ByteArrayBufferFactory;
 import io.micronaut.http.ByteBodyHttpResponse;

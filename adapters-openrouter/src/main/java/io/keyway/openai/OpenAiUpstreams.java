@@ -1,4 +1,4 @@
-package io.keyway.openrouter;
+package io.keyway.openai;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -20,7 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Connects {@link CompletionProvider}s to OpenAI-compatible upstreams and closes their HTTP clients at shutdown. */
 @Singleton
-public class UpstreamClients {
+public class OpenAiUpstreams {
     private final JsonMapper json;
     private final MeterRegistry meters;
     private final UpstreamConnections.EventLoops loops;
@@ -28,15 +28,15 @@ public class UpstreamClients {
 
     /** In an application: the upstream connections share the server's default event loops (see {@link UpstreamConnections}). */
     @Inject
-    UpstreamClients(JsonMapper json, Optional<MeterRegistry> meters, EventLoopGroupRegistry loops, EventLoopGroupFactory channels) {
+    OpenAiUpstreams(JsonMapper json, Optional<MeterRegistry> meters, EventLoopGroupRegistry loops, EventLoopGroupFactory channels) {
         this(json, meters.orElseGet(SimpleMeterRegistry::new), serverLoops(loops, channels));
     }
 
-    UpstreamClients(JsonMapper json, MeterRegistry meters) {
+    OpenAiUpstreams(JsonMapper json, MeterRegistry meters) {
         this(json, meters, null);
     }
 
-    private UpstreamClients(JsonMapper json, MeterRegistry meters, UpstreamConnections.EventLoops loops) {
+    private OpenAiUpstreams(JsonMapper json, MeterRegistry meters, UpstreamConnections.EventLoops loops) {
         this.json = json;
         this.meters = meters;
         this.loops = loops;
@@ -56,13 +56,13 @@ public class UpstreamClients {
     }
 
     /** The provider for an upstream whose connections are already made, its meters kept apart (tests). */
-    static OpenAiCompatibleUpstream provider(UpstreamSettings settings, UpstreamConnections connections, JsonMapper json) {
+    static OpenAiUpstream provider(UpstreamSettings settings, UpstreamConnections connections, JsonMapper json) {
         return provider(settings, connections, json, new SimpleMeterRegistry());
     }
 
-    static OpenAiCompatibleUpstream provider(UpstreamSettings settings, UpstreamConnections connections, JsonMapper json, MeterRegistry meters) {
+    static OpenAiUpstream provider(UpstreamSettings settings, UpstreamConnections connections, JsonMapper json, MeterRegistry meters) {
         UpstreamExchanges exchanges = new UpstreamExchanges(connections);
-        return new OpenAiCompatibleUpstream(settings, exchanges, new UpstreamCatalogue(settings, exchanges, json, Clock.systemUTC()),
+        return new OpenAiUpstream(settings, exchanges, new UpstreamCatalogue(settings, exchanges, json, Clock.systemUTC()),
                 new UpstreamMeters(meters, settings.name()));
     }
 

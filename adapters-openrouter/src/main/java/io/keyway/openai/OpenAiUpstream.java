@@ -1,4 +1,4 @@
-package io.keyway.openrouter;
+package io.keyway.openai;
 
 import io.keyway.domain.completion.Endpoint;
 import io.keyway.domain.completion.ModelDescriptor;
@@ -42,8 +42,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * timeouts; {@link RetryPolicy} says when to try again, {@link UpstreamExchanges} carries each try, and
  * {@link UpstreamCatalogue} lists the models.
  */
-final class OpenAiCompatibleUpstream implements CompletionProvider {
-    private static final Logger LOG = LoggerFactory.getLogger(OpenAiCompatibleUpstream.class);
+final class OpenAiUpstream implements CompletionProvider {
+    private static final Logger LOG = LoggerFactory.getLogger(OpenAiUpstream.class);
 
     private final UpstreamSettings settings;
     private final UpstreamExchanges exchanges;
@@ -53,7 +53,7 @@ final class OpenAiCompatibleUpstream implements CompletionProvider {
     /** Each endpoint's URL, parsed once: parsing it per request showed in profiles (5% of samples). */
     private final Map<Endpoint, URI> endpoints = new EnumMap<>(Endpoint.class);
 
-    OpenAiCompatibleUpstream(UpstreamSettings settings, UpstreamExchanges exchanges, UpstreamCatalogue catalogue, UpstreamMeters meters) {
+    OpenAiUpstream(UpstreamSettings settings, UpstreamExchanges exchanges, UpstreamCatalogue catalogue, UpstreamMeters meters) {
         this.settings = settings;
         this.meters = meters;
         this.exchanges = exchanges;

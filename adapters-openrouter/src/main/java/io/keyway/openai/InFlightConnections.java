@@ -1,4 +1,4 @@
-package io.keyway.openrouter;
+package io.keyway.openai;
 
 import io.micronaut.http.client.netty.NettyClientCustomizer;
 import io.netty.channel.Channel;

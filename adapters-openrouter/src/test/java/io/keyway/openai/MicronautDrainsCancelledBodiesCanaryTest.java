@@ -1,4 +1,4 @@
-package io.keyway.openrouter;
+package io.keyway.openai;
 
 import io.keyway.domain.testkit.BodyProbe;
 import io.keyway.domain.testkit.FakeUpstream;

@@ -1,4 +1,4 @@
-package io.keyway.openrouter;
+package io.keyway.openai;
 
 import io.keyway.domain.completion.ModelDescriptor;
 import io.micronaut.core.type.Argument;

@@ -1,4 +1,4 @@
-package io.keyway.openrouter;
+package io.keyway.openai;
 
 import io.keyway.domain.model.ProviderKey;
 import io.keyway.domain.port.CompletionProvider;
@@ -6,23 +6,23 @@ import io.keyway.domain.port.CompletionProviderContract;
 
 import java.util.Optional;
 
-/** OpenRouter: every call carries the caller's own key. */
-class OpenRouterContractTest extends CompletionProviderContract {
-    private static final ProviderKey CALLER = ProviderKey.of("sk-or-v1-contract-caller-1234");
+/** An operator's upstream: calls carry no caller key, and the operator's configured key is sent. */
+class OperatorUpstreamContractTest extends CompletionProviderContract {
+    private static final String OPERATOR_KEY = "operator-contract-key-0001";
 
     @Override
     protected CompletionProvider connect(String baseUrl, Limits limits) {
-        return Contracts.connect("openrouter", baseUrl, Optional.empty(), limits.connect(), limits.firstByte(), limits.idle(),
+        return Contracts.connect("local", baseUrl, Optional.of(OPERATOR_KEY), limits.connect(), limits.firstByte(), limits.idle(),
                 limits.total(), limits.retries(), limits.backoff());
     }
 
     @Override
     protected Optional<ProviderKey> callerKey() {
-        return Optional.of(CALLER);
+        return Optional.empty();
     }
 
     @Override
     protected String expectedAuthorization() {
-        return "Bearer " + CALLER.reveal();
+        return "Bearer " + OPERATOR_KEY;
     }
 }

@@ -1,4 +1,4 @@
-package io.keyway.archfixture.openrouter;
+package io.keyway.archfixture.openai;
 
 /** Right: an upstream client on its own. */
 public class SomeClient {

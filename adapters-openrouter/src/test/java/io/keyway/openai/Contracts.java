@@ -1,4 +1,4 @@
-package io.keyway.openrouter;
+package io.keyway.openai;
 
 import io.keyway.domain.port.CompletionProvider;
 import io.micronaut.serde.ObjectMapper;
@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /** Builds the adapter under contract from the contract's limits. */
 final class Contracts {
-    private static final UpstreamClients CLIENTS = new UpstreamClients(ObjectMapper.getDefault(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    private static final OpenAiUpstreams CLIENTS = new OpenAiUpstreams(ObjectMapper.getDefault(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
 
     private Contracts() {
     }

@@ -1,4 +1,4 @@
-package io.keyway.openrouter;
+package io.keyway.openai;
 
 import io.keyway.domain.completion.Endpoint;
 import io.keyway.domain.completion.UpstreamCall;
@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class InFlightConnectionsTest {
     private FakeUpstream fake;
     private UpstreamConnections connections;
-    private OpenAiCompatibleUpstream upstream;
+    private OpenAiUpstream upstream;
 
     @BeforeEach
     void start() {
@@ -39,7 +39,7 @@ class InFlightConnectionsTest {
                 new UpstreamSettings.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5)),
                 new UpstreamSettings.Retries(0, Duration.ofMillis(10), Duration.ofMillis(10)), Duration.ofMinutes(1));
         connections = new UpstreamConnections(settings);
-        upstream = UpstreamClients.provider(settings, connections, ObjectMapper.getDefault());
+        upstream = OpenAiUpstreams.provider(settings, connections, ObjectMapper.getDefault());
     }
 
     @AfterEach

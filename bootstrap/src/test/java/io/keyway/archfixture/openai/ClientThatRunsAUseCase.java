@@ -1,4 +1,4 @@
-package io.keyway.archfixture.openrouter;
+package io.keyway.archfixture.openai;
 
 import io.keyway.archfixture.application.CleanUseCase;
 

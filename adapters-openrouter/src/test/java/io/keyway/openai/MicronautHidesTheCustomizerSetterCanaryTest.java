@@ -1,4 +1,4 @@
-package io.keyway.openrouter;
+package io.keyway.openai;
 
 import io.micronaut.http.client.netty.DefaultHttpClientBuilder;
 import io.micronaut.http.client.netty.NettyClientCustomizer;
