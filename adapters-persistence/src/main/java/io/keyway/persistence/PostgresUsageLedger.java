@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 
 import org.postgresql.PGConnection;
 
+import com.zaxxer.hikari.HikariDataSource;
+
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.StringReader;
@@ -154,8 +156,14 @@ final class PostgresUsageLedger implements UsageLedger, AutoCloseable {
         try (Connection connection = dataSource.getConnection()) {
             try {
                 connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY, new StringReader(rows.toString()));
-            } catch (IOException unreadable) {
-                throw new SQLException("usage rows could not be sent", unreadable);
+            } catch (SQLException | IOException failed) {
+                // COPY runs on the driver's own connection, past the pool's proxy, so the pool never sees it fail: a
+                // connection broken by a database restart would be lent again (unchecked within Hikari's alive-bypass
+                // window, shorter than a short flush interval) and every later write would fail on it.
+                if (dataSource instanceof HikariDataSource pool) {
+                    pool.evictConnection(connection);
+                }
+                throw failed instanceof SQLException sql ? sql : new SQLException("usage rows could not be sent", failed);
             }
         }
     }

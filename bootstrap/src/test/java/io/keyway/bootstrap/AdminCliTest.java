@@ -1,5 +1,8 @@
 package io.keyway.bootstrap;
 
+import io.keyway.domain.testkit.Await;
+import java.time.Duration;
+
 import io.keyway.domain.testkit.FakeUpstream;
 import io.keyway.testkit.Gateway;
 import io.keyway.testkit.KeywayExtension;
@@ -53,14 +56,8 @@ class AdminCliTest {
     }
 
     /** The running gateway learns of the CLI's change by notification: within a second. */
-    private static void within1s(int expected, Supplier<HttpResponse<String>> call) throws InterruptedException {
-        long deadline = System.nanoTime() + 1_000_000_000L;
-        HttpResponse<String> response = call.get();
-        while (response.statusCode() != expected && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            response = call.get();
-        }
-        assertEquals(expected, response.statusCode(), response.body());
+    private static void within1s(int expected, Supplier<HttpResponse<String>> call) {
+        Await.value(call, response -> response.statusCode() == expected, Duration.ofSeconds(1), "HTTP " + expected + " from the running gateway");
     }
 
     @Test

@@ -130,6 +130,7 @@ class KeyLifecycleTest {
         String key = gateway.createGatewayKey(management, openRouterKey);
         Set<Integer> statuses = ConcurrentHashMap.newKeySet();
         AtomicBoolean running = new AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
         ExecutorService callers = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> loops = new ArrayList<>();
@@ -137,12 +138,14 @@ class KeyLifecycleTest {
                 loops.add(callers.submit(() -> {
                     while (running.get()) {
                         statuses.add(chat(key).statusCode());
+                        calls.incrementAndGet();
                     }
                 }));
             }
-            Thread.sleep(200);
+            Await.until(() -> calls.get() >= 20, Duration.ofSeconds(10), "callers under way before the rotation");
             String fresh = rotate(key, null);
-            Thread.sleep(300);
+            long rotatedAt = calls.get();
+            Await.until(() -> calls.get() >= rotatedAt + 40, Duration.ofSeconds(10), "callers still calling after the rotation");
             running.set(false);
             for (Future<?> loop : loops) {
                 loop.get(10, TimeUnit.SECONDS);

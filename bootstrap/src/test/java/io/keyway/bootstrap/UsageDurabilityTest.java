@@ -1,5 +1,8 @@
 package io.keyway.bootstrap;
 
+import io.keyway.domain.testkit.Await;
+import java.time.Duration;
+
 import io.keyway.bootstrap.support.StoppablePostgres;
 import io.keyway.domain.testkit.FakeUpstream;
 import io.keyway.testkit.Gateway;
@@ -52,28 +55,42 @@ class UsageDurabilityTest {
             for (int i = 0; i < 5; i++) {
                 assertEquals(200, gateway.post("/v1/chat/completions", key, CHAT).statusCode());
             }
-            Thread.sleep(600);
-            assertEquals(5, count(postgres), "written within the interval");
+            Await.until(() -> count(postgres) == 5, Duration.ofSeconds(5), "the records written within a few intervals");
 
+            long failedWritesBefore = failedWritesLogged();
             postgres.stop();
             for (int i = 0; i < 5; i++) {
                 // The key is in memory: requests go on while the database is away, and their records wait.
                 assertEquals(200, gateway.post("/v1/chat/completions", key, CHAT).statusCode());
             }
-            Thread.sleep(1000);
+            // At least one write tried and failed while the database was away: the records have waited in memory.
+            Await.until(() -> failedWritesLogged() > failedWritesBefore, Duration.ofSeconds(10), "a write that failed during the outage");
             postgres.restart();
 
-            long deadline = System.nanoTime() + 15_000_000_000L;
-            long written = count(postgres);
-            while (written < 10 && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-                written = count(postgres);
-            }
-            assertEquals(10, written, "every request of the outage was recorded once the database returned");
+            Await.value(() -> count(postgres), written -> written == 10, Duration.ofSeconds(15),
+                    "every request of the outage recorded once the database returned");
         }
     }
 
-    private static long count(StoppablePostgres postgres) throws Exception {
+    /** How many times the usage writer has said, in this run's log, that it could not write. */
+    private static long failedWritesLogged() {
+        try {
+            return java.nio.file.Files.readAllLines(io.keyway.bootstrap.support.SecretsNeverLogged.LOG).stream()
+                    .filter(line -> line.contains("usage records could not be written")).count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static long count(StoppablePostgres postgres) {
+        try {
+            return countOrThrow(postgres);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long countOrThrow(StoppablePostgres postgres) throws Exception {
         try (Connection connection = postgres.running().getPostgresDatabase().getConnection(); Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT count(*), count(DISTINCT id) FROM usage_records")) {
             rows.next();

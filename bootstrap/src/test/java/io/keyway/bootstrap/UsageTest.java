@@ -1,5 +1,7 @@
 package io.keyway.bootstrap;
 
+import io.keyway.domain.testkit.Await;
+
 import io.keyway.domain.testkit.FakeUpstream;
 import io.keyway.testkit.Gateway;
 import io.keyway.testkit.KeywayExtension;
@@ -53,14 +55,15 @@ class UsageTest {
 
     /** The report once it counts {@code requests} (records are written every 100 ms here). */
     @SuppressWarnings("unchecked")
-    private Map<String, Object> reportCounting(String path, String bearer, long requests) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        Map<String, Object> report = report(path, bearer);
-        while (((Number) ((Map<String, Object>) report.get("total")).get("requests")).longValue() < requests && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            report = report(path, bearer);
-        }
-        return report;
+    private Map<String, Object> reportCounting(String path, String bearer, long requests) {
+        return Await.value(() -> {
+            try {
+                return report(path, bearer);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, report -> ((Number) ((Map<String, Object>) report.get("total")).get("requests")).longValue() >= requests,
+                Duration.ofSeconds(5), "a report counting " + requests + " request(s)");
     }
 
     @SuppressWarnings("unchecked")
@@ -175,11 +178,7 @@ class UsageTest {
         // until the first byte, so that a failure can still be a 502.
         openRouter.answer("chat/completions", FakeUpstream.jsonHeadersThenSilence(Duration.ofSeconds(3)));
         try (java.net.Socket client = gateway.postAndKeepOpen(key, "{\"model\":\"openrouter-a/b\"}")) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (openRouter.count("chat/completions") == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertEquals(1, openRouter.count("chat/completions"), "the request reached the upstream");
+            Await.until(() -> openRouter.count("chat/completions") == 1, Duration.ofSeconds(5), "the request reached the upstream");
             // Its headers reach the gateway just after.
             Thread.sleep(300);
         }

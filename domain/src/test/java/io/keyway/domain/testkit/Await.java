@@ -36,10 +36,14 @@ public final class Await {
     /** Asks for a value until one satisfies {@code wanted}, and returns it; fails when none did within {@code within}. */
     public static <T> T value(Supplier<T> ask, Predicate<T> wanted, Duration within, String what) {
         AtomicReference<T> last = new AtomicReference<>();
-        until(() -> {
-            last.set(ask.get());
-            return wanted.test(last.get());
-        }, within, what);
+        try {
+            until(() -> {
+                last.set(ask.get());
+                return wanted.test(last.get());
+            }, within, what);
+        } catch (AssertionError notInTime) {
+            throw new AssertionError(notInTime.getMessage() + "; the last value was " + last.get(), notInTime);
+        }
         return last.get();
     }
 }
