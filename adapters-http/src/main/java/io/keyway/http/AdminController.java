@@ -7,6 +7,7 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.keyway.application.Accounts;
 import io.keyway.application.CreateAccount;
 import io.keyway.application.ManagementKeys;
@@ -32,6 +33,8 @@ import java.security.MessageDigest;
 
 /** The operator's API, behind {@code KEYWAY_ADMIN_TOKEN}; without that token set it refuses every call. */
 @Controller("/admin")
+@Tag(name = "Admin")
+@SecurityRequirement(name = ApiDocs.ADMIN_TOKEN)
 @ApiResponse(responseCode = "503", ref = ApiDocs.KEY_STORE_UNAVAILABLE_ANSWER)
 @ApiResponse(responseCode = "401", ref = ApiDocs.ADMIN_UNAUTHENTICATED_ANSWER)
 @ApiResponse(responseCode = "403", ref = ApiDocs.ADMIN_DISABLED_ANSWER)
@@ -55,7 +58,7 @@ class AdminController {
         this.adminToken = adminToken.bytes();
     }
 
-    @Operation(summary = "List accounts", tags = "Admin", security = @SecurityRequirement(name = ApiDocs.ADMIN_TOKEN), 
+    @Operation(summary = "List accounts",
             description = "Every account, without keys.",
             responses = {
         @ApiResponse(responseCode = "200", description = "The accounts.",
@@ -67,7 +70,7 @@ class AdminController {
         return denied != null ? denied : HttpResponse.ok(Views.accounts(accounts.list()));
     }
 
-    @Operation(summary = "Retrieve an account", tags = "Admin", security = @SecurityRequirement(name = ApiDocs.ADMIN_TOKEN), 
+    @Operation(summary = "Retrieve an account",
             description = "An account with its management keys (no secrets) and how many gateway keys it holds.",
             responses = {
         @ApiResponse(responseCode = "200", description = "The account.",
@@ -82,7 +85,7 @@ class AdminController {
         return denied != null ? denied : RefusalResponses.respond(accounts.get(id), details -> HttpResponse.ok(Views.account(details)));
     }
 
-    @Operation(summary = "Delete an account", tags = "Admin", security = @SecurityRequirement(name = ApiDocs.ADMIN_TOKEN), 
+    @Operation(summary = "Delete an account",
             description = "Deletes the account with every key it holds; each is refused on its next request.",
             responses = {
         @ApiResponse(responseCode = "204", description = "Deleted."),
@@ -99,7 +102,7 @@ class AdminController {
         });
     }
 
-    @Operation(summary = "Add a management key", tags = "Admin", security = @SecurityRequirement(name = ApiDocs.ADMIN_TOKEN), 
+    @Operation(summary = "Add a management key",
             description = "Another management key for the account; its secret is in this answer only.",
             responses = {
         @ApiResponse(responseCode = "201", description = "The management key with its secret in key.",
@@ -117,7 +120,7 @@ class AdminController {
         });
     }
 
-    @Operation(summary = "Delete a management key", tags = "Admin", security = @SecurityRequirement(name = ApiDocs.ADMIN_TOKEN), 
+    @Operation(summary = "Delete a management key",
             description = "Revokes one management key of the account.",
             responses = {
         @ApiResponse(responseCode = "204", description = "Deleted."),
@@ -135,7 +138,7 @@ class AdminController {
         });
     }
 
-    @Operation(summary = "Create an account", tags = "Admin", security = @SecurityRequirement(name = ApiDocs.ADMIN_TOKEN), 
+    @Operation(summary = "Create an account",
             description = "A new account and its first management key, whose secret is in this answer only.",
             responses = {
         @ApiResponse(responseCode = "201", description = "The account with its management key.",

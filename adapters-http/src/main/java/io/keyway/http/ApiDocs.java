@@ -55,6 +55,10 @@ final class ApiDocs {
     static final String UPSTREAM_FAILED_ANSWER = "#/components/responses/UpstreamFailed";
     static final String UPSTREAM_TIMEOUT_ANSWER = "#/components/responses/UpstreamTimeout";
 
+    /** What every routed OpenAI endpoint answers and takes. */
+    static final String ROUTED_ANSWER = "The upstream's answer, relayed byte for byte; with stream true, server-sent events as they arrive.";
+    static final String ROUTED_REQUEST = "The OpenAI request; only model is read, and the prefix openrouter- is removed before it goes upstream.";
+
     static final String JSON = "application/json";
     static final String SSE = "text/event-stream";
 

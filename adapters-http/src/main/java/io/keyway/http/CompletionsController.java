@@ -6,6 +6,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.keyway.application.CompletionBody;
 import io.keyway.application.Outcome;
 import io.keyway.application.Refusal;
@@ -33,6 +34,8 @@ import java.util.concurrent.CompletableFuture;
  * vault).
  */
 @Controller("/v1")
+@Tag(name = "OpenAI")
+@SecurityRequirement(name = ApiDocs.GATEWAY_KEY)
 @ApiResponse(responseCode = "400", ref = ApiDocs.NOT_A_COMPLETION_ANSWER)
 @ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER)
 @ApiResponse(responseCode = "403", ref = ApiDocs.PROVIDER_KEY_MISSING_ANSWER)
@@ -54,55 +57,55 @@ class CompletionsController {
         this.relay = relay;
     }
 
-    @Operation(summary = "Chat completion", tags = "OpenAI", security = @SecurityRequirement(name = ApiDocs.GATEWAY_KEY), 
+    @Operation(summary = "Chat completion",
             description = "OpenAI's POST /v1/chat/completions, routed by model.",
             responses = {
-        @ApiResponse(responseCode = "200", description = "The upstream's answer, relayed byte for byte; with stream true, server-sent events as they arrive.",
+        @ApiResponse(responseCode = "200", description = ApiDocs.ROUTED_ANSWER,
                 content = {@Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.CHAT_ANSWER)),
                         @Content(mediaType = ApiDocs.SSE, examples = @ExampleObject(value = ApiDocs.CHAT_STREAM))})
     })
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The OpenAI request; only model is read, and the prefix openrouter- is removed before it goes upstream.", required = true,
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = ApiDocs.ROUTED_REQUEST, required = true,
             content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.CHAT_REQUEST)))
     @Post(uri = "/chat/completions", consumes = MediaType.ALL, produces = {MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
     CompletableFuture<HttpResponse<?>> chatCompletions(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Body byte[] body) {
         return route(Endpoint.CHAT_COMPLETIONS, request, body);
     }
 
-    @Operation(summary = "Text completion", tags = "OpenAI", security = @SecurityRequirement(name = ApiDocs.GATEWAY_KEY), 
+    @Operation(summary = "Text completion",
             description = "OpenAI's legacy POST /v1/completions, routed by model.",
             responses = {
-        @ApiResponse(responseCode = "200", description = "The upstream's answer, relayed byte for byte; with stream true, server-sent events as they arrive.",
+        @ApiResponse(responseCode = "200", description = ApiDocs.ROUTED_ANSWER,
                 content = {@Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.COMPLETION_ANSWER)),
                         @Content(mediaType = ApiDocs.SSE, examples = @ExampleObject(value = ApiDocs.CHAT_STREAM))})
     })
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The OpenAI request; only model is read, and the prefix openrouter- is removed before it goes upstream.", required = true,
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = ApiDocs.ROUTED_REQUEST, required = true,
             content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.COMPLETION_REQUEST)))
     @Post(uri = "/completions", consumes = MediaType.ALL, produces = {MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
     CompletableFuture<HttpResponse<?>> completions(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Body byte[] body) {
         return route(Endpoint.COMPLETIONS, request, body);
     }
 
-    @Operation(summary = "Embeddings", tags = "OpenAI", security = @SecurityRequirement(name = ApiDocs.GATEWAY_KEY), 
+    @Operation(summary = "Embeddings",
             description = "OpenAI's POST /v1/embeddings, routed by model.",
             responses = {
-        @ApiResponse(responseCode = "200", description = "The upstream's answer, relayed byte for byte; with stream true, server-sent events as they arrive.",
+        @ApiResponse(responseCode = "200", description = ApiDocs.ROUTED_ANSWER,
                 content = {@Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.EMBEDDING_ANSWER))})
     })
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The OpenAI request; only model is read, and the prefix openrouter- is removed before it goes upstream.", required = true,
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = ApiDocs.ROUTED_REQUEST, required = true,
             content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.EMBEDDING_REQUEST)))
     @Post(uri = "/embeddings", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     CompletableFuture<HttpResponse<?>> embeddings(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Body byte[] body) {
         return route(Endpoint.EMBEDDINGS, request, body);
     }
 
-    @Operation(summary = "Responses", tags = "OpenAI", security = @SecurityRequirement(name = ApiDocs.GATEWAY_KEY), 
+    @Operation(summary = "Responses",
             description = "OpenAI's POST /v1/responses, routed by model.",
             responses = {
-        @ApiResponse(responseCode = "200", description = "The upstream's answer, relayed byte for byte; with stream true, server-sent events as they arrive.",
+        @ApiResponse(responseCode = "200", description = ApiDocs.ROUTED_ANSWER,
                 content = {@Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.RESPONSES_ANSWER)),
                         @Content(mediaType = ApiDocs.SSE, examples = @ExampleObject(value = ApiDocs.CHAT_STREAM))})
     })
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The OpenAI request; only model is read, and the prefix openrouter- is removed before it goes upstream.", required = true,
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = ApiDocs.ROUTED_REQUEST, required = true,
             content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.RESPONSES_REQUEST)))
     @Post(uri = "/responses", consumes = MediaType.ALL, produces = {MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
     CompletableFuture<HttpResponse<?>> responses(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Body byte[] body) {

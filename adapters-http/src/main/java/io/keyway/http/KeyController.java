@@ -7,6 +7,7 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.keyway.application.ManageProviderKeys;
 import io.keyway.application.RotateGatewayKey;
 import io.keyway.application.Upstreams;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /** A gateway key's holder reads it and manages the provider keys it carries. */
 @Controller("/v1/key")
+@Tag(name = "Gateway key")
+@SecurityRequirement(name = ApiDocs.GATEWAY_KEY)
 @ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER)
 @ApiResponse(responseCode = "403", ref = ApiDocs.WRONG_KIND_ANSWER)
 @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER)
@@ -52,7 +55,7 @@ class KeyController {
         this.bodies = bodies;
     }
 
-    @Operation(summary = "This gateway key", tags = "Gateway key", security = @SecurityRequirement(name = ApiDocs.GATEWAY_KEY), 
+    @Operation(summary = "This gateway key",
             description = "The calling gateway key: name, dates, and per provider key a hint and the host it is sent to. Never a secret.",
             responses = {
         @ApiResponse(responseCode = "200", description = "The key.",
@@ -68,7 +71,7 @@ class KeyController {
         return Views.key(key, secret, provider -> upstreams.named(provider.value()).map(CompletionProvider::host).orElse(null));
     }
 
-    @Operation(summary = "Rotate this gateway key", tags = "Gateway key", security = @SecurityRequirement(name = ApiDocs.GATEWAY_KEY), 
+    @Operation(summary = "Rotate this gateway key",
             description = "Replaces the key's secret (same id) and reseals its provider keys under the new one. With grace_seconds (0 to 86400) the old secret keeps working for requests until then. The new key is shown in this answer only.",
             responses = {
         @ApiResponse(responseCode = "200", description = "The key with its new secret in key.",
@@ -95,7 +98,7 @@ class KeyController {
         }
     }
 
-    @Operation(summary = "Attach or replace a provider key", tags = "Gateway key", security = @SecurityRequirement(name = ApiDocs.GATEWAY_KEY), 
+    @Operation(summary = "Attach or replace a provider key",
             description = "Seals api_key under this gateway key's secret. The operator cannot read it back; only requests with this gateway key unseal it.",
             responses = {
         @ApiResponse(responseCode = "200", description = "The key, with the provider key's hint.",
@@ -126,7 +129,7 @@ class KeyController {
         }
     }
 
-    @Operation(summary = "Detach a provider key", tags = "Gateway key", security = @SecurityRequirement(name = ApiDocs.GATEWAY_KEY), 
+    @Operation(summary = "Detach a provider key",
             description = "Deletes the sealed provider key from this gateway key.",
             responses = {
         @ApiResponse(responseCode = "200", description = "The key without it.",

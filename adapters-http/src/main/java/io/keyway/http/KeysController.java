@@ -7,6 +7,7 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.keyway.application.IssueGatewayKey;
 import io.keyway.application.RevokeGatewayKey;
 import io.keyway.application.SetKeyLimits;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /** An account manages its gateway keys with its management key. */
 @Controller("/v1/keys")
+@Tag(name = "Keys")
+@SecurityRequirement(name = ApiDocs.MANAGEMENT_KEY)
 @ApiResponse(responseCode = "401", ref = ApiDocs.UNAUTHENTICATED_ANSWER)
 @ApiResponse(responseCode = "403", ref = ApiDocs.WRONG_KIND_ANSWER)
 @ApiResponse(responseCode = "429", ref = ApiDocs.TOO_MANY_FAILURES_ANSWER)
@@ -54,7 +57,7 @@ class KeysController {
         this.bodies = bodies;
     }
 
-    @Operation(summary = "Create a gateway key", tags = "Keys", security = @SecurityRequirement(name = ApiDocs.MANAGEMENT_KEY), 
+    @Operation(summary = "Create a gateway key",
             description = "A new gateway key for the management key's account, optionally with provider keys (sealed under its secret) and an expiry (unix seconds). The secret is in this answer only.",
             responses = {
         @ApiResponse(responseCode = "201", description = "The key with its secret in key.",
@@ -82,7 +85,7 @@ class KeysController {
         }
     }
 
-    @Operation(summary = "List gateway keys", tags = "Keys", security = @SecurityRequirement(name = ApiDocs.MANAGEMENT_KEY), 
+    @Operation(summary = "List gateway keys",
             description = "The account's gateway keys, without secrets.",
             responses = {
         @ApiResponse(responseCode = "200", description = "The keys.",
@@ -93,7 +96,7 @@ class KeysController {
         return RefusalResponses.respond(view.list(Bearer.token(authorization)), keys -> HttpResponse.ok(Views.keys(keys)));
     }
 
-    @Operation(summary = "Retrieve a gateway key", tags = "Keys", security = @SecurityRequirement(name = ApiDocs.MANAGEMENT_KEY), 
+    @Operation(summary = "Retrieve a gateway key",
             description = "One of the account's gateway keys, without its secret.",
             responses = {
         @ApiResponse(responseCode = "200", description = "The key.",
@@ -107,7 +110,7 @@ class KeysController {
         return RefusalResponses.respond(view.get(Bearer.token(authorization), id), key -> HttpResponse.ok(Views.key(key)));
     }
 
-    @Operation(summary = "Change a gateway key's limits", tags = "Keys", security = @SecurityRequirement(name = ApiDocs.MANAGEMENT_KEY),
+    @Operation(summary = "Change a gateway key's limits",
             description = "Sets, changes or removes (null) each of requests_per_minute, tokens_per_day and cost_per_month; a limit not "
                     + "named is kept. Every instance applies them from the key's next request on. A key over a limit gets 429 "
                     + "rate_limit_exceeded (budget_exceeded for cost) with Retry-After; token and cost limits count what answers reported, "
@@ -142,7 +145,7 @@ class KeysController {
         }
     }
 
-    @Operation(summary = "Delete a gateway key", tags = "Keys", security = @SecurityRequirement(name = ApiDocs.MANAGEMENT_KEY), 
+    @Operation(summary = "Delete a gateway key",
             description = "Revokes the key with its sealed provider keys: refused on its next request on this instance, within a second on every other.",
             responses = {
         @ApiResponse(responseCode = "204", description = "Deleted."),

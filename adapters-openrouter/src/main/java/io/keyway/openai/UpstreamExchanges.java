@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -144,8 +145,11 @@ final class UpstreamExchanges {
             private final UnaryOperator<Throwable> mapping;
             private final Context context;
             private Subscription upstream;
-            /** Ended, or given up: set by the reading thread, or by a cancel from any. */
-            private volatile boolean done;
+            /**
+             * Taken by whichever end comes first: the reading thread's completion or failure, or a cancel from any
+             * thread (the same rule as the relay's {@code WatchedBody}), so the exchange is finished or abandoned once.
+             */
+            private final AtomicBoolean ended = new AtomicBoolean();
 
             Reader(CoreSubscriber<? super byte[]> actual, BodyWatchdog watchdog, UnaryOperator<Throwable> mapping) {
                 this.actual = actual;
@@ -172,7 +176,7 @@ final class UpstreamExchanges {
 
             @Override
             public void onNext(byte[] chunk) {
-                if (done) {
+                if (ended.get()) {
                     return;
                 }
                 if (watchdog != null) {
@@ -183,10 +187,9 @@ final class UpstreamExchanges {
 
             @Override
             public void onError(Throwable failure) {
-                if (done) {
+                if (!ended.compareAndSet(false, true)) {
                     return;
                 }
-                done = true;
                 Throwable reported = failure;
                 if (watchdog != null) {
                     watchdog.disarm();
@@ -205,10 +208,9 @@ final class UpstreamExchanges {
 
             @Override
             public void onComplete() {
-                if (done) {
+                if (!ended.compareAndSet(false, true)) {
                     return;
                 }
-                done = true;
                 if (watchdog != null) {
                     watchdog.disarm();
                 }
@@ -223,11 +225,13 @@ final class UpstreamExchanges {
 
             @Override
             public void cancel() {
-                // What the source reports after this (its connection closed) is the answer to it: not passed on.
-                done = true;
-                call.abandon();
-                if (watchdog != null) {
-                    watchdog.disarm();
+                // What the source reports after this (its connection closed) is the answer to it: not passed on. A
+                // cancel after the body's end leaves the finished exchange (and its pooled connection) alone.
+                if (ended.compareAndSet(false, true)) {
+                    call.abandon();
+                    if (watchdog != null) {
+                        watchdog.disarm();
+                    }
                 }
                 upstream.cancel();
             }

@@ -5,15 +5,10 @@ import io.keyway.domain.keys.Verifier;
 import io.keyway.domain.model.AccountId;
 import io.keyway.domain.model.GatewayKey;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -23,11 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 /** A gateway-key lookup that hits the key-record cache (100,000 keys held), as every request with a known key does. */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
 public class KeyCacheBenchmark {
     private static final int KEYS = 100_000;
     private KeyRecordCache cache;

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.UUID;
 
 import static io.keyway.testkit.Gateway.field;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,13 +31,10 @@ class DatabaseOutageTest {
 
     @Test
     void cachedKeysKeepWorkingOthersAre503AndEverythingRecoversWithoutARestart(@TempDir Path data) throws Exception {
-        String adminToken = "admin-" + UUID.randomUUID();
         try (StoppablePostgres postgres = StoppablePostgres.start(data);
              FakeUpstream openRouter = FakeUpstream.start();
-             Gateway gateway = Gateway.startWith(postgres.settingsWith(Map.of(
-                     "keyway.admin-token", adminToken,
-                     "keyway.openrouter.base-url", openRouter.baseUrl(),
-                     "keyway.key-cache.max-age", "30s")), adminToken)) {
+             Gateway gateway = Gateway.start(openRouter.baseUrl(), postgres.settingsWith(Map.of(
+                     "keyway.key-cache.max-age", "30s")))) {
             openRouter.answer("chat/completions", FakeUpstream.json(200, FakeUpstream.chatCompletion("a/b", "hi")));
             String management = gateway.createAccount("outage");
             String inMemory = gateway.createGatewayKey(management, "sk-or-v1-outage-cached-0001");

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,13 +34,11 @@ class KeyLifecycleTest {
     @RegisterExtension
     static final KeywayExtension keyway = KeywayExtension.standard();
 
-    private FakeUpstream openRouter;
-    private Gateway gateway;
+    private final FakeUpstream openRouter = keyway.openRouter();
+    private final Gateway gateway = keyway.gateway();
 
     @BeforeEach
     void use() {
-        openRouter = keyway.openRouter();
-        gateway = keyway.gateway();
         openRouter.answer("chat/completions", FakeUpstream.json(200, FakeUpstream.chatCompletion("a/b", "hi")));
     }
 

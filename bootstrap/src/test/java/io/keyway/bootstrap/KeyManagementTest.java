@@ -4,7 +4,6 @@ import io.keyway.domain.testkit.FakeUpstream;
 import io.keyway.testkit.Gateway;
 import io.keyway.testkit.SecretLedger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import io.keyway.testkit.KeywayExtension;
 
@@ -21,14 +20,9 @@ class KeyManagementTest {
     @RegisterExtension
     static final KeywayExtension keyway = KeywayExtension.standard();
 
-    private FakeUpstream openRouter;
-    private Gateway gateway;
+    private final FakeUpstream openRouter = keyway.openRouter();
+    private final Gateway gateway = keyway.gateway();
 
-    @BeforeEach
-    void use() {
-        openRouter = keyway.openRouter();
-        gateway = keyway.gateway();
-    }
 
     @Test
     void theOperatorCreatesAnAccountAndSeesItsManagementKeyOnce() {

@@ -34,15 +34,12 @@ class LimitsTest {
     @RegisterExtension
     static final KeywayExtension keyway = KeywayExtension.builder().property("keyway.limits.sync-interval", "200ms").clock(clock).build();
 
-    private Gateway gateway;
-    private FakeUpstream openRouter;
-    private String management;
+    private final Gateway gateway = keyway.gateway();
+    private final FakeUpstream openRouter = keyway.openRouter();
+    private final String management = gateway.createAccount("limits-" + System.nanoTime());
 
     @BeforeEach
-    void anAccount() {
-        gateway = keyway.gateway();
-        openRouter = keyway.openRouter();
-        management = gateway.createAccount("limits-" + System.nanoTime());
+    void anUpstreamThatAnswers() {
         openRouter.answer("chat/completions", FakeUpstream.json(200, FakeUpstream.chatCompletion("a/b", "hi")));
     }
 

@@ -5,7 +5,6 @@ import io.keyway.domain.testkit.Await;
 import io.keyway.domain.testkit.FakeUpstream;
 import io.keyway.domain.testkit.RawSocketUpstream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import io.keyway.testkit.KeywayExtension;
@@ -41,21 +40,15 @@ class ResilienceTest {
             .property("keyway.upstreams.flaky.retries", 0)
             .build();
 
-    private FakeUpstream openRouter;
-    private Gateway gateway;
-    private String key;
+    private final FakeUpstream openRouter = keyway.openRouter();
+    private final Gateway gateway = keyway.gateway();
+    private final String key = keyway.gatewayKey();
 
     @AfterAll
     static void stop() {
         resetting.close();
     }
 
-    @BeforeEach
-    void use() {
-        openRouter = keyway.openRouter();
-        gateway = keyway.gateway();
-        key = keyway.gatewayKey();
-    }
 
     /** What a client reads of a stream, and whether the transfer ended cleanly. */
     private record Streamed(String body, boolean endedCleanly) {

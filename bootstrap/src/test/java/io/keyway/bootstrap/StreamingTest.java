@@ -3,7 +3,6 @@ package io.keyway.bootstrap;
 import io.keyway.domain.testkit.FakeUpstream;
 import io.keyway.testkit.Gateway;
 import io.keyway.testkit.KeywayExtension;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,16 +23,10 @@ class StreamingTest {
     @RegisterExtension
     static final KeywayExtension keyway = KeywayExtension.standard();
 
-    private FakeUpstream openRouter;
-    private Gateway gateway;
-    private String key;
+    private final FakeUpstream openRouter = keyway.openRouter();
+    private final Gateway gateway = keyway.gateway();
+    private final String key = keyway.gatewayKey();
 
-    @BeforeEach
-    void use() {
-        openRouter = keyway.openRouter();
-        gateway = keyway.gateway();
-        key = keyway.gatewayKey();
-    }
 
     private record Arrival(long nanos, String text) {
     }

@@ -14,7 +14,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -42,14 +41,11 @@ class UsageDurabilityTest {
 
     @Test
     void anOutageWhileRecordingLosesNoRecord(@TempDir Path data) throws Exception {
-        String adminToken = "admin-" + UUID.randomUUID();
         try (StoppablePostgres postgres = StoppablePostgres.start(data);
              FakeUpstream openRouter = FakeUpstream.start();
-             Gateway gateway = Gateway.startWith(postgres.settingsWith(Map.of(
-                     "keyway.admin-token", adminToken,
-                     "keyway.openrouter.base-url", openRouter.baseUrl(),
+             Gateway gateway = Gateway.start(openRouter.baseUrl(), postgres.settingsWith(Map.of(
                      "keyway.key-cache.max-age", "60s",
-                     "keyway.usage.flush-interval", "200ms")), adminToken)) {
+                     "keyway.usage.flush-interval", "200ms")))) {
             openRouter.answer("chat/completions", FakeUpstream.json(200, WITH_USAGE));
             String key = gateway.createGatewayKey(gateway.createAccount("usage-outage"), "sk-or-v1-usage-outage-0001");
             for (int i = 0; i < 5; i++) {

@@ -6,7 +6,6 @@ import io.keyway.domain.testkit.FakeUpstream;
 import io.keyway.testkit.Gateway;
 import io.keyway.testkit.KeywayExtension;
 import io.micronaut.json.JsonMapper;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,18 +30,11 @@ class UsageTest {
             .property("keyway.openrouter.idle-timeout", "500ms")
             .build();
 
-    private Gateway gateway;
-    private FakeUpstream openRouter;
-    private String management;
-    private String key;
+    private final Gateway gateway = keyway.gateway();
+    private final FakeUpstream openRouter = keyway.openRouter();
+    private final String management = gateway.createAccount("usage-" + System.nanoTime());
+    private final String key = gateway.createGatewayKey(management, "sk-or-v1-usage-" + System.nanoTime());
 
-    @BeforeEach
-    void aFreshAccount() {
-        gateway = keyway.gateway();
-        openRouter = keyway.openRouter();
-        management = gateway.createAccount("usage-" + System.nanoTime());
-        key = gateway.createGatewayKey(management, "sk-or-v1-usage-" + System.nanoTime());
-    }
 
     /** The report, with each cost as the exact decimal text the answer carried (a JSON double would round it). */
     @SuppressWarnings("unchecked")

@@ -108,6 +108,21 @@ public final class TestDatabase {
         return properties;
     }
 
+    private static io.micronaut.context.ApplicationContext sharedContext;
+
+    /**
+     * One context of the persistence adapter on the test database with default settings, started on first use and
+     * shared by the contract tests of its stores (closed when the JVM ends).
+     */
+    public static synchronized io.micronaut.context.ApplicationContext persistenceContext() {
+        if (sharedContext == null) {
+            io.micronaut.context.ApplicationContext started = io.micronaut.context.ApplicationContext.run(persistenceContextProperties(Map.of()));
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "keyway-test-context-stop"));
+            sharedContext = started;
+        }
+        return sharedContext;
+    }
+
     /**
      * A context with the persistence adapter alone (the vault, Flyway's migrations, the key cache) on this database,
      * with {@code extra} properties on top.
