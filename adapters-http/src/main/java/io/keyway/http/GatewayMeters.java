@@ -33,7 +33,7 @@ public final class GatewayMeters {
     private final Counter refusedForFailures;
 
     /** Without a registry in the context (a slice of it, in tests) the meters are kept but not published. */
-    GatewayMeters(Optional<MeterRegistry> published) {
+    public GatewayMeters(Optional<MeterRegistry> published) {
         this.registry = published.orElseGet(SimpleMeterRegistry::new);
         Gauge.builder("keyway.streams.open", streamsOpen, AtomicInteger::get).description("Event streams being relayed now").register(registry);
         this.failedAuthentications = Counter.builder("keyway.auth.failures").description("Requests refused 401 for their key or admin token")
