@@ -26,6 +26,8 @@ final class BodyWatcher implements WatchedBody.Watcher {
     private long relayed;
     private boolean first = true;
     private byte[] last = NOTHING;
+    /** The whole body was told as completed at its declared length: its usage is not read a second time at its end. */
+    private boolean toldComplete;
 
     BodyWatcher(RelayedRequest request, Kind kind, long declared) {
         this.request = request;
@@ -55,7 +57,8 @@ final class BodyWatcher implements WatchedBody.Watcher {
         // A body of declared length is complete with its last byte, which the client may act on (a next request
         // counted against the tokens this one used) before the end of the upstream's body travels here: its end is
         // told before that byte goes on.
-        if (declared >= 0 && relayed >= declared) {
+        if (declared >= 0 && relayed >= declared && !toldComplete) {
+            toldComplete = true;
             request.completed(tap.usage());
         }
     }
@@ -63,7 +66,9 @@ final class BodyWatcher implements WatchedBody.Watcher {
     @Override
     public void completed() {
         closeStream();
-        request.completed(tap.usage());
+        if (!toldComplete) {
+            request.completed(tap.usage());
+        }
     }
 
     @Override
