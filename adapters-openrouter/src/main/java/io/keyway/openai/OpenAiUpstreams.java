@@ -8,6 +8,8 @@ import java.util.Optional;
 import io.keyway.domain.port.CompletionProvider;
 import io.micronaut.http.netty.channel.DefaultEventLoopGroupConfiguration;
 import io.micronaut.http.netty.channel.EventLoopGroupConfiguration;
+import io.micronaut.http.netty.channel.NettyChannelType;
+import io.netty.channel.socket.SocketChannel;
 import io.micronaut.http.netty.channel.EventLoopGroupFactory;
 import io.micronaut.http.netty.channel.EventLoopGroupRegistry;
 import io.micronaut.json.JsonMapper;
@@ -46,7 +48,7 @@ public class OpenAiUpstreams {
         EventLoopGroupConfiguration configuration = loops.getEventLoopGroupConfiguration(EventLoopGroupConfiguration.DEFAULT)
                 .orElseGet(DefaultEventLoopGroupConfiguration::new);
         return new UpstreamConnections.EventLoops(loops.getDefaultEventLoopGroup(),
-                () -> channels.clientSocketChannelInstance(configuration));
+                () -> (SocketChannel) channels.channelInstance(NettyChannelType.CLIENT_SOCKET, configuration));
     }
 
     public CompletionProvider connect(UpstreamSettings settings) {
