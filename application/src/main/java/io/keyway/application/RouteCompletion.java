@@ -80,21 +80,26 @@ public final class RouteCompletion {
                 events.failed(unwrap(failure));
                 return;
             }
-            outcome.fold(dispatch -> {
-                CompletableFuture<UpstreamReply> reply = dispatch.reply().toCompletableFuture();
-                events.sent(dispatch.sent(), () -> reply.cancel(true));
-                reply.whenComplete((answer, replyFailure) -> {
-                    if (replyFailure != null) {
-                        events.failed(unwrap(replyFailure));
-                    } else {
-                        events.replied(answer);
-                    }
+            try {
+                outcome.fold(dispatch -> {
+                    CompletableFuture<UpstreamReply> reply = dispatch.reply().toCompletableFuture();
+                    events.sent(dispatch.sent(), () -> reply.cancel(true));
+                    reply.whenComplete((answer, replyFailure) -> {
+                        if (replyFailure != null) {
+                            events.failed(unwrap(replyFailure));
+                        } else {
+                            events.replied(answer);
+                        }
+                    });
+                    return null;
+                }, refusal -> {
+                    events.refused(refusal);
+                    return null;
                 });
-                return null;
-            }, refusal -> {
-                events.refused(refusal);
-                return null;
-            });
+            } catch (RuntimeException | Error unexpected) {
+                // whenComplete would swallow it and leave the request unanswered: the events hear it as a defect.
+                events.failed(unexpected);
+            }
         });
     }
 

@@ -14,6 +14,7 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.body.ByteBody;
+import org.reactivestreams.FlowAdapters;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,7 +94,7 @@ public final class RelayedRequest implements CompletionEvents {
         if (ended.get()) {
             // The client left before the reply: nobody will read it. A body nobody reads is given up unread.
             if (reply instanceof UpstreamReply.Answered answered) {
-                Flux.from(org.reactivestreams.FlowAdapters.toPublisher(answered.body())).take(0).subscribe();
+                Flux.from(FlowAdapters.toPublisher(answered.body())).take(0).subscribe();
             }
             return;
         }
