@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * {@value #MIN_LENGTH} characters stops the start with a message saying how to make one; none disables the admin API.
  */
 @Context
-final class AdminToken {
+public final class AdminToken {
     static final int MIN_LENGTH = 32;
     private static final Logger LOG = LoggerFactory.getLogger(AdminToken.class);
 
@@ -26,11 +26,24 @@ final class AdminToken {
             this.bytes = null;
             return;
         }
-        if (given.length() < MIN_LENGTH) {
-            throw new ConfigurationException("KEYWAY_ADMIN_TOKEN (keyway.admin-token) is " + given.length() + " characters long; it must be at least "
-                    + MIN_LENGTH + ". Make one with: openssl rand -base64 32");
+        String tooShort = problem(given);
+        if (tooShort != null) {
+            throw new ConfigurationException(tooShort);
         }
         this.bytes = given.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Why a set token is refused, in one line that never repeats it, or null when it is long enough; also said by the
+     * configuration check before anything starts.
+     */
+    public static String problem(String token) {
+        String given = token.strip();
+        if (given.isEmpty() || given.length() >= MIN_LENGTH) {
+            return null;
+        }
+        return "KEYWAY_ADMIN_TOKEN (keyway.admin-token) is " + given.length() + " characters long; it must be at least "
+                + MIN_LENGTH + ". Make one with: openssl rand -base64 32";
     }
 
     /** The token's bytes, or null when the admin API is disabled. */

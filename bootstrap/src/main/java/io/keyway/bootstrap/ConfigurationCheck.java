@@ -1,5 +1,6 @@
 package io.keyway.bootstrap;
 
+import io.keyway.http.AdminToken;
 import io.micronaut.context.env.Environment;
 import io.micronaut.context.env.PropertySource;
 import io.micronaut.core.convert.ConversionService;
@@ -35,9 +36,6 @@ final class ConfigurationCheck {
     private static final Set<String> DURATIONS = Set.of("connect-timeout", "first-byte-timeout", "idle-timeout", "total-timeout",
             "retry-backoff", "retry-max-backoff", "models-ttl", "max-age", "negative-ttl", "flush-interval", "retention", "sync-interval");
     private static final Set<String> COUNTS = Set.of("retries", "maximum-size", "per-minute", "maximum-queued");
-
-    /** The shortest admin token Keyway takes (the admin API's own check says the same). */
-    static final int ADMIN_TOKEN_LENGTH = 32;
 
     private ConfigurationCheck() {
     }
@@ -93,21 +91,7 @@ final class ConfigurationCheck {
             checkValues(environment, prefix, UPSTREAM, problems);
         }
         SECTIONS.forEach((section, keys) -> checkValues(environment, "keyway." + section + ".", keys, problems));
-        environment.getProperty("keyway.admin-token", String.class).map(String::strip).filter(token -> !token.isEmpty())
-                .filter(token -> token.length() < ADMIN_TOKEN_LENGTH)
-                .ifPresent(token -> problems.add("KEYWAY_ADMIN_TOKEN (keyway.admin-token) is " + token.length()
-                        + " characters long; it must be at least " + ADMIN_TOKEN_LENGTH + ". Make one with: openssl rand -base64 32"));
-        List<String> baseUrls = new ArrayList<>();
-        baseUrls.add("keyway.openrouter.base-url");
-        upstreams.forEach(upstream -> baseUrls.add("keyway.upstreams." + upstream + ".base-url"));
-        for (String property : baseUrls) {
-            environment.getProperty(property, String.class).filter(StringUtils::hasText).map(ConfigurationCheck::uri).ifPresent(uri -> {
-                String unsafe = UpstreamAddresses.problem(property, uri);
-                if (unsafe != null) {
-                    problems.add(unsafe);
-                }
-            });
-        }
+        environment.getProperty("keyway.admin-token", String.class).map(AdminToken::problem).ifPresent(problems::add);
         problems.sort(null);
         return problems;
     }
@@ -158,8 +142,12 @@ final class ConfigurationCheck {
             } else if (key.equals("base-url")) {
                 try {
                     URI uri = URI.create(text);
+                    String unsafe = UpstreamAddresses.problem(prefix + key, uri);
                     if (uri.getScheme() == null || uri.getHost() == null) {
                         problems.add(prefix + key + " = '" + text + "' is not an absolute http(s) URL");
+                    } else if (unsafe != null) {
+                        // Keys would be sent there in the clear.
+                        problems.add(unsafe);
                     }
                 } catch (IllegalArgumentException notAUri) {
                     problems.add(prefix + key + " = '" + text + "' is not a URL");
@@ -167,16 +155,6 @@ final class ConfigurationCheck {
             } else if (key.equals("enabled") && !text.equals("true") && !text.equals("false")) {
                 problems.add(prefix + key + " = '" + text + "' is neither true nor false");
             }
-        }
-    }
-
-    /** The URL, or null when it is not one (said by the value check already). */
-    private static URI uri(String text) {
-        try {
-            URI uri = URI.create(text);
-            return uri.getHost() == null ? null : uri;
-        } catch (IllegalArgumentException notAUri) {
-            return null;
         }
     }
 

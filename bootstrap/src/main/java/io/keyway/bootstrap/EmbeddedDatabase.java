@@ -14,6 +14,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -50,9 +52,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 // initdb wants an empty directory: a password left by a start that never got this far goes.
                 Files.deleteIfExists(passwordFile);
             }
-            String password = initialised && Files.exists(passwordFile)
-                    ? Files.readString(passwordFile, StandardCharsets.US_ASCII).strip()
-                    : newPassword();
+            String password = initialised && Files.exists(passwordFile) ? readPassword(passwordFile) : newPassword();
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(absolute)
                     .setCleanDataDirectory(false)
@@ -75,46 +75,45 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
+    /** Where and how to log in to an embedded PostgreSQL another process runs. */
+    record Running(String jdbcUrl, String username, String password) {
+        @Override
+        public String toString() {
+            return "EmbeddedDatabase.Running[" + jdbcUrl + "]";
+        }
+    }
+
     /**
      * The embedded PostgreSQL of another Keyway process on this data directory (a gateway that runs while the admin
      * CLI is used, say), when there is one: its server writes its port in {@code postmaster.pid} while it runs, and
      * its password is in {@value #PASSWORD_FILE}. Empty when no live server holds the directory, or when it does not
      * accept the password (then starting one here fails with PostgreSQL's own lock message).
-     *
-     * @return the JDBC URL to reach it
      */
-    static java.util.Optional<String> alreadyRunning(Path dataDirectory) {
+    static Optional<Running> alreadyRunning(Path dataDirectory) {
         Path absolute = dataDirectory.toAbsolutePath().normalize();
         Path pid = absolute.resolve("postmaster.pid");
         Path passwordFile = absolute.resolve(PASSWORD_FILE);
         try {
             if (!Files.isReadable(pid) || !Files.isReadable(passwordFile)) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
-            java.util.List<String> lines = Files.readAllLines(pid, StandardCharsets.US_ASCII);
+            List<String> lines = Files.readAllLines(pid, StandardCharsets.US_ASCII);
             if (lines.size() < 4 || ProcessHandle.of(Long.parseLong(lines.get(0).strip())).filter(ProcessHandle::isAlive).isEmpty()) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
-            String url = "jdbc:postgresql://localhost:" + Integer.parseInt(lines.get(3).strip()) + "/postgres";
-            Properties login = new Properties();
-            login.setProperty("user", USER);
-            login.setProperty("password", Files.readString(passwordFile, StandardCharsets.US_ASCII).strip());
+            Running running = new Running(jdbcUrl(Integer.parseInt(lines.get(3).strip())), USER, readPassword(passwordFile));
+            Properties login = login(running.password());
             login.setProperty("connectTimeout", "3");
-            try (Connection connection = DriverManager.getConnection(url, login)) {
-                return connection.isValid(3) ? java.util.Optional.of(url) : java.util.Optional.empty();
+            try (Connection connection = DriverManager.getConnection(running.jdbcUrl(), login)) {
+                return connection.isValid(3) ? Optional.of(running) : Optional.empty();
             }
         } catch (IOException | SQLException | RuntimeException notReachable) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
-    /** The password of the embedded PostgreSQL whose data is in {@code dataDirectory}, as its first start made it. */
-    static String passwordOf(Path dataDirectory) {
-        try {
-            return Files.readString(dataDirectory.toAbsolutePath().normalize().resolve(PASSWORD_FILE), StandardCharsets.US_ASCII).strip();
-        } catch (IOException e) {
-            throw new UncheckedIOException("the embedded PostgreSQL's password could not be read", e);
-        }
+    private static String readPassword(Path passwordFile) throws IOException {
+        return Files.readString(passwordFile, StandardCharsets.US_ASCII).strip();
     }
 
     private static String newPassword() {
@@ -146,14 +145,22 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     private Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), login(password));
+    }
+
+    private static Properties login(String password) {
         Properties properties = new Properties();
         properties.setProperty("user", USER);
         properties.setProperty("password", password);
-        return DriverManager.getConnection(jdbcUrl(), properties);
+        return properties;
     }
 
     public String jdbcUrl() {
-        return "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres";
+        return jdbcUrl(postgres.getPort());
+    }
+
+    private static String jdbcUrl(int port) {
+        return "jdbc:postgresql://localhost:" + port + "/postgres";
     }
 
     public String username() {

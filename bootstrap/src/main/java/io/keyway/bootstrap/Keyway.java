@@ -139,13 +139,14 @@ public final class Keyway {
             }
             Path dataDirectory = Path.of(given.containsKey("keyway.data-dir") ? String.valueOf(given.get("keyway.data-dir"))
                     : setting("KEYWAY_DATA_DIR", "keyway.data-dir", "keyway-data"));
-            java.util.Optional<String> running = EmbeddedDatabase.alreadyRunning(dataDirectory);
+            java.util.Optional<EmbeddedDatabase.Running> running = EmbeddedDatabase.alreadyRunning(dataDirectory);
             if (running.isPresent()) {
                 // Another Keyway (a running gateway, while the admin CLI is used) holds the directory: share its server.
-                log().info("Using the embedded PostgreSQL already running on {} with its data in {}", running.get(), dataDirectory.toAbsolutePath());
-                properties.put("datasources.default.url", running.get());
-                properties.put("datasources.default.username", "postgres");
-                properties.put("datasources.default.password", EmbeddedDatabase.passwordOf(dataDirectory));
+                log().info("Using the embedded PostgreSQL already running on {} with its data in {}", running.get().jdbcUrl(),
+                        dataDirectory.toAbsolutePath());
+                properties.put("datasources.default.url", running.get().jdbcUrl());
+                properties.put("datasources.default.username", running.get().username());
+                properties.put("datasources.default.password", running.get().password());
                 return new Database(properties, null);
             }
             EmbeddedDatabase embedded = EmbeddedDatabase.start(dataDirectory);
