@@ -97,6 +97,36 @@
     }
   });
 
+  // The providers this gateway takes users' keys for, as the server lists them (OpenRouter first).
+  async function loadProviders() {
+    try {
+      const response = await fetch('/v1/providers', { headers: { Accept: 'application/json' } });
+      if (!response.ok) return;
+      const listed = await response.json();
+      const select = $('provider');
+      const chosen = select.value;
+      select.replaceChildren(...listed.data.map((provider) => {
+        const option = document.createElement('option');
+        option.value = provider.id;
+        option.textContent = provider.title;
+        option.dataset.prefix = provider.model_prefix;
+        return option;
+      }));
+      if (listed.data.some((provider) => provider.id === chosen)) select.value = chosen;
+      showPrefix();
+    } catch (ignored) {
+      // The default choice (OpenRouter) stays.
+    }
+  }
+
+  function showPrefix() {
+    const option = $('provider').selectedOptions[0];
+    $('provider-prefix').textContent = (option ? option.dataset.prefix : 'openrouter-') + '…';
+  }
+
+  $('provider').addEventListener('change', showPrefix);
+  loadProviders();
+
   $('sign-out').addEventListener('click', () => {
     managementKey = null;
     clearError();
@@ -112,10 +142,11 @@
     const name = $('key-name').value.trim();
     const providerKey = $('provider-key').value.trim();
     const body = { name };
-    if (providerKey) body.provider_keys = { openrouter: providerKey };
+    if (providerKey) body.provider_keys = { [$('provider').value]: providerKey };
     try {
       const created = await api('POST', '/v1/keys', body);
       $('create-form').reset();
+      showPrefix();
       reveal(created.key);
       await refresh();
     } catch (failure) {

@@ -11,7 +11,10 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import io.keyway.application.ManageProviderKeys;
 import io.keyway.application.RotateGatewayKey;
 import io.keyway.application.Upstreams;
+import io.keyway.domain.completion.KeyCheck;
 import io.keyway.domain.model.GatewayKey;
+import io.keyway.domain.model.ProviderId;
+import java.util.Map;
 import io.keyway.domain.port.CompletionProvider;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.core.annotation.Nullable;
@@ -68,7 +71,11 @@ class KeyController {
 
     /** The key with where each of its provider keys is sent, so that its holder can see which host receives them. */
     private Views.KeyView view(GatewayKey key, String secret) {
-        return Views.key(key, secret, provider -> upstreams.named(provider.value()).map(CompletionProvider::host).orElse(null));
+        return Views.key(key, secret, this::sentTo);
+    }
+
+    private String sentTo(ProviderId provider) {
+        return upstreams.named(provider.value()).map(CompletionProvider::host).orElse(null);
     }
 
     @Operation(summary = "Rotate this gateway key",
@@ -120,9 +127,10 @@ class KeyController {
                            @Parameter(hidden = true) @Nullable @Body byte[] body) {
         try {
             String apiKey = JsonBodies.string(bodies.object(request, body), "api_key");
-            return RefusalResponses.respond(providerKeys.attach(Bearer.token(authorization), provider, apiKey), key -> {
-                LOG.info("request_id={} gateway key {} attached a {} key", RequestIds.of(request), key.id(), provider);
-                return HttpResponse.ok(view(key, null));
+            return RefusalResponses.respond(providerKeys.attach(Bearer.token(authorization), provider, apiKey), attached -> {
+                LOG.info("request_id={} gateway key {} attached a {} key ({})", RequestIds.of(request), attached.key().id(), provider,
+                        attached.check() == KeyCheck.ACCEPTED ? "confirmed by the provider" : "not checked");
+                return HttpResponse.ok(Views.key(attached.key(), null, this::sentTo, Map.of(new ProviderId(provider), attached.check())));
             });
         } catch (BadRequest bad) {
             return OpenAiError.invalidRequest(bad.getMessage(), bad.param());

@@ -78,7 +78,7 @@ class KeysController {
             return RefusalResponses.respond(issue.issue(command), created -> {
                 LOG.info("request_id={} gateway key {} created for account {} with provider keys {}", RequestIds.of(request), created.key().id(),
                         created.key().account(), created.key().providerKeys().keySet());
-                return HttpResponse.created(Views.key(created.key(), created.secret()));
+                return HttpResponse.created(Views.key(created.key(), created.secret(), provider -> null, created.checks()));
             });
         } catch (BadRequest bad) {
             return OpenAiError.invalidRequest(bad.getMessage(), bad.param());

@@ -43,6 +43,9 @@ public final class RefusalResponses {
                     + " Attach one with PUT /v1/key/provider-keys/" + r.provider() + " {\"api_key\":\"...\"} using this gateway key, or set provider_keys."
                     + r.provider() + " when creating the key.");
         }
+        if (refusal instanceof Refusal.ProviderKeyInvalid r) {
+            return OpenAiError.response(400, OpenAiError.INVALID_REQUEST, "provider_key_invalid", r.param(), r.message());
+        }
         if (refusal instanceof Refusal.ProviderKeyUnreadable r) {
             return OpenAiError.response(500, OpenAiError.SERVER, "provider_key_unreadable", null, r.message()
                     + " Attach it again with PUT /v1/key/provider-keys/" + r.provider() + ".");

@@ -3,6 +3,7 @@ package io.keyway.http;
 import io.keyway.application.Accounts;
 import io.keyway.domain.model.Account;
 import io.keyway.domain.model.ManagementKey;
+import io.keyway.domain.completion.KeyCheck;
 import io.keyway.domain.model.ProviderId;
 import java.time.Instant;
 import java.util.function.Function;
@@ -33,10 +34,15 @@ final class Views {
         }
     }
 
-    /** @param sentTo the host the provider key is sent to, shown to the key's holder only */
+    /**
+     * @param sentTo  the host the provider key is sent to, shown to the key's holder only
+     * @param checked in the answer that attached it only: whether the provider confirmed the key (false: it could not
+     *                be asked, and the key was attached unchecked)
+     */
     @Serdeable
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ProviderKeyView(String hint, @JsonProperty("updated_at") long updatedAt, @Nullable @JsonProperty("sent_to") String sentTo) {
+    record ProviderKeyView(String hint, @JsonProperty("updated_at") long updatedAt, @Nullable @JsonProperty("sent_to") String sentTo,
+                           @Nullable Boolean checked) {
     }
 
     /** A key's limits; null is no limit. */
@@ -125,9 +131,15 @@ final class Views {
 
     /** A key as its holder sees it: with where each provider key is sent. */
     static KeyView key(GatewayKey key, String secret, Function<ProviderId, String> sentTo) {
+        return key(key, secret, sentTo, Map.of());
+    }
+
+    /** A key as the answer that attached provider keys shows it: with whether each provider confirmed its key. */
+    static KeyView key(GatewayKey key, String secret, Function<ProviderId, String> sentTo, Map<ProviderId, KeyCheck> checks) {
         Map<String, ProviderKeyView> providerKeys = new TreeMap<>();
         key.providerKeys().forEach((provider, sealed) -> providerKeys.put(provider.value(),
-                new ProviderKeyView(sealed.hint(), sealed.updatedAt().getEpochSecond(), sentTo.apply(provider))));
+                new ProviderKeyView(sealed.hint(), sealed.updatedAt().getEpochSecond(), sentTo.apply(provider),
+                        checks.containsKey(provider) ? checks.get(provider) == KeyCheck.ACCEPTED : null)));
         return new KeyView(key.id().value(), "gateway_key", key.name(), secret, key.createdAt().getEpochSecond(),
                 key.expiry().map(Instant::getEpochSecond).orElse(null),
                 key.previousSecret().map(previous -> previous.validUntil().getEpochSecond()).orElse(null), providerKeys,

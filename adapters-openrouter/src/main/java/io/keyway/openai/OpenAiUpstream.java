@@ -1,6 +1,7 @@
 package io.keyway.openai;
 
 import io.keyway.domain.completion.Endpoint;
+import io.keyway.domain.completion.KeyCheck;
 import io.keyway.domain.completion.ModelDescriptor;
 import io.keyway.domain.completion.UpstreamCall;
 import io.keyway.domain.completion.UpstreamFailure;
@@ -8,7 +9,6 @@ import io.keyway.domain.completion.UpstreamReply;
 import io.keyway.domain.model.ProviderKey;
 import io.keyway.domain.port.CompletionProvider;
 import io.micronaut.http.ByteBodyHttpResponse;
-import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpRequest;
@@ -60,7 +60,7 @@ final class OpenAiUpstream implements CompletionProvider {
         this.retryPolicy = new RetryPolicy(settings.retries());
         this.catalogue = catalogue;
         for (Endpoint endpoint : Endpoint.values()) {
-            endpoints.put(endpoint, URI.create(settings.endpoint(endpoint.path())));
+            endpoints.put(endpoint, URI.create(settings.endpoint(settings.access().path(endpoint))));
         }
     }
 
@@ -208,7 +208,8 @@ final class OpenAiUpstream implements CompletionProvider {
                 .accept(call.stream() ? MediaType.TEXT_EVENT_STREAM_TYPE : MediaType.APPLICATION_JSON_TYPE)
                 .header("X-Request-Id", call.requestId());
         call.headers().forEach(request::header);
-        credential(call).ifPresent(key -> request.header(HttpHeaders.AUTHORIZATION, "Bearer " + key));
+        settings.access().fixedHeaders().forEach(request::header);
+        credential(call).ifPresent(key -> request.header(settings.access().credentialHeader(), settings.access().credentialPrefix() + key));
         return request;
     }
 
@@ -267,7 +268,15 @@ final class OpenAiUpstream implements CompletionProvider {
     }
 
     @Override
-    public CompletionStage<List<ModelDescriptor>> models() {
-        return catalogue.models();
+    public CompletionStage<List<ModelDescriptor>> models(Optional<ProviderKey> callerKey) {
+        return catalogue.models(callerKey.map(ProviderKey::reveal).or(settings::operatorApiKey));
+    }
+
+    @Override
+    public CompletionStage<KeyCheck> check(ProviderKey key) {
+        if (!settings.access().checkKeys()) {
+            return CompletableFuture.completedFuture(KeyCheck.UNCHECKED);
+        }
+        return catalogue.check(key.reveal());
     }
 }

@@ -1,7 +1,10 @@
 package io.keyway.openai;
 
+import io.keyway.domain.completion.Endpoint;
+
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -13,9 +16,44 @@ import java.util.Optional;
  * @param timeouts       connect, first byte, idle gap between stream events, total for a non-streamed answer
  * @param retries        how often a refused or reset connection, or a 502/503, is tried again
  * @param modelsTtl      how long a fetched model catalogue is reused
+ * @param access         how the upstream takes its key, which headers it needs, where its endpoints are
  */
 public record UpstreamSettings(String name, URI baseUrl, Optional<String> operatorApiKey, Timeouts timeouts,
-                               Retries retries, Duration modelsTtl) {
+                               Retries retries, Duration modelsTtl, Access access) {
+
+    /** An upstream that speaks OpenAI's HTTP conventions: {@code Authorization: Bearer}, OpenAI's paths. */
+    public UpstreamSettings(String name, URI baseUrl, Optional<String> operatorApiKey, Timeouts timeouts, Retries retries, Duration modelsTtl) {
+        this(name, baseUrl, operatorApiKey, timeouts, retries, modelsTtl, Access.OPENAI);
+    }
+
+    /**
+     * How requests reach an upstream, for the upstreams whose HTTP conventions differ from OpenAI's (Anthropic's
+     * Messages API takes {@code x-api-key} and {@code anthropic-version}, and answers chats at {@code messages}).
+     *
+     * @param credentialHeader the header that carries the key, e.g. {@code Authorization}
+     * @param credentialPrefix written before the key in that header, e.g. {@code "Bearer "}; may be empty
+     * @param fixedHeaders     headers every request carries
+     * @param paths            endpoint paths that differ from OpenAI's (see {@link Endpoint#path()})
+     * @param cataloguePath    where the model list is, e.g. {@code models}
+     * @param checkKeys        whether a user's key is checked with a models list before it is attached
+     */
+    public record Access(String credentialHeader, String credentialPrefix, Map<String, String> fixedHeaders,
+                         Map<Endpoint, String> paths, String cataloguePath, boolean checkKeys) {
+        public static final Access OPENAI = new Access("Authorization", "Bearer ", Map.of(), Map.of(), "models", true);
+
+        public Access {
+            fixedHeaders = Map.copyOf(fixedHeaders);
+            paths = Map.copyOf(paths);
+        }
+
+        public Access withCheckKeys(boolean check) {
+            return new Access(credentialHeader, credentialPrefix, fixedHeaders, paths, cataloguePath, check);
+        }
+
+        String path(Endpoint endpoint) {
+            return paths.getOrDefault(endpoint, endpoint.path());
+        }
+    }
 
     public record Timeouts(Duration connect, Duration firstByte, Duration idle, Duration total) {
     }

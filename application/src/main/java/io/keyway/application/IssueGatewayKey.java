@@ -17,6 +17,8 @@ import io.keyway.domain.port.ModelRouter;
 
 import java.time.Clock;
 import java.time.Instant;
+import io.keyway.domain.completion.KeyCheck;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -32,8 +34,11 @@ public final class IssueGatewayKey {
     private final ProviderKeySeal seal;
     private final Clock clock;
 
-    public IssueGatewayKey(Authenticator authenticator, KeyVault vault, ModelRouter router, KeyMint mint,
+    private final ProviderKeyChecks checks;
+
+    public IssueGatewayKey(Authenticator authenticator, KeyVault vault, ModelRouter router, Upstreams upstreams, KeyMint mint,
                            ProviderKeySeal seal, Clock clock) {
+        this.checks = new ProviderKeyChecks(upstreams);
         this.authenticator = authenticator;
         this.vault = vault;
         this.router = router;
@@ -64,7 +69,8 @@ public final class IssueGatewayKey {
         }
     }
 
-    public record NewGatewayKey(GatewayKey key, String secret) {
+    /** @param checks what each provider said of its key when it was checked (see {@link ProviderKeyChecks}) */
+    public record NewGatewayKey(GatewayKey key, String secret, Map<ProviderId, KeyCheck> checks) {
         @Override
         public String toString() {
             return "NewGatewayKey[" + key.id() + "]";
@@ -108,10 +114,12 @@ public final class IssueGatewayKey {
                     "'expires_at' must be a time in the future, in unix seconds (now is " + now + "), at most 100 years ahead.", "expires_at"));
         }
         Instant expiresAt = expiresAtSeconds == null ? null : Instant.ofEpochSecond(expiresAtSeconds);
-        return checked.then(plain -> Outcome.done(mintAndStore(account, name, plain, expiresAt, limits)));
+        return checked.then(plain -> checks.check(plain, "provider_keys")
+                .then(confirmed -> Outcome.done(mintAndStore(account, name, plain, confirmed, expiresAt, limits))));
     }
 
-    private NewGatewayKey mintAndStore(AccountId account, String name, Map<ProviderId, ProviderKey> plain, Instant expiresAt, KeyLimits limits) {
+    private NewGatewayKey mintAndStore(AccountId account, String name, Map<ProviderId, ProviderKey> plain, Map<ProviderId, KeyCheck> confirmed,
+                                       Instant expiresAt, KeyLimits limits) {
         PresentedKey key = mint.mint(KeyKind.GATEWAY);
         Instant now = clock.instant();
         Map<ProviderId, SealedProviderKey> sealed = new LinkedHashMap<>();
@@ -121,6 +129,6 @@ public final class IssueGatewayKey {
         vault.createGatewayKey(record);
         String secret = key.token();
         key.destroy();
-        return new NewGatewayKey(record, secret);
+        return new NewGatewayKey(record, secret, confirmed);
     }
 }

@@ -1,13 +1,17 @@
 package io.keyway.application;
 
 import io.keyway.domain.completion.ModelDescriptor;
+import io.keyway.domain.keys.ProviderKeySeal;
 import io.keyway.domain.model.ProviderId;
+import io.keyway.domain.model.ProviderKey;
+import io.keyway.domain.model.SealedProviderKey;
 import io.keyway.domain.port.CompletionProvider;
 import io.keyway.domain.port.ModelRouter;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -19,10 +23,12 @@ public final class ListModels {
     private final Authenticator authenticator;
     private final ModelRouter router;
     private final Upstreams upstreams;
+    private final ProviderKeySeal seal;
     private final long listedSince;
 
-    public ListModels(Authenticator authenticator, ModelRouter router, Upstreams upstreams, Instant listedSince) {
+    public ListModels(Authenticator authenticator, ModelRouter router, Upstreams upstreams, ProviderKeySeal seal, Instant listedSince) {
         this.authenticator = authenticator;
+        this.seal = seal;
         this.router = router;
         this.upstreams = upstreams;
         this.listedSince = listedSince.getEpochSecond();
@@ -35,28 +41,42 @@ public final class ListModels {
      */
     public Outcome<CompletionStage<ModelListing>> list(String gatewayBearer) {
         return authenticator.gateway(gatewayBearer).then(caller -> {
-            caller.key().destroy();
-            List<ModelDescriptor> operator = router.operatorModels().stream()
-                    .map(model -> new ModelDescriptor(model.id(), listedSince, model.upstream()))
-                    .toList();
-            CompletableFuture<ModelListing> all = CompletableFuture.completedFuture(new ModelListing(operator, List.of()));
-            for (ProviderId provider : router.userProviders()) {
-                if (caller.record().providerKey(provider).isEmpty()) {
-                    continue;
-                }
-                CompletionProvider upstream = upstreams.wired(provider.value());
-                CompletableFuture<ModelListing> prefixed = upstream.models().toCompletableFuture()
-                        .thenApply(models -> new ModelListing(models.stream().map(m -> m.withId(provider.modelPrefix() + m.id())).toList(), List.of()))
-                        .exceptionally(failure -> new ModelListing(List.of(), List.of(provider.value())));
-                all = all.thenCombine(prefixed, (left, right) -> {
-                    List<ModelDescriptor> models = new ArrayList<>(left.models());
-                    models.addAll(right.models());
-                    List<String> unavailable = new ArrayList<>(left.unavailable());
-                    unavailable.addAll(right.unavailable());
-                    return new ModelListing(models, unavailable);
-                });
+            try {
+                return Outcome.done(listFor(caller));
+            } finally {
+                caller.key().destroy();
             }
-            return Outcome.done(all);
         });
+    }
+
+    private CompletableFuture<ModelListing> listFor(Authenticator.GatewayCaller caller) {
+        List<ModelDescriptor> operator = router.operatorModels().stream()
+                .map(model -> new ModelDescriptor(model.id(), listedSince, model.upstream()))
+                .toList();
+        CompletableFuture<ModelListing> all = CompletableFuture.completedFuture(new ModelListing(operator, List.of()));
+        for (ProviderId provider : router.userProviders()) {
+            Optional<SealedProviderKey> sealed = caller.record().providerKey(provider);
+            if (sealed.isEmpty()) {
+                continue;
+            }
+            // The catalogue is read with the caller's own key: many providers list models to a key holder only.
+            Optional<ProviderKey> own = seal.unseal(caller.key(), provider, sealed.get().sealed());
+            if (own.isEmpty()) {
+                all = all.thenApply(left -> left.withUnavailable(provider.value()));
+                continue;
+            }
+            CompletionProvider upstream = upstreams.wired(provider.value());
+            CompletableFuture<ModelListing> prefixed = upstream.models(own).toCompletableFuture()
+                    .thenApply(models -> new ModelListing(models.stream().map(m -> m.withId(provider.modelPrefix() + m.id())).toList(), List.of()))
+                    .exceptionally(failure -> new ModelListing(List.of(), List.of(provider.value())));
+            all = all.thenCombine(prefixed, (left, right) -> {
+                List<ModelDescriptor> models = new ArrayList<>(left.models());
+                models.addAll(right.models());
+                List<String> unavailable = new ArrayList<>(left.unavailable());
+                unavailable.addAll(right.unavailable());
+                return new ModelListing(models, unavailable);
+            });
+        }
+        return all;
     }
 }

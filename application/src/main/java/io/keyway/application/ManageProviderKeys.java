@@ -1,5 +1,6 @@
 package io.keyway.application;
 
+import io.keyway.domain.completion.KeyCheck;
 import io.keyway.domain.keys.ProviderKeySeal;
 import io.keyway.domain.model.GatewayKey;
 import io.keyway.domain.model.SealedProviderKey;
@@ -7,6 +8,7 @@ import io.keyway.domain.port.KeyVault;
 import io.keyway.domain.port.ModelRouter;
 
 import java.time.Clock;
+import java.util.Map;
 
 /**
  * A gateway key's holder reads, attaches, replaces and detaches the provider keys it carries. Only the holder can
@@ -18,8 +20,15 @@ public final class ManageProviderKeys {
     private final ModelRouter router;
     private final ProviderKeySeal seal;
     private final Clock clock;
+    private final ProviderKeyChecks checks;
 
-    public ManageProviderKeys(Authenticator authenticator, KeyVault vault, ModelRouter router, ProviderKeySeal seal, Clock clock) {
+    /** A provider key attached, and whether its provider confirmed it ({@link KeyCheck#UNCHECKED} when it could not). */
+    public record Attached(GatewayKey key, KeyCheck check) {
+    }
+
+    public ManageProviderKeys(Authenticator authenticator, KeyVault vault, ModelRouter router, Upstreams upstreams,
+                              ProviderKeySeal seal, Clock clock) {
+        this.checks = new ProviderKeyChecks(upstreams);
         this.authenticator = authenticator;
         this.vault = vault;
         this.router = router;
@@ -34,9 +43,11 @@ public final class ManageProviderKeys {
         });
     }
 
-    public Outcome<GatewayKey> attach(String gatewayBearer, String providerName, String apiKey) {
+    /** Checks the key with its provider first (see {@link ProviderKeyChecks}): a refused key is never stored. */
+    public Outcome<Attached> attach(String gatewayBearer, String providerName, String apiKey) {
         return authenticator.gatewayForChange(gatewayBearer).then(caller -> ProviderKeyInput.provider(providerName, router.userProviders(), "provider")
-                .then(provider -> ProviderKeyInput.key(apiKey, "api_key").then(providerKey -> {
+                .then(provider -> ProviderKeyInput.key(apiKey, "api_key").then(providerKey -> checks.check(Map.of(provider, providerKey), "api_key")
+                        .then(checked -> {
                     SealedProviderKey sealed = new SealedProviderKey(provider,
                             seal.seal(caller.key(), provider, providerKey), providerKey.hint(), clock.instant());
                     caller.key().destroy();
@@ -44,8 +55,8 @@ public final class ManageProviderKeys {
                         // Deleted, or rotated meanwhile: the secret that sealed it is no longer the key's.
                         return Outcome.refused(new Refusal.Unauthenticated(Authenticator.INVALID));
                     }
-                    return Outcome.done(caller.record().withProviderKey(sealed));
-                })));
+                    return Outcome.done(new Attached(caller.record().withProviderKey(sealed), checked.get(provider)));
+                }))));
     }
 
     public Outcome<GatewayKey> detach(String gatewayBearer, String providerName) {

@@ -14,6 +14,12 @@ public record ModelListing(List<ModelDescriptor> models, List<String> unavailabl
         unavailable = List.copyOf(unavailable);
     }
 
+    ModelListing withUnavailable(String provider) {
+        List<String> all = new java.util.ArrayList<>(unavailable);
+        all.add(provider);
+        return new ModelListing(models, all);
+    }
+
     public boolean complete() {
         return unavailable.isEmpty();
     }

@@ -18,7 +18,7 @@ final class ProviderKeyInput {
             provider = null;
         }
         if (provider == null || !accepted.contains(provider)) {
-            return Outcome.refused(new Refusal.InvalidRequest("Unknown provider '" + printable(name)
+            return Outcome.refused(new Refusal.InvalidRequest("Unknown or disabled provider '" + printable(name)
                     + "'. Keys can be attached for: " + String.join(", ", accepted.stream().map(ProviderId::value).sorted().toList()) + ".", param));
         }
         return Outcome.done(provider);

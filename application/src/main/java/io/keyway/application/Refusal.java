@@ -55,6 +55,15 @@ public sealed interface Refusal {
         }
     }
 
+    /** A provider key its provider refused (401 or 403) when it was checked before being attached; nothing was stored. */
+    record ProviderKeyInvalid(ProviderId provider, String param) implements Refusal {
+        @Override
+        public String message() {
+            return "The " + provider + " key was refused by " + provider + " (it answered 401 or 403 to a models list with it); "
+                    + "nothing was stored. Check the key, or ask the operator to turn keyway.providers." + provider + ".check-keys off.";
+        }
+    }
+
     /** A sealed provider key failed to open under the key that presented it: the stored blob was altered. */
     record ProviderKeyUnreadable(ProviderId provider) implements Refusal {
         @Override

@@ -80,6 +80,6 @@ public final class RotateGatewayKey {
         GatewayKey rotated = new GatewayKey(record.id(), record.account(), record.name(), next.verifier(), record.createdAt(), resealed,
                 record.expiresAt(), graceUntil == null ? null : new GatewayKey.PreviousSecret(record.verifier(), graceUntil, record.providerKeys()),
                 record.limits());
-        return Outcome.done(new IssueGatewayKey.NewGatewayKey(rotated, next.token()));
+        return Outcome.done(new IssueGatewayKey.NewGatewayKey(rotated, next.token(), java.util.Map.of()));
     }
 }

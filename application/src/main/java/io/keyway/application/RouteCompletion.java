@@ -160,7 +160,7 @@ public final class RouteCompletion {
         UpstreamCall call = new UpstreamCall(command.endpoint(), body.withModel(model), body.stream(), credential,
                 command.requestId(), command.headers());
         Sent sent = new Sent(upstreamName, caller.record().id().value(), caller.record().account(), body.model(),
-                command.endpoint(), body.stream(), caller.record().limits(), admission);
+                command.endpoint(), body.stream(), caller.record().limits(), admission, credential.isPresent());
         return Outcome.done(new Dispatch(sent, provider.send(call)));
     }
 }

@@ -32,15 +32,15 @@ final class KeywayCore {
     final Authenticator authenticator = new Authenticator(vault, clock);
     final Upstreams upstreams = new Upstreams(List.of(openRouter, local));
     final CreateAccount createAccount = new CreateAccount(vault, mint, clock);
-    final IssueGatewayKey issue = new IssueGatewayKey(authenticator, vault, router, mint, seal, clock);
+    final IssueGatewayKey issue = new IssueGatewayKey(authenticator, vault, router, upstreams, mint, seal, clock);
     final RevokeGatewayKey revoke = new RevokeGatewayKey(authenticator, vault);
-    final ManageProviderKeys providerKeys = new ManageProviderKeys(authenticator, vault, router, seal, clock);
+    final ManageProviderKeys providerKeys = new ManageProviderKeys(authenticator, vault, router, upstreams, seal, clock);
     final RouteCompletion route = new RouteCompletion(authenticator, router, upstreams, seal, new io.keyway.domain.limits.SharedLimitCounters(new io.keyway.domain.testkit.InMemoryLimitStore(), clock, Runnable::run), clock);
     final RotateGatewayKey rotate = new RotateGatewayKey(authenticator, vault, mint, seal, clock);
     final ManagementKeys managementKeys = new ManagementKeys(authenticator, vault, mint, clock);
     final Accounts accounts = new Accounts(vault);
     final ViewGatewayKeys view = new ViewGatewayKeys(authenticator, vault);
-    final ListModels listModels = new ListModels(authenticator, router, upstreams, clock.instant());
+    final ListModels listModels = new ListModels(authenticator, router, upstreams, seal, clock.instant());
 
     String account() {
         return done(createAccount.create("acme")).managementKey();

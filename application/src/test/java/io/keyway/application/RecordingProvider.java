@@ -19,6 +19,8 @@ final class RecordingProvider implements CompletionProvider {
     List<ModelDescriptor> catalogue = List.of();
     /** When set, the catalogue fetch fails with it. */
     RuntimeException catalogueFailure;
+    /** The key each catalogue fetch was made with ("" for none). */
+    final List<String> catalogueKeys = new CopyOnWriteArrayList<>();
 
     RecordingProvider(String name) {
         this.name = name;
@@ -43,7 +45,8 @@ final class RecordingProvider implements CompletionProvider {
     }
 
     @Override
-    public CompletionStage<List<ModelDescriptor>> models() {
+    public CompletionStage<List<ModelDescriptor>> models(java.util.Optional<io.keyway.domain.model.ProviderKey> callerKey) {
+        catalogueKeys.add(callerKey.map(io.keyway.domain.model.ProviderKey::reveal).orElse(""));
         return catalogueFailure != null ? CompletableFuture.failedFuture(catalogueFailure) : CompletableFuture.completedFuture(catalogue);
     }
 }

@@ -31,11 +31,13 @@ final class ConfigurationCheck {
             "auth-failures", Set.of("per-minute", "client-address-header"),
             "usage", Set.of("flush-interval", "retention", "maximum-queued"),
             "limits", Set.of("sync-interval"));
-    private static final Set<String> UPSTREAM = union(TUNING, Set.of("base-url", "api-key", "models"));
+    private static final Set<String> UPSTREAM = union(TUNING, Set.of("base-url", "api-key", "models", "models-ttl"));
+    private static final Set<String> PROVIDER = union(TUNING, Set.of("base-url", "wire", "enabled", "check-keys", "title", "models-ttl", "max-tokens"));
+    private static final Set<String> WIRES = Set.of(ProviderProperties.OPENAI_WIRE, ProviderProperties.ANTHROPIC_WIRE);
     private static final Set<String> TOP_LEVEL = Set.of("admin-token", "data-dir", "max-request-size");
     private static final Set<String> DURATIONS = Set.of("connect-timeout", "first-byte-timeout", "idle-timeout", "total-timeout",
             "retry-backoff", "retry-max-backoff", "models-ttl", "max-age", "negative-ttl", "flush-interval", "retention", "sync-interval");
-    private static final Set<String> COUNTS = Set.of("retries", "maximum-size", "per-minute", "maximum-queued");
+    private static final Set<String> COUNTS = Set.of("retries", "maximum-size", "per-minute", "maximum-queued", "max-tokens");
 
     private ConfigurationCheck() {
     }
@@ -90,10 +92,50 @@ final class ConfigurationCheck {
             }
             checkValues(environment, prefix, UPSTREAM, problems);
         }
+        checkProviders(environment, upstreams, problems);
         SECTIONS.forEach((section, keys) -> checkValues(environment, "keyway." + section + ".", keys, problems));
         environment.getProperty("keyway.admin-token", String.class).map(AdminToken::problem).ifPresent(problems::add);
         problems.sort(null);
         return problems;
+    }
+
+    /**
+     * Each provider entry: a name that can be a model prefix, a wire Keyway has an adapter for, a base URL; and no
+     * enabled provider whose prefix an operator model starts with (its requests would never reach the operator's
+     * upstream) or whose name an operator upstream also has.
+     */
+    private static void checkProviders(Environment environment, Set<String> upstreams, List<String> problems) {
+        for (String provider : new TreeSet<>(environment.getPropertyEntries("keyway.providers"))) {
+            String prefix = "keyway.providers." + provider + ".";
+            if (!provider.matches("[a-z][a-z0-9]{1,31}")) {
+                problems.add("keyway.providers." + provider + ": a provider id is 2 to 32 lowercase letters and digits (it is the model prefix <id>-)");
+                continue;
+            }
+            checkValues(environment, prefix, PROVIDER, problems);
+            String wire = environment.getProperty(prefix + "wire", String.class).orElse(ProviderProperties.OPENAI_WIRE);
+            if (!WIRES.contains(wire)) {
+                problems.add(prefix + "wire = '" + wire + "' is not a wire Keyway speaks (known: " + String.join(", ", new TreeSet<>(WIRES)) + ")");
+            }
+            if (environment.getProperty(prefix + "base-url", String.class).filter(StringUtils::hasText).isEmpty()) {
+                problems.add(prefix + "base-url is missing: every provider needs the URL its requests go to");
+            }
+            if (!environment.getProperty(prefix + "enabled", Boolean.class).orElse(true)) {
+                continue;
+            }
+            if (upstreams.contains(provider)) {
+                problems.add("keyway.upstreams." + provider + " has the name of the provider " + provider
+                        + " (keyway.providers." + provider + "): rename the upstream, or disable the provider");
+            }
+            for (String upstream : upstreams) {
+                for (Object model : environment.getProperty("keyway.upstreams." + upstream + ".models", List.class).orElse(List.of())) {
+                    if (String.valueOf(model).startsWith(provider + "-")) {
+                        problems.add("keyway.upstreams." + upstream + ".models lists '" + model + "', which starts with the prefix of the provider "
+                                + provider + " (keyway.providers." + provider + "): its requests would go to " + provider
+                                + " with each user's own key; rename the model, or disable the provider");
+                    }
+                }
+            }
+        }
     }
 
     /** Why a name under {@code keyway.} is not one Keyway reads, or null when it is. */
@@ -109,6 +151,13 @@ final class ConfigurationCheck {
                         + " is not an upstream setting (known: " + String.join(", ", new TreeSet<>(UPSTREAM)) + ")";
             }
             return "keyway." + name + " is not a setting: an upstream is configured as keyway.upstreams.<name>.base-url and so on";
+        }
+        if (parts[0].equals("providers")) {
+            if (parts.length == 3) {
+                return PROVIDER.contains(parts[2]) ? null : "keyway.providers." + parts[1] + "." + parts[2]
+                        + " is not a provider setting (known: " + String.join(", ", new TreeSet<>(PROVIDER)) + ")";
+            }
+            return "keyway." + name + " is not a setting: a provider is configured as keyway.providers.<id>.base-url and so on";
         }
         Set<String> keys = SECTIONS.get(parts[0]);
         if (keys != null && parts.length == 2 && keys.contains(parts[1])) {
@@ -152,7 +201,7 @@ final class ConfigurationCheck {
                 } catch (IllegalArgumentException notAUri) {
                     problems.add(prefix + key + " = '" + text + "' is not a URL");
                 }
-            } else if (key.equals("enabled") && !text.equals("true") && !text.equals("false")) {
+            } else if ((key.equals("enabled") || key.equals("check-keys")) && !text.equals("true") && !text.equals("false")) {
                 problems.add(prefix + key + " = '" + text + "' is neither true nor false");
             }
         }

@@ -28,7 +28,13 @@ import io.keyway.domain.port.CompletionProvider;
 import io.keyway.domain.port.KeyVault;
 import io.keyway.domain.port.ModelRouter;
 import io.keyway.domain.routing.PrefixModelRouter;
+import io.keyway.anthropic.AnthropicProvider;
+import io.keyway.application.EnabledProviders;
+import io.keyway.domain.completion.Endpoint;
 import io.keyway.openai.OpenAiUpstreams;
+import io.micronaut.context.env.Environment;
+import io.micronaut.json.JsonMapper;
+import java.util.Comparator;
 import io.keyway.openai.UpstreamSettings;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -42,7 +48,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /** Builds the core with plain {@code new}: the domain and the use cases carry no framework annotation. */
 @Factory
@@ -66,11 +71,42 @@ class CoreFactory {
         return new ProviderKeySeal(new SecureRandom());
     }
 
+    /**
+     * The enabled {@code keyway.providers.*} entries, OpenRouter first, the rest in name order; the {@code openrouter}
+     * entry takes the settings of {@code keyway.openrouter.*} too.
+     */
     @Singleton
-    ModelRouter modelRouter(List<UpstreamProperties> upstreams) {
+    ProviderEntries providerEntries(ConfigurationCheck.Checked checked, List<ProviderProperties> providers, Environment environment) {
+        List<ProviderProperties> enabled = new ArrayList<>();
+        for (ProviderProperties provider : providers) {
+            if (provider.getName().equals(ProviderId.OPENROUTER.value())) {
+                provider.applyLegacyOpenRouterSettings(environment);
+            }
+            if (provider.isEnabled()) {
+                enabled.add(provider);
+            }
+        }
+        enabled.sort(Comparator.comparing((ProviderProperties provider) -> !provider.getName().equals(ProviderId.OPENROUTER.value()))
+                .thenComparing(ProviderProperties::getName));
+        return new ProviderEntries(List.copyOf(enabled));
+    }
+
+    /** The enabled providers' entries, in the order they are offered. */
+    record ProviderEntries(List<ProviderProperties> all) {
+    }
+
+    @Singleton
+    EnabledProviders enabledProviders(ProviderEntries entries) {
+        return new EnabledProviders(entries.all().stream()
+                .map(provider -> new EnabledProviders.Provider(new ProviderId(provider.getName()), provider.getTitle()))
+                .toList());
+    }
+
+    @Singleton
+    ModelRouter modelRouter(EnabledProviders providers, List<UpstreamProperties> upstreams) {
         Map<String, List<String>> models = new LinkedHashMap<>();
         upstreams.forEach(upstream -> models.put(upstream.getName(), List.copyOf(upstream.getModels())));
-        return new PrefixModelRouter(Set.of(ProviderId.OPENROUTER), models);
+        return new PrefixModelRouter(providers.ids(), models);
     }
 
     /** Keyway's settings checked before any bean reads them, for every way of starting (the jar, a test harness). */
@@ -82,14 +118,26 @@ class CoreFactory {
 
     /** Made at start ({@code @Context}), so that an unsafe upstream address stops the start rather than the first request. */
     @Context
-    Upstreams upstreams(ConfigurationCheck.Checked checked, OpenAiUpstreams clients, OpenRouterProperties openRouter, List<UpstreamProperties> operatorUpstreams) {
-        List<CompletionProvider> providers = new ArrayList<>();
-        URI openRouterUrl = UpstreamAddresses.requireSafe("keyway.openrouter.base-url", openRouter.getBaseUrl());
-        CompletionProvider openRouterProvider = clients.connect(new UpstreamSettings(ProviderId.OPENROUTER.value(), openRouterUrl,
-                Optional.empty(), openRouter.timeouts(), openRouter.retryPolicy(), openRouter.getModelsTtl()));
-        providers.add(openRouterProvider);
-        LOG.info("upstream {}: {}://{}{} (each user's own key; models with the prefix {})", ProviderId.OPENROUTER,
-                openRouterUrl.getScheme(), openRouterProvider.host(), pathOf(openRouterUrl), ProviderId.OPENROUTER.modelPrefix());
+    Upstreams upstreams(ConfigurationCheck.Checked checked, OpenAiUpstreams clients, JsonMapper json, ProviderEntries providers,
+                        List<UpstreamProperties> operatorUpstreams) {
+        List<CompletionProvider> all = new ArrayList<>();
+        for (ProviderProperties provider : providers.all()) {
+            String property = "keyway.providers." + provider.getName() + ".base-url";
+            if (provider.getBaseUrl() == null) {
+                throw new IllegalStateException(property + " is not set");
+            }
+            URI url = UpstreamAddresses.requireSafe(property, provider.getBaseUrl());
+            boolean anthropic = provider.getWire().equals(ProviderProperties.ANTHROPIC_WIRE);
+            UpstreamSettings.Access access = anthropic
+                    ? new UpstreamSettings.Access(AnthropicProvider.CREDENTIAL_HEADER, "", AnthropicProvider.FIXED_HEADERS,
+                            Map.of(Endpoint.CHAT_COMPLETIONS, AnthropicProvider.MESSAGES_PATH), "models?limit=1000", provider.isCheckKeys())
+                    : UpstreamSettings.Access.OPENAI.withCheckKeys(provider.isCheckKeys());
+            CompletionProvider transport = clients.connect(new UpstreamSettings(provider.getName(), url, Optional.empty(),
+                    provider.timeouts(), provider.retryPolicy(), provider.getModelsTtl(), access));
+            all.add(anthropic ? new AnthropicProvider(transport, json, provider.getMaxTokens()) : transport);
+            LOG.info("provider {}: {}://{}{} ({} wire, each user's own key; models with the prefix {})", provider.getName(),
+                    url.getScheme(), transport.host(), pathOf(url), provider.getWire(), provider.getName() + "-");
+        }
         for (UpstreamProperties upstream : operatorUpstreams) {
             String property = "keyway.upstreams." + upstream.getName() + ".base-url";
             if (upstream.getBaseUrl() == null) {
@@ -99,12 +147,12 @@ class CoreFactory {
             boolean operatorKey = upstream.getApiKey() != null && !upstream.getApiKey().isBlank();
             CompletionProvider provider = clients.connect(new UpstreamSettings(upstream.getName(), url,
                     Optional.ofNullable(upstream.getApiKey()).filter(key -> !key.isBlank()),
-                    upstream.timeouts(), upstream.retryPolicy(), openRouter.getModelsTtl()));
-            providers.add(provider);
+                    upstream.timeouts(), upstream.retryPolicy(), upstream.getModelsTtl()));
+            all.add(provider);
             LOG.info("upstream {}: {}://{}{}, {} model(s), {}", upstream.getName(), url.getScheme(), provider.host(), pathOf(url), upstream.getModels().size(),
                     operatorKey ? "with the operator's key" : "without a key");
         }
-        return new Upstreams(providers);
+        return new Upstreams(all);
     }
 
     /** The base URL's path as configured (never its query, which could carry a credential). */
@@ -139,9 +187,9 @@ class CoreFactory {
     }
 
     @Singleton
-    IssueGatewayKey issueGatewayKey(Authenticator authenticator, KeyVault vault, ModelRouter router, KeyMint mint,
+    IssueGatewayKey issueGatewayKey(Authenticator authenticator, KeyVault vault, ModelRouter router, Upstreams upstreams, KeyMint mint,
                                     ProviderKeySeal seal, Clock clock) {
-        return new IssueGatewayKey(authenticator, vault, router, mint, seal, clock);
+        return new IssueGatewayKey(authenticator, vault, router, upstreams, mint, seal, clock);
     }
 
     @Singleton
@@ -155,9 +203,9 @@ class CoreFactory {
     }
 
     @Singleton
-    ManageProviderKeys manageProviderKeys(Authenticator authenticator, KeyVault vault, ModelRouter router,
+    ManageProviderKeys manageProviderKeys(Authenticator authenticator, KeyVault vault, ModelRouter router, Upstreams upstreams,
                                           ProviderKeySeal seal, Clock clock) {
-        return new ManageProviderKeys(authenticator, vault, router, seal, clock);
+        return new ManageProviderKeys(authenticator, vault, router, upstreams, seal, clock);
     }
 
     @Singleton
@@ -167,8 +215,8 @@ class CoreFactory {
     }
 
     @Singleton
-    ListModels listModels(Authenticator authenticator, ModelRouter router, Upstreams upstreams, Clock clock) {
-        return new ListModels(authenticator, router, upstreams, clock.instant());
+    ListModels listModels(Authenticator authenticator, ModelRouter router, Upstreams upstreams, ProviderKeySeal seal, Clock clock) {
+        return new ListModels(authenticator, router, upstreams, seal, clock.instant());
     }
 
     @Singleton

@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.keyway.domain.completion.KeyCheck;
+import io.keyway.domain.model.ProviderId;
 import java.util.concurrent.Callable;
 
 /** {@code ./keyway keys create|list|revoke}: gateway keys, a provider key read from standard input only. */
@@ -32,8 +34,11 @@ final class KeyCommands {
 
     @Command(name = "create", mixinStandardHelpOptions = true, versionProvider = KeywayCli.Version.class,
             description = {"Creates a gateway key for an account and prints it (shown once).", "",
-                    "With --openrouter-key-stdin, the first line of standard input is the user's OpenRouter key, sealed under "
-                            + "the new key's secret: printf '%%s\\n' \"$KEY\" | ./keyway keys create ... --openrouter-key-stdin", ""})
+                    "With --provider NAME --provider-key-stdin, the first line of standard input is the user's key at that provider "
+                            + "(openrouter, openai, anthropic, gemini, groq, mistral, together, deepseek, xai, or any the operator enabled), "
+                            + "checked with the provider and sealed under the new key's secret: "
+                            + "printf '%%s\\n' \"$KEY\" | ./keyway keys create ... --provider anthropic --provider-key-stdin. "
+                            + "--openrouter-key-stdin is short for --provider openrouter --provider-key-stdin.", ""})
     static final class KeysCreate implements Callable<Integer> {
         private final KeywayCli.Session session;
 
@@ -46,6 +51,12 @@ final class KeyCommands {
         @Option(names = "--openrouter-key-stdin", description = "Read an OpenRouter key from standard input (never from an argument).")
         boolean openRouterKeyFromStdin;
 
+        @Option(names = "--provider", paramLabel = "NAME", description = "The provider whose key --provider-key-stdin reads.")
+        String provider;
+
+        @Option(names = "--provider-key-stdin", description = "Read the --provider's key from standard input (never from an argument).")
+        boolean providerKeyFromStdin;
+
         @Option(names = "--expires-at", paramLabel = "UNIX_SECONDS", description = "When the key stops working.")
         Long expiresAt;
 
@@ -53,7 +64,7 @@ final class KeyCommands {
         CommandLine.Model.CommandSpec spec;
 
         /** Accepted only to refuse it without echoing the key back (picocli would print an unknown option's value). */
-        @Option(names = "--openrouter-key", hidden = true)
+        @Option(names = {"--openrouter-key", "--provider-key"}, hidden = true)
         String keyAsArgument;
 
         KeysCreate(KeywayCli.Session session) {
@@ -63,22 +74,31 @@ final class KeyCommands {
         @Override
         public Integer call() throws IOException {
             if (keyAsArgument != null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--openrouter-key is refused: an argument lands in shell "
-                        + "history and in ps. Pipe the key in with --openrouter-key-stdin instead; nothing was created.");
+                throw new CommandLine.ParameterException(spec.commandLine(), "A provider key as an argument is refused: an argument lands in shell "
+                        + "history and in ps. Pipe the key in with --provider NAME --provider-key-stdin instead; nothing was created.");
+            }
+            if (providerKeyFromStdin != (provider != null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--provider and --provider-key-stdin go together: "
+                        + "printf '%s\\n' \"$KEY\" | ./keyway keys create ... --provider anthropic --provider-key-stdin");
+            }
+            if (openRouterKeyFromStdin && providerKeyFromStdin) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--openrouter-key-stdin and --provider-key-stdin both read "
+                        + "standard input: use one of them");
             }
             Map<String, String> providerKeys = new LinkedHashMap<>();
-            if (openRouterKeyFromStdin) {
+            if (openRouterKeyFromStdin || providerKeyFromStdin) {
+                String option = openRouterKeyFromStdin ? "--openrouter-key-stdin" : "--provider-key-stdin";
                 String line = new BufferedReader(new InputStreamReader(session.in(), StandardCharsets.UTF_8)).readLine();
                 if (line == null || line.isBlank()) {
                     throw new CommandLine.ParameterException(spec.commandLine(),
-                            "--openrouter-key-stdin: standard input held no key (pipe it in: printf '%s\\n' \"$KEY\" | ...)");
+                            option + ": standard input held no key (pipe it in: printf '%s\\n' \"$KEY\" | ...)");
                 }
-                providerKeys.put("openrouter", line.strip());
+                providerKeys.put(openRouterKeyFromStdin ? "openrouter" : provider, line.strip());
             }
             return KeywayCli.print(session, session.bean(IssueGatewayKey.class).issueForAccount(account, name, providerKeys, expiresAt), created -> List.of(
                     "key_id          " + created.key().id().value(),
                     "name            " + created.key().name(),
-                    "provider_keys   " + providers(created.key()),
+                    "provider_keys   " + providers(created.key()) + checked(created.checks()),
                     "expires_at      " + created.key().expiry().map(Instant::toString).orElse("never"),
                     "key             " + created.secret(),
                     "",
@@ -133,6 +153,16 @@ final class KeyCommands {
     }
 
     /** The providers whose keys a gateway key carries, comma-separated. */
+    /** Whether each provider confirmed its key: "(checked)" or "(not checked: the provider could not be asked)". */
+    private static String checked(Map<ProviderId, KeyCheck> checks) {
+        if (checks.isEmpty()) {
+            return "";
+        }
+        List<String> said = checks.entrySet().stream().map(entry -> entry.getKey().value() + " "
+                + (entry.getValue() == KeyCheck.ACCEPTED ? "checked" : "not checked: the provider could not be asked")).toList();
+        return " (" + String.join("; ", said) + ")";
+    }
+
     private static String providers(GatewayKey key) {
         return String.join(",", key.providerKeys().keySet().stream().map(p -> p.value()).toList());
     }

@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.EachProperty;
 import io.micronaut.context.annotation.Parameter;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +15,7 @@ public class UpstreamProperties extends UpstreamTuning {
     private URI baseUrl;
     private String apiKey;
     private List<String> models = new ArrayList<>();
+    private Duration modelsTtl = Duration.ofMinutes(10);
 
     public UpstreamProperties(@Parameter String name) {
         this.name = name;
@@ -45,6 +47,14 @@ public class UpstreamProperties extends UpstreamTuning {
 
     public void setModels(List<String> models) {
         this.models = models;
+    }
+
+    public Duration getModelsTtl() {
+        return modelsTtl;
+    }
+
+    public void setModelsTtl(Duration modelsTtl) {
+        this.modelsTtl = modelsTtl;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.keyway.bootstrap;
 
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.Architectures;
 
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
@@ -36,22 +37,47 @@ final class ArchitectureRules {
     /**
      * Adapters never depend on each other; only bootstrap sees every module, and nothing depends on bootstrap. Every
      * class belongs to one of the modules: a class in a package no layer names fails the rule instead of escaping it.
+     * {@code adapters} are the top-level packages of the adapter modules; each is a layer of its own that only
+     * bootstrap may use, so a new adapter module joins the rule through {@link #adapterPackages} without an edit
+     * here. {@code http} is the one driving adapter: it alone (with bootstrap) runs use cases.
      */
-    static ArchRule modulesDependInward(String root) {
-        return layeredArchitecture().consideringOnlyDependenciesInLayers()
+    static ArchRule modulesDependInward(String root, java.util.Collection<String> adapters) {
+        Architectures.LayeredArchitecture layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .ensureAllClassesAreContainedInArchitecture()
                 .layer("domain").definedBy(root + ".domain..")
                 .layer("application").definedBy(root + ".application..")
-                .layer("http adapter").definedBy(root + ".http..")
-                .layer("persistence adapter").definedBy(root + ".persistence..")
-                .layer("openai adapter").definedBy(root + ".openai..")
-                .layer("bootstrap").definedBy(root + ".bootstrap..")
-                .whereLayer("bootstrap").mayNotBeAccessedByAnyLayer()
-                .whereLayer("http adapter").mayOnlyBeAccessedByLayers("bootstrap")
-                .whereLayer("persistence adapter").mayOnlyBeAccessedByLayers("bootstrap")
-                .whereLayer("openai adapter").mayOnlyBeAccessedByLayers("bootstrap")
-                .whereLayer("application").mayOnlyBeAccessedByLayers("http adapter", "bootstrap")
+                .layer("bootstrap").definedBy(root + ".bootstrap..");
+        for (String adapter : adapters) {
+            layers = layers.layer(adapter + " adapter").definedBy(root + "." + adapter + "..");
+        }
+        layers = layers.whereLayer("bootstrap").mayNotBeAccessedByAnyLayer();
+        for (String adapter : adapters) {
+            layers = layers.whereLayer(adapter + " adapter").mayOnlyBeAccessedByLayers("bootstrap");
+        }
+        return layers.whereLayer("application").mayOnlyBeAccessedByLayers("http adapter", "bootstrap")
                 .as("adapters never depend on each other and only bootstrap sees every module");
+    }
+
+    /**
+     * The top-level packages under {@code io.keyway} that the reactor's {@code adapters-*} modules compile, found in
+     * their {@code target/classes}: {@code http}, {@code persistence}, {@code openai}, {@code anthropic}, and whichever
+     * adapter module is added next.
+     */
+    static java.util.SortedSet<String> adapterPackages(java.nio.file.Path reactor) {
+        java.util.SortedSet<String> packages = new java.util.TreeSet<>();
+        try (java.util.stream.Stream<java.nio.file.Path> modules = java.nio.file.Files.list(reactor)) {
+            for (java.nio.file.Path module : modules.filter(path -> path.getFileName().toString().startsWith("adapters-")).toList()) {
+                java.nio.file.Path compiled = module.resolve("target/classes/io/keyway");
+                if (java.nio.file.Files.isDirectory(compiled)) {
+                    try (java.util.stream.Stream<java.nio.file.Path> tops = java.nio.file.Files.list(compiled)) {
+                        tops.filter(java.nio.file.Files::isDirectory).forEach(top -> packages.add(top.getFileName().toString()));
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return packages;
     }
 
     /**

@@ -165,13 +165,25 @@ class CompletionRoutingTest {
         assertEquals(401, response.statusCode());
         assertEquals("No auth credentials found", field(response.body(), "message"));
         assertEquals("authentication_error", field(response.body(), "type"));
+        assertEquals("provider_key_invalid", field(response.body(), "code"), "the user's OpenRouter key, not the gateway key, was refused");
         assertEquals("openrouter", field(response.body(), "provider"));
     }
 
     @Test
+    void openRoutersModerationRefusalStaysA403() {
+        openRouter.answer("chat/completions", FakeUpstream.json(403,
+                "{\"error\":{\"code\":403,\"message\":\"Input flagged\",\"metadata\":{\"reasons\":[\"violence\"],\"flagged_input\":\"x\"}}}"));
+
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", keyWithOpenRouter, "{\"model\":\"openrouter-a/b\"}");
+
+        assertEquals(403, response.statusCode(), response.body());
+        assertEquals("Input flagged", field(response.body(), "message"));
+    }
+
+    @Test
     void everyUpstreamErrorStatusIsKeptAndReadsAsTheProvidersOwn() {
-        Map<Integer, String> types = Map.of(400, "invalid_request_error", 402, "insufficient_quota", 403, "permission_error",
-                404, "not_found_error", 408, "timeout_error", 500, "upstream_error");
+        // 402 and 403 of a user's own key have codes of their own (ProvidersTest); OpenRouter's moderation 403 stays a 403.
+        Map<Integer, String> types = Map.of(400, "invalid_request_error", 404, "not_found_error", 408, "timeout_error", 500, "upstream_error");
         types.forEach((status, type) -> {
             openRouter.answer("chat/completions", FakeUpstream.json(status,
                     "{\"error\":{\"code\":" + status + ",\"message\":\"upstream says " + status + "\",\"metadata\":{\"raw\":\"x\"}}}"));

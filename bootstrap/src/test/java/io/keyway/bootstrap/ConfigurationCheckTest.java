@@ -45,10 +45,10 @@ class ConfigurationCheckTest {
                 "keyway.key-cache.maximum-size = '0' is not a whole number of 1 or more",
                 "keyway.openrouter.models-ttl = 'ten minutes' is not a duration (write 500ms, 10s, 2m or ISO-8601 PT10S)",
                 "keyway.upstreams.local.apikey is not an upstream setting (known: api-key, base-url, connect-timeout, first-byte-timeout, "
-                        + "idle-timeout, models, retries, retry-backoff, retry-max-backoff, total-timeout)",
+                        + "idle-timeout, models, models-ttl, retries, retry-backoff, retry-max-backoff, total-timeout)",
                 "keyway.upstreams.local.connect-timeout = 'fast' is not a duration (write 500ms, 10s, 2m or ISO-8601 PT10S)",
                 "keyway.upstreams.local.timout is not an upstream setting (known: api-key, base-url, connect-timeout, first-byte-timeout, "
-                        + "idle-timeout, models, retries, retry-backoff, retry-max-backoff, total-timeout)",
+                        + "idle-timeout, models, models-ttl, retries, retry-backoff, retry-max-backoff, total-timeout)",
                 "keyway.upstreams.orphan.base-url is missing: every upstream needs the URL its requests go to"), problems);
         assertFalse(failed.getMessage().contains(SECRET), "a value under a mistyped name may be a key: never echoed");
     }

@@ -77,7 +77,8 @@ class StreamingTest {
 
         HttpResponse<String> response = gateway.post("/v1/chat/completions", key, "{\"model\":\"openrouter-a/b\",\"stream\":true}");
 
-        assertEquals(402, response.statusCode());
+        // The user's own OpenRouter account is out of credit: said so, with OpenRouter's own message kept.
+        Gateway.assertOpenAiError(response, 402, "provider_quota_exhausted");
         assertEquals("Insufficient credits", Gateway.field(response.body(), "message"));
     }
 }

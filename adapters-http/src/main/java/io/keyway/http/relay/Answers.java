@@ -85,9 +85,11 @@ final class Answers {
                 .collect(ByteArrayOutputStream::new, (out, chunk) -> out.write(chunk, 0, chunk.length))
                 .<HttpResponse<?>>map(bytes -> {
                     request.answerStarted();
-                    MutableHttpResponse<byte[]> response = HttpResponse.<byte[]>status(answered.status(), null)
+                    UpstreamErrors.Normalised error = errors.normalise(answered.status(), bytes.toByteArray(), request.upstreamName(),
+                            request.usersOwnKey());
+                    MutableHttpResponse<byte[]> response = HttpResponse.<byte[]>status(error.status(), null)
                             .contentType(MediaType.APPLICATION_JSON)
-                            .body(errors.normalise(answered.status(), bytes.toByteArray(), request.upstreamName()));
+                            .body(error.body());
                     copyHeaders(answered.headers(), response);
                     return response;
                 })

@@ -197,6 +197,12 @@ public final class RelayedRequest implements CompletionEvents {
         return known == null ? "none" : known.upstream();
     }
 
+    /** Whether the call went with the caller's own provider key. */
+    boolean usersOwnKey() {
+        Sent known = sent;
+        return known != null && known.usersOwnKey();
+    }
+
     String requestId() {
         return requestId;
     }

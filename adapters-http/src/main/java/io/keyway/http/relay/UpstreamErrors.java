@@ -19,7 +19,35 @@ final class UpstreamErrors {
         this.json = json;
     }
 
-    byte[] normalise(int status, byte[] body, String provider) {
+    /** The client's error answer: its status and body. */
+    record Normalised(int status, byte[] body) {
+    }
+
+    /**
+     * The error in OpenAI's shape. For a call made with the caller's own provider key, a 401 or 403 from the provider
+     * means that key: it answers 401 {@code provider_key_invalid} (never the gateway key's {@code invalid_api_key}),
+     * and 402 {@code provider_quota_exhausted}, each naming the provider and keeping its message.
+     */
+    Normalised normalise(int status, byte[] body, String provider, boolean usersOwnKey) {
+        if (usersOwnKey && (status == 401 || (status == 403 && !moderation(body)))) {
+            return new Normalised(401, normalise(status, body, provider, "provider_key_invalid", "authentication_error"));
+        }
+        if (usersOwnKey && status == 402) {
+            return new Normalised(402, normalise(status, body, provider, "provider_quota_exhausted", "insufficient_quota"));
+        }
+        return new Normalised(status, normalise(status, body, provider, null, null));
+    }
+
+    /** OpenRouter's 403 for flagged input (its error's metadata names {@code reasons} or {@code flagged_input}): not the key. */
+    private boolean moderation(byte[] body) {
+        JsonNode upstream = parse(body);
+        JsonNode error = upstream == null ? null : upstream.get("error");
+        JsonNode metadata = error == null || !error.isObject() ? null : error.get("metadata");
+        return metadata != null && metadata.isObject() && (metadata.get("reasons") != null || metadata.get("flagged_input") != null);
+    }
+
+    /** With {@code ownCode} and {@code ownType} set, they replace the upstream's; the upstream's message is kept as it is. */
+    private byte[] normalise(int status, byte[] body, String provider, String ownCode, String ownType) {
         JsonNode upstream = parse(body);
         JsonNode error = upstream != null && upstream.get("error") != null && upstream.get("error").isObject() ? upstream.get("error") : null;
         String message = text(error, "message");
@@ -31,12 +59,13 @@ final class UpstreamErrors {
         }
         Map<String, JsonNode> detail = new LinkedHashMap<>();
         detail.put("message", JsonNode.createStringNode(message));
-        String type = text(error, "type");
+        String type = ownType != null ? ownType : text(error, "type");
         detail.put("type", JsonNode.createStringNode(type != null ? type : typeOf(status)));
         String param = text(error, "param");
         detail.put("param", param != null ? JsonNode.createStringNode(param) : JsonNode.nullNode());
         JsonNode code = error == null ? null : error.get("code");
-        detail.put("code", code != null && (code.isString() || code.isNumber()) ? JsonNode.createStringNode(code.coerceStringValue())
+        detail.put("code", ownCode != null ? JsonNode.createStringNode(ownCode)
+                : code != null && (code.isString() || code.isNumber()) ? JsonNode.createStringNode(code.coerceStringValue())
                 : JsonNode.createStringNode(String.valueOf(status)));
         detail.put("provider", JsonNode.createStringNode(provider));
         if (error != null && error.get("metadata") != null) {

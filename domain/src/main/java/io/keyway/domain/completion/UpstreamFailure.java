@@ -11,7 +11,9 @@ public final class UpstreamFailure extends RuntimeException {
         /** No bytes for longer than the idle limit between stream events. */
         IDLE_TIMEOUT,
         /** The whole answer took longer than the total limit. */
-        TOTAL_TIMEOUT
+        TOTAL_TIMEOUT,
+        /** The upstream reported an error in the stream itself (Anthropic's {@code error} event) and ended it. */
+        REPORTED
     }
 
     private final Kind kind;
@@ -26,6 +28,6 @@ public final class UpstreamFailure extends RuntimeException {
     }
 
     public boolean isTimeout() {
-        return kind != Kind.CONNECTION_LOST;
+        return kind == Kind.IDLE_TIMEOUT || kind == Kind.TOTAL_TIMEOUT;
     }
 }

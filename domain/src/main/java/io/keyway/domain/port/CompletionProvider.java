@@ -1,10 +1,14 @@
 package io.keyway.domain.port;
 
+import io.keyway.domain.completion.KeyCheck;
 import io.keyway.domain.completion.ModelDescriptor;
 import io.keyway.domain.completion.UpstreamCall;
 import io.keyway.domain.completion.UpstreamReply;
+import io.keyway.domain.model.ProviderKey;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** An upstream that serves OpenAI-style completions: a third-party provider or an operator's endpoint. */
@@ -22,6 +26,17 @@ public interface CompletionProvider {
      */
     CompletionStage<UpstreamReply> send(UpstreamCall call);
 
-    /** The upstream's own model catalogue, with its own ids. */
-    CompletionStage<List<ModelDescriptor>> models();
+    /**
+     * The upstream's own model catalogue, with its own ids, fetched with the caller's own key when there is one (a
+     * provider's catalogue is often readable with a key only) and otherwise with the operator's key or none.
+     */
+    CompletionStage<List<ModelDescriptor>> models(Optional<ProviderKey> callerKey);
+
+    /**
+     * Checks a user's key with the provider's cheapest authenticated read; never completes exceptionally (a provider
+     * that cannot be reached is {@link KeyCheck#UNCHECKED}). An upstream with no such read does not check.
+     */
+    default CompletionStage<KeyCheck> check(ProviderKey key) {
+        return CompletableFuture.completedFuture(KeyCheck.UNCHECKED);
+    }
 }
