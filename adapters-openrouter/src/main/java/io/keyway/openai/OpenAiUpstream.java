@@ -208,8 +208,7 @@ final class OpenAiUpstream implements CompletionProvider {
                 .accept(call.stream() ? MediaType.TEXT_EVENT_STREAM_TYPE : MediaType.APPLICATION_JSON_TYPE)
                 .header("X-Request-Id", call.requestId());
         call.headers().forEach(request::header);
-        settings.access().fixedHeaders().forEach(request::header);
-        credential(call).ifPresent(key -> request.header(settings.access().credentialHeader(), settings.access().credentialPrefix() + key));
+        settings.access().authorize(request, credential(call));
         return request;
     }
 

@@ -55,7 +55,7 @@ final class UpstreamCatalogue {
 
     /** The catalogue as {@code credential} sees it, fetched again once its time to live has passed or after a failed fetch. */
     CompletableFuture<List<ModelDescriptor>> models(Optional<String> credential) {
-        String slot = credential.map(UpstreamCatalogue::fingerprint).orElse("");
+        String slot = slot(credential);
         Cached current = cached.get(slot);
         Instant now = clock.instant();
         if (current != null && !current.models().isCompletedExceptionally()
@@ -94,7 +94,7 @@ final class UpstreamCatalogue {
             // The answer is the catalogue this key sees: kept, so that the key's first model listing costs no fetch.
             return exchange.body(response).collectList().toFuture().thenApply(chunks -> {
                 try {
-                    cached.put(fingerprint(credential), new Cached(clock.instant(), CompletableFuture.completedFuture(parse(concat(chunks)))));
+                    cached.put(slot(Optional.of(credential)), new Cached(clock.instant(), CompletableFuture.completedFuture(parse(concat(chunks)))));
                 } catch (RuntimeException notACatalogue) {
                     // Accepted all the same: the key was; the catalogue is fetched again when listed.
                 }
@@ -115,9 +115,13 @@ final class UpstreamCatalogue {
 
     private MutableHttpRequest<?> request(Optional<String> credential) {
         MutableHttpRequest<?> request = HttpRequest.GET(URI.create(settings.endpoint(settings.access().cataloguePath()))).accept(MediaType.APPLICATION_JSON_TYPE);
-        settings.access().fixedHeaders().forEach(request::header);
-        credential.ifPresent(key -> request.header(settings.access().credentialHeader(), settings.access().credentialPrefix() + key));
+        settings.access().authorize(request, credential);
         return request;
+    }
+
+    /** Where the catalogue a credential sees is kept: under the credential's SHA-256, or "" for none. */
+    private static String slot(Optional<String> credential) {
+        return credential.map(UpstreamCatalogue::fingerprint).orElse("");
     }
 
     private static String fingerprint(String credential) {

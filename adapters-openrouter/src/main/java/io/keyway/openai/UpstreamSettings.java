@@ -1,6 +1,7 @@
 package io.keyway.openai;
 
 import io.keyway.domain.completion.Endpoint;
+import io.micronaut.http.MutableHttpRequest;
 
 import java.net.URI;
 import java.time.Duration;
@@ -48,6 +49,12 @@ public record UpstreamSettings(String name, URI baseUrl, Optional<String> operat
 
         public Access withCheckKeys(boolean check) {
             return new Access(credentialHeader, credentialPrefix, fixedHeaders, paths, cataloguePath, check);
+        }
+
+        /** Puts on {@code request} the headers every request carries and {@code credential}, in the upstream's header. */
+        void authorize(MutableHttpRequest<?> request, Optional<String> credential) {
+            fixedHeaders.forEach(request::header);
+            credential.ifPresent(key -> request.header(credentialHeader, credentialPrefix + key));
         }
 
         String path(Endpoint endpoint) {

@@ -9,7 +9,6 @@ import io.keyway.domain.port.CompletionProvider;
 import io.keyway.domain.port.ModelRouter;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -62,20 +61,14 @@ public final class ListModels {
             // The catalogue is read with the caller's own key: many providers list models to a key holder only.
             Optional<ProviderKey> own = seal.unseal(caller.key(), provider, sealed.get().sealed());
             if (own.isEmpty()) {
-                all = all.thenApply(left -> left.withUnavailable(provider.value()));
+                all = all.thenApply(left -> left.plus(ModelListing.unavailable(provider.value())));
                 continue;
             }
             CompletionProvider upstream = upstreams.wired(provider.value());
             CompletableFuture<ModelListing> prefixed = upstream.models(own).toCompletableFuture()
                     .thenApply(models -> new ModelListing(models.stream().map(m -> m.withId(provider.modelPrefix() + m.id())).toList(), List.of()))
-                    .exceptionally(failure -> new ModelListing(List.of(), List.of(provider.value())));
-            all = all.thenCombine(prefixed, (left, right) -> {
-                List<ModelDescriptor> models = new ArrayList<>(left.models());
-                models.addAll(right.models());
-                List<String> unavailable = new ArrayList<>(left.unavailable());
-                unavailable.addAll(right.unavailable());
-                return new ModelListing(models, unavailable);
-            });
+                    .exceptionally(failure -> ModelListing.unavailable(provider.value()));
+            all = all.thenCombine(prefixed, ModelListing::plus);
         }
         return all;
     }

@@ -14,10 +14,17 @@ public record ModelListing(List<ModelDescriptor> models, List<String> unavailabl
         unavailable = List.copyOf(unavailable);
     }
 
-    ModelListing withUnavailable(String provider) {
-        List<String> all = new java.util.ArrayList<>(unavailable);
-        all.add(provider);
-        return new ModelListing(models, all);
+    /** This listing followed by {@code more}: its models after these, its unavailable providers after these. */
+    ModelListing plus(ModelListing more) {
+        List<ModelDescriptor> allModels = new java.util.ArrayList<>(models);
+        allModels.addAll(more.models);
+        List<String> allUnavailable = new java.util.ArrayList<>(unavailable);
+        allUnavailable.addAll(more.unavailable);
+        return new ModelListing(allModels, allUnavailable);
+    }
+
+    static ModelListing unavailable(String provider) {
+        return new ModelListing(List.of(), List.of(provider));
     }
 
     public boolean complete() {

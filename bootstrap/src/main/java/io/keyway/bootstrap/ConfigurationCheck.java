@@ -87,9 +87,7 @@ final class ConfigurationCheck {
         Set<String> upstreams = new TreeSet<>(environment.getPropertyEntries("keyway.upstreams"));
         for (String upstream : upstreams) {
             String prefix = "keyway.upstreams." + upstream + ".";
-            if (environment.getProperty(prefix + "base-url", String.class).filter(StringUtils::hasText).isEmpty()) {
-                problems.add(prefix + "base-url is missing: every upstream needs the URL its requests go to");
-            }
+            requireBaseUrl(environment, prefix, "upstream", problems);
             checkValues(environment, prefix, UPSTREAM, problems);
         }
         checkProviders(environment, upstreams, problems);
@@ -116,9 +114,7 @@ final class ConfigurationCheck {
             if (!WIRES.contains(wire)) {
                 problems.add(prefix + "wire = '" + wire + "' is not a wire Keyway speaks (known: " + String.join(", ", new TreeSet<>(WIRES)) + ")");
             }
-            if (environment.getProperty(prefix + "base-url", String.class).filter(StringUtils::hasText).isEmpty()) {
-                problems.add(prefix + "base-url is missing: every provider needs the URL its requests go to");
-            }
+            requireBaseUrl(environment, prefix, "provider", problems);
             if (!environment.getProperty(prefix + "enabled", Boolean.class).orElse(true)) {
                 continue;
             }
@@ -135,6 +131,12 @@ final class ConfigurationCheck {
                     }
                 }
             }
+        }
+    }
+
+    private static void requireBaseUrl(Environment environment, String prefix, String kind, List<String> problems) {
+        if (environment.getProperty(prefix + "base-url", String.class).filter(StringUtils::hasText).isEmpty()) {
+            problems.add(prefix + "base-url is missing: every " + kind + " needs the URL its requests go to");
         }
     }
 

@@ -122,11 +122,7 @@ class CoreFactory {
                         List<UpstreamProperties> operatorUpstreams) {
         List<CompletionProvider> all = new ArrayList<>();
         for (ProviderProperties provider : providers.all()) {
-            String property = "keyway.providers." + provider.getName() + ".base-url";
-            if (provider.getBaseUrl() == null) {
-                throw new IllegalStateException(property + " is not set");
-            }
-            URI url = UpstreamAddresses.requireSafe(property, provider.getBaseUrl());
+            URI url = provider.safeBaseUrl("keyway.providers");
             boolean anthropic = provider.getWire().equals(ProviderProperties.ANTHROPIC_WIRE);
             UpstreamSettings.Access access = anthropic
                     ? new UpstreamSettings.Access(AnthropicProvider.CREDENTIAL_HEADER, "", AnthropicProvider.FIXED_HEADERS,
@@ -139,11 +135,7 @@ class CoreFactory {
                     url.getScheme(), transport.host(), pathOf(url), provider.getWire(), provider.getName() + "-");
         }
         for (UpstreamProperties upstream : operatorUpstreams) {
-            String property = "keyway.upstreams." + upstream.getName() + ".base-url";
-            if (upstream.getBaseUrl() == null) {
-                throw new IllegalStateException(property + " is not set");
-            }
-            URI url = UpstreamAddresses.requireSafe(property, upstream.getBaseUrl());
+            URI url = upstream.safeBaseUrl("keyway.upstreams");
             boolean operatorKey = upstream.getApiKey() != null && !upstream.getApiKey().isBlank();
             CompletionProvider provider = clients.connect(new UpstreamSettings(upstream.getName(), url,
                     Optional.ofNullable(upstream.getApiKey()).filter(key -> !key.isBlank()),

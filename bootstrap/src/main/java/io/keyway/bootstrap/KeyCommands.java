@@ -152,7 +152,6 @@ final class KeyCommands {
         }
     }
 
-    /** The providers whose keys a gateway key carries, comma-separated. */
     /** Whether each provider confirmed its key: "(checked)" or "(not checked: the provider could not be asked)". */
     private static String checked(Map<ProviderId, KeyCheck> checks) {
         if (checks.isEmpty()) {
@@ -163,6 +162,7 @@ final class KeyCommands {
         return " (" + String.join("; ", said) + ")";
     }
 
+    /** The providers whose keys a gateway key carries, comma-separated. */
     private static String providers(GatewayKey key) {
         return String.join(",", key.providerKeys().keySet().stream().map(p -> p.value()).toList());
     }

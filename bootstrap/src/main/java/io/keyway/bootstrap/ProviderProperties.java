@@ -18,17 +18,14 @@ public class ProviderProperties extends UpstreamTuning {
     static final String OPENAI_WIRE = "openai";
     static final String ANTHROPIC_WIRE = "anthropic";
 
-    private final String name;
-    private URI baseUrl;
     private String wire = OPENAI_WIRE;
     private boolean enabled = true;
     private boolean checkKeys = true;
     private String title;
-    private Duration modelsTtl = Duration.ofMinutes(10);
     private int maxTokens = 4096;
 
     public ProviderProperties(@Parameter String name) {
-        this.name = name;
+        super(name);
     }
 
     /**
@@ -46,18 +43,6 @@ public class ProviderProperties extends UpstreamTuning {
         environment.getProperty(at + "retries", Integer.class).ifPresent(this::setRetries);
         environment.getProperty(at + "retry-backoff", Duration.class).ifPresent(this::setRetryBackoff);
         environment.getProperty(at + "retry-max-backoff", Duration.class).ifPresent(this::setRetryMaxBackoff);
-    }
-
-    public String getName() {
-        return name;
-    }
-
-    public URI getBaseUrl() {
-        return baseUrl;
-    }
-
-    public void setBaseUrl(URI baseUrl) {
-        this.baseUrl = baseUrl;
     }
 
     public String getWire() {
@@ -85,19 +70,11 @@ public class ProviderProperties extends UpstreamTuning {
     }
 
     public String getTitle() {
-        return title == null || title.isBlank() ? name : title;
+        return title == null || title.isBlank() ? getName() : title;
     }
 
     public void setTitle(String title) {
         this.title = title;
-    }
-
-    public Duration getModelsTtl() {
-        return modelsTtl;
-    }
-
-    public void setModelsTtl(Duration modelsTtl) {
-        this.modelsTtl = modelsTtl;
     }
 
     public int getMaxTokens() {
@@ -110,6 +87,6 @@ public class ProviderProperties extends UpstreamTuning {
 
     @Override
     public String toString() {
-        return "ProviderProperties[" + name + ", " + wire + ", " + baseUrl + (enabled ? "" : ", disabled") + "]";
+        return "ProviderProperties[" + getName() + ", " + wire + ", " + getBaseUrl() + (enabled ? "" : ", disabled") + "]";
     }
 }

@@ -2,10 +2,17 @@ package io.keyway.bootstrap;
 
 import io.keyway.openai.UpstreamSettings;
 
+import java.net.URI;
 import java.time.Duration;
 
-/** Timeouts and retries every upstream has, OpenRouter and the operator's alike, with their defaults. */
+/**
+ * What every upstream has, a provider users bring keys for and an operator's upstream alike: its name, its address,
+ * how long its model catalogue is kept, and its timeouts and retries, with their defaults.
+ */
 public abstract class UpstreamTuning {
+    private final String name;
+    private URI baseUrl;
+    private Duration modelsTtl = Duration.ofMinutes(10);
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration firstByteTimeout = Duration.ofSeconds(120);
     private Duration idleTimeout = Duration.ofSeconds(120);
@@ -13,6 +20,42 @@ public abstract class UpstreamTuning {
     private int retries = 2;
     private Duration retryBackoff = Duration.ofMillis(250);
     private Duration retryMaxBackoff = Duration.ofSeconds(4);
+
+    UpstreamTuning(String name) {
+        this.name = name;
+    }
+
+    /**
+     * The base URL keys may be sent to, or a start failure naming {@code <section>.<name>.base-url}: unset, or neither
+     * {@code https} nor on this machine ({@link UpstreamAddresses}).
+     */
+    URI safeBaseUrl(String section) {
+        String property = section + "." + name + ".base-url";
+        if (baseUrl == null) {
+            throw new IllegalStateException(property + " is not set");
+        }
+        return UpstreamAddresses.requireSafe(property, baseUrl);
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public URI getBaseUrl() {
+        return baseUrl;
+    }
+
+    public void setBaseUrl(URI baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    public Duration getModelsTtl() {
+        return modelsTtl;
+    }
+
+    public void setModelsTtl(Duration modelsTtl) {
+        this.modelsTtl = modelsTtl;
+    }
 
     UpstreamSettings.Timeouts timeouts() {
         return new UpstreamSettings.Timeouts(connectTimeout, firstByteTimeout, idleTimeout, totalTimeout);
