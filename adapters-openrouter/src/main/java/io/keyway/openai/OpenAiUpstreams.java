@@ -34,7 +34,8 @@ public class OpenAiUpstreams {
         this(json, meters.orElseGet(SimpleMeterRegistry::new), serverLoops(loops, channels));
     }
 
-    OpenAiUpstreams(JsonMapper json, MeterRegistry meters) {
+    /** Outside an application (a contract test, a tool): the upstream connections get event loops of their own. */
+    public OpenAiUpstreams(JsonMapper json, MeterRegistry meters) {
         this(json, meters, null);
     }
 

@@ -22,7 +22,7 @@ class OpenRouterContractTest extends CompletionProviderContract {
     }
 
     @Override
-    protected String expectedAuthorization() {
-        return "Bearer " + CALLER.reveal();
+    protected String expectedKey() {
+        return CALLER.reveal();
     }
 }

@@ -22,7 +22,7 @@ class OperatorUpstreamContractTest extends CompletionProviderContract {
     }
 
     @Override
-    protected String expectedAuthorization() {
-        return "Bearer " + OPERATOR_KEY;
+    protected String expectedKey() {
+        return OPERATOR_KEY;
     }
 }

@@ -116,6 +116,23 @@ class CoreFactory {
         return new ConfigurationCheck.Checked();
     }
 
+    /**
+     * The adapter for a provider entry speaking {@code wire}: OpenAI's transport as it is for the {@code openai} wire;
+     * for the {@code anthropic} wire, the transport set up for Anthropic's HTTP conventions ({@code x-api-key},
+     * {@code anthropic-version}, the {@code messages} path) inside {@link AnthropicProvider}'s translation.
+     */
+    static CompletionProvider providerAdapter(OpenAiUpstreams clients, JsonMapper json, String wire, UpstreamSettings settings,
+                                              boolean checkKeys, int maxTokens) {
+        boolean anthropic = wire.equals(ProviderProperties.ANTHROPIC_WIRE);
+        UpstreamSettings.Access access = anthropic
+                ? new UpstreamSettings.Access(AnthropicProvider.CREDENTIAL_HEADER, "", AnthropicProvider.FIXED_HEADERS,
+                        Map.of(Endpoint.CHAT_COMPLETIONS, AnthropicProvider.MESSAGES_PATH), "models?limit=1000", checkKeys)
+                : UpstreamSettings.Access.OPENAI.withCheckKeys(checkKeys);
+        CompletionProvider transport = clients.connect(new UpstreamSettings(settings.name(), settings.baseUrl(),
+                settings.operatorApiKey(), settings.timeouts(), settings.retries(), settings.modelsTtl(), access));
+        return anthropic ? new AnthropicProvider(transport, json, maxTokens) : transport;
+    }
+
     /** Made at start ({@code @Context}), so that an unsafe upstream address stops the start rather than the first request. */
     @Context
     Upstreams upstreams(ConfigurationCheck.Checked checked, OpenAiUpstreams clients, JsonMapper json, ProviderEntries providers,
@@ -123,16 +140,12 @@ class CoreFactory {
         List<CompletionProvider> all = new ArrayList<>();
         for (ProviderProperties provider : providers.all()) {
             URI url = provider.safeBaseUrl("keyway.providers");
-            boolean anthropic = provider.getWire().equals(ProviderProperties.ANTHROPIC_WIRE);
-            UpstreamSettings.Access access = anthropic
-                    ? new UpstreamSettings.Access(AnthropicProvider.CREDENTIAL_HEADER, "", AnthropicProvider.FIXED_HEADERS,
-                            Map.of(Endpoint.CHAT_COMPLETIONS, AnthropicProvider.MESSAGES_PATH), "models?limit=1000", provider.isCheckKeys())
-                    : UpstreamSettings.Access.OPENAI.withCheckKeys(provider.isCheckKeys());
-            CompletionProvider transport = clients.connect(new UpstreamSettings(provider.getName(), url, Optional.empty(),
-                    provider.timeouts(), provider.retryPolicy(), provider.getModelsTtl(), access));
-            all.add(anthropic ? new AnthropicProvider(transport, json, provider.getMaxTokens()) : transport);
+            CompletionProvider adapter = providerAdapter(clients, json, provider.getWire(), new UpstreamSettings(provider.getName(), url,
+                    Optional.empty(), provider.timeouts(), provider.retryPolicy(), provider.getModelsTtl()), provider.isCheckKeys(),
+                    provider.getMaxTokens());
+            all.add(adapter);
             LOG.info("provider {}: {}://{}{} ({} wire, each user's own key; models with the prefix {})", provider.getName(),
-                    url.getScheme(), transport.host(), pathOf(url), provider.getWire(), provider.getName() + "-");
+                    url.getScheme(), adapter.host(), pathOf(url), provider.getWire(), provider.getName() + "-");
         }
         for (UpstreamProperties upstream : operatorUpstreams) {
             URI url = upstream.safeBaseUrl("keyway.upstreams");

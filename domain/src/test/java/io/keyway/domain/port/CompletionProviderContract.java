@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -40,8 +38,6 @@ public abstract class CompletionProviderContract {
 
     protected static final Limits LIMITS = new Limits(Duration.ofSeconds(2), Duration.ofMillis(800), Duration.ofMillis(600),
             Duration.ofMillis(1500), 2, Duration.ofMillis(20));
-    private static final String MODEL_BODY = "{\"model\":\"vendor/model\",  \"messages\":[{\"role\":\"user\",\"content\":\"h\\u00e9 \\ud83d\\ude00\"}],"
-            + "\"temperature\":0.70,\"x_unknown\":[1e3,null,{\"deep\":true}]}";
 
     /** The adapter under test, sending to {@code baseUrl} (which ends in {@code /api/v1}) within {@code limits}. */
     protected abstract CompletionProvider connect(String baseUrl, Limits limits);
@@ -49,14 +45,23 @@ public abstract class CompletionProviderContract {
     /** The caller's own key to put in calls; empty for an adapter that uses the operator's key. */
     protected abstract Optional<ProviderKey> callerKey();
 
-    /** The {@code Authorization} header the upstream must receive. */
-    protected abstract String expectedAuthorization();
+    /** The key the upstream must receive in {@link ProviderWire#credentialHeader()}. */
+    protected abstract String expectedKey();
+
+    /** The provider's API on the wire: OpenAI's unless the adapter translates. */
+    protected ProviderWire wire() {
+        return ProviderWire.OPENAI;
+    }
 
     private FakeUpstream fake;
+    private ProviderWire wire;
+    private String path;
 
     @BeforeEach
     void startFake() {
         fake = FakeUpstream.start();
+        wire = wire();
+        path = wire.path();
     }
 
     @AfterEach
@@ -65,7 +70,7 @@ public abstract class CompletionProviderContract {
     }
 
     private UpstreamCall call(boolean stream) {
-        return new UpstreamCall(Endpoint.CHAT_COMPLETIONS, MODEL_BODY.getBytes(StandardCharsets.UTF_8), stream, callerKey(),
+        return new UpstreamCall(Endpoint.CHAT_COMPLETIONS, wire.request(stream), stream, callerKey(),
                 "req-contract-1", Map.of("X-Title", "Contract"));
     }
 
@@ -79,8 +84,8 @@ public abstract class CompletionProviderContract {
 
     @Test
     void aPlainAnswerComesBackWithItsStatusHeadersAndBytes() throws Exception {
-        String body = FakeUpstream.chatCompletion("vendor/model", "hi");
-        fake.answer("chat/completions", FakeUpstream.json(200, body, Map.of("X-Generation-Id", "gen-1")));
+        String body = wire.answer("hi");
+        fake.answer(path, FakeUpstream.json(200, body, Map.of("X-Generation-Id", "gen-1")));
 
         UpstreamReply.Answered answer = answered(reply(connect(fake.baseUrl(), LIMITS), call(false)));
         BodyProbe probe = BodyProbe.of(answer.body());
@@ -88,20 +93,23 @@ public abstract class CompletionProviderContract {
         assertNull(probe.awaitEnd(Duration.ofSeconds(5)));
         assertEquals(200, answer.status());
         assertEquals("gen-1", answer.header("X-Generation-Id"));
-        assertEquals(body, probe.text());
+        wire.assertAnswer(probe.text(), body, "hi");
     }
 
     @Test
     void theRequestGoesOutByteForByteWithTheRightPathKeyAndHeaders() throws Exception {
-        fake.answer("chat/completions", FakeUpstream.json(200, "{}"));
+        fake.answer(path, FakeUpstream.json(200, wire.answer("ok")));
 
         BodyProbe.of(answered(reply(connect(fake.baseUrl(), LIMITS), call(false))).body()).awaitEnd(Duration.ofSeconds(5));
 
         FakeUpstream.Received received = fake.last();
         assertEquals("POST", received.method());
-        assertEquals("/api/v1/chat/completions", received.path());
-        assertArrayEquals(MODEL_BODY.getBytes(StandardCharsets.UTF_8), received.body());
-        assertEquals(expectedAuthorization(), received.header("Authorization"));
+        assertEquals("/api/v1/" + path, received.path());
+        wire.assertSent(received.body(), false);
+        assertEquals(wire.credential(expectedKey()), received.header(wire.credentialHeader()));
+        if (!wire.credentialHeader().equalsIgnoreCase("Authorization")) {
+            assertNull(received.header("Authorization"), "the provider takes its key in " + wire.credentialHeader() + " only");
+        }
         assertEquals("Contract", received.header("X-Title"));
         assertEquals("req-contract-1", received.header("x-request-id"));
         assertTrue(received.header("Content-Type").startsWith("application/json"));
@@ -111,14 +119,16 @@ public abstract class CompletionProviderContract {
 
     @Test
     void streamedEventsArriveOneByOneAsTheUpstreamSendsThem() throws Exception {
-        List<String> chunks = FakeUpstream.chatStream("vendor/model", List.of("a", "b", "c"));
-        fake.answer("chat/completions", FakeUpstream.eventStream(chunks, Duration.ofMillis(200)));
+        List<String> words = List.of("a", "b", "c", "d");
+        List<String> chunks = wire.events(words, true);
+        fake.answer(path, FakeUpstream.eventStream(chunks, Duration.ofMillis(200)));
 
         UpstreamReply.Answered answer = answered(reply(connect(fake.baseUrl(), LIMITS), call(true)));
         BodyProbe probe = BodyProbe.of(answer.body());
 
         assertNull(probe.awaitEnd(Duration.ofSeconds(5)));
-        assertEquals(String.join("", chunks), probe.text());
+        wire.assertStream(probe.text(), chunks, words, true);
+        wire.assertSent(fake.last().body(), true);
         assertTrue(answer.header("Content-Type").startsWith("text/event-stream"));
         assertEquals("text/event-stream", fake.last().header("Accept"));
         List<BodyProbe.Chunk> arrived = probe.chunks();
@@ -128,16 +138,16 @@ public abstract class CompletionProviderContract {
                 spaced++;
             }
         }
-        assertTrue(spaced >= chunks.size() - 2, "events were not delivered as they came: " + arrived.size() + " chunks, " + spaced + " spaced");
+        assertTrue(spaced >= words.size() - 1, "events were not delivered as they came: " + arrived.size() + " chunks, " + spaced + " spaced");
     }
 
     @Test
     void cancellingTheBodyAbortsTheUpstreamRequestWithinASecond() throws Exception {
-        List<String> many = new ArrayList<>();
+        List<String> words = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            many.add("data: {\"n\":" + i + "}\n\n");
+            words.add("w" + i);
         }
-        fake.answer("chat/completions", FakeUpstream.eventStream(many, Duration.ofMillis(50)));
+        fake.answer(path, FakeUpstream.eventStream(wire.events(words, true), Duration.ofMillis(50)));
         BodyProbe probe = BodyProbe.of(answered(reply(connect(fake.baseUrl(), LIMITS), call(true))).body());
         probe.awaitChunks(2, Duration.ofSeconds(5));
 
@@ -149,21 +159,22 @@ public abstract class CompletionProviderContract {
 
     @Test
     void aConnectionResetMidStreamEndsTheBodyWithConnectionLost() throws Exception {
-        try (RawSocketUpstream raw = RawSocketUpstream.start(RawSocketUpstream.streamThenReset(
-                List.of("data: {\"n\":1}\n\n", "data: {\"n\":2}\n\n")))) {
+        List<String> words = List.of("one", "two");
+        List<String> events = wire.events(words, false);
+        try (RawSocketUpstream raw = RawSocketUpstream.start(RawSocketUpstream.streamThenReset(events))) {
             BodyProbe probe = BodyProbe.of(answered(reply(connect(raw.baseUrl(), LIMITS), call(true))).body());
 
             Throwable end = probe.awaitEnd(Duration.ofSeconds(5));
 
             UpstreamFailure failure = assertInstanceOf(UpstreamFailure.class, end, "the body ended with " + end);
             assertEquals(UpstreamFailure.Kind.CONNECTION_LOST, failure.kind());
-            assertTrue(probe.text().startsWith("data: {\"n\":1}\n\n"));
+            wire.assertStream(probe.text(), events, words, false);
         }
     }
 
     @Test
     void anUpstreamSilentTooLongBetweenEventsEndsTheBodyWithIdleTimeout() throws Exception {
-        fake.answer("chat/completions", FakeUpstream.streamThenSilence("data: {\"n\":1}\n\n", Duration.ofSeconds(5)));
+        fake.answer(path, FakeUpstream.streamThenSilence(String.join("", wire.events(List.of("one"), false)), Duration.ofSeconds(5)));
         BodyProbe probe = BodyProbe.of(answered(reply(connect(fake.baseUrl(), LIMITS), call(true))).body());
 
         long started = System.nanoTime();
@@ -211,7 +222,7 @@ public abstract class CompletionProviderContract {
 
     @Test
     void aNonStreamedAnswerSlowerThanTheTotalLimitFailsWithTotalTimeout() throws Exception {
-        fake.answer("chat/completions", FakeUpstream.jsonSlowly(200, FakeUpstream.chatCompletion("m", "slow"), Duration.ofSeconds(3)));
+        fake.answer(path, FakeUpstream.jsonSlowly(200, wire.answer("slow"), Duration.ofSeconds(3)));
 
         UpstreamReply reply = reply(connect(fake.baseUrl(), LIMITS), call(false));
         Throwable end = BodyProbe.of(answered(reply).body()).awaitEnd(Duration.ofSeconds(4));
@@ -222,36 +233,38 @@ public abstract class CompletionProviderContract {
 
     @Test
     void a503IsTriedAgainAndTheNextAnswerReturned() throws Exception {
-        fake.answer("chat/completions", FakeUpstream.sequence(
-                FakeUpstream.json(503, "{\"error\":{\"message\":\"overloaded\",\"code\":503}}"),
-                FakeUpstream.json(200, "{\"ok\":true}")));
+        String second = wire.answer("second time");
+        fake.answer(path, FakeUpstream.sequence(
+                FakeUpstream.json(503, wire.error(503, "overloaded")),
+                FakeUpstream.json(200, second)));
 
         UpstreamReply.Answered answer = answered(reply(connect(fake.baseUrl(), LIMITS), call(false)));
         BodyProbe probe = BodyProbe.of(answer.body());
 
         assertNull(probe.awaitEnd(Duration.ofSeconds(5)));
         assertEquals(200, answer.status());
-        assertEquals("{\"ok\":true}", probe.text());
-        assertEquals(2, fake.count("chat/completions"));
+        wire.assertAnswer(probe.text(), second, "second time");
+        assertEquals(2, fake.count(path));
     }
 
     @Test
     void retriesAreBoundedAndTheLastAnswerIsReturned() throws Exception {
-        fake.answer("chat/completions", FakeUpstream.json(502, "{\"error\":{\"message\":\"bad gateway\",\"code\":502}}"));
+        String error = wire.error(502, "bad gateway");
+        fake.answer(path, FakeUpstream.json(502, error));
 
         UpstreamReply.Answered answer = answered(reply(connect(fake.baseUrl(), LIMITS), call(false)));
         BodyProbe probe = BodyProbe.of(answer.body());
 
         assertNull(probe.awaitEnd(Duration.ofSeconds(5)));
         assertEquals(502, answer.status());
-        assertTrue(probe.text().contains("bad gateway"));
-        assertEquals(1 + LIMITS.retries(), fake.count("chat/completions"));
+        wire.assertError(probe.text(), error, "bad gateway");
+        assertEquals(1 + LIMITS.retries(), fake.count(path));
     }
 
     @Test
     void aClientErrorIsNeverRetriedAndKeepsItsBodyAndRetryAfter() throws Exception {
-        String error = "{\"error\":{\"message\":\"Rate limit exceeded\",\"code\":429}}";
-        fake.answer("chat/completions", FakeUpstream.json(429, error, Map.of("Retry-After", "7")));
+        String error = wire.error(429, "Rate limit exceeded");
+        fake.answer(path, FakeUpstream.json(429, error, Map.of("Retry-After", "7")));
 
         UpstreamReply.Answered answer = answered(reply(connect(fake.baseUrl(), LIMITS), call(true)));
         BodyProbe probe = BodyProbe.of(answer.body());
@@ -259,19 +272,19 @@ public abstract class CompletionProviderContract {
         assertNull(probe.awaitEnd(Duration.ofSeconds(5)));
         assertEquals(429, answer.status());
         assertEquals("7", answer.header("Retry-After"));
-        assertEquals(error, probe.text());
-        assertEquals(1, fake.count("chat/completions"));
+        wire.assertError(probe.text(), error, "Rate limit exceeded");
+        assertEquals(1, fake.count(path));
     }
 
     @Test
     void aResetBeforeTheAnswerIsTriedAgain() throws Exception {
         try (RawSocketUpstream raw = RawSocketUpstream.start(RawSocketUpstream.resetBeforeAnswer(),
-                RawSocketUpstream.answer(200, "{\"second\":true}"))) {
+                RawSocketUpstream.answer(200, wire.answer("second")))) {
             UpstreamReply.Answered answer = answered(reply(connect(raw.baseUrl(), LIMITS), call(false)));
             BodyProbe probe = BodyProbe.of(answer.body());
 
             assertNull(probe.awaitEnd(Duration.ofSeconds(5)));
-            assertEquals("{\"second\":true}", probe.text());
+            wire.assertAnswer(probe.text(), wire.answer("second"), "second");
             assertEquals(2, raw.connections());
         }
     }
