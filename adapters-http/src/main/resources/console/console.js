@@ -5,6 +5,7 @@
 (function () {
   let managementKey = null;
   let revoking = null;
+  let changing = null;
 
   const $ = (id) => document.getElementById(id);
   // Each error is said next to what caused it: the sign-in form, the create form, or the keys table (revoking).
@@ -56,6 +57,12 @@
       const providers = Object.entries(key.provider_keys || {}).map(([name, p]) => name + ' ' + p.hint);
       cell(row, providers.length ? providers.join(', ') : 'none');
       const actions = cell(row, '');
+      const change = document.createElement('button');
+      change.type = 'button';
+      change.textContent = 'Provider keys';
+      change.setAttribute('aria-label', 'Provider keys of ' + key.name);
+      change.addEventListener('click', () => askToChangeProviderKeys(key));
+      actions.appendChild(change);
       const revoke = document.createElement('button');
       revoke.type = 'button';
       revoke.textContent = 'Revoke';
@@ -103,16 +110,17 @@
       const response = await fetch('/v1/providers', { headers: { Accept: 'application/json' } });
       if (!response.ok) return;
       const listed = await response.json();
-      const select = $('provider');
-      const chosen = select.value;
-      select.replaceChildren(...listed.data.map((provider) => {
-        const option = document.createElement('option');
-        option.value = provider.id;
-        option.textContent = provider.title;
-        option.dataset.prefix = provider.model_prefix;
-        return option;
-      }));
-      if (listed.data.some((provider) => provider.id === chosen)) select.value = chosen;
+      for (const select of [$('provider'), $('row-provider')]) {
+        const chosen = select.value;
+        select.replaceChildren(...listed.data.map((provider) => {
+          const option = document.createElement('option');
+          option.value = provider.id;
+          option.textContent = provider.title;
+          option.dataset.prefix = provider.model_prefix;
+          return option;
+        }));
+        if (listed.data.some((provider) => provider.id === chosen)) select.value = chosen;
+      }
       showPrefix();
     } catch (ignored) {
       // The default choice (OpenRouter) stays.
@@ -187,6 +195,84 @@
       selection.addRange(range);
       $('copy-status').textContent = 'Selected: press Ctrl+C (or Cmd+C) to copy.';
     }
+  });
+
+  // A row's provider keys change with the gateway key's own secret (they are sealed under it): the holder pastes it,
+  // it is checked to be this row's key before anything is sent, and it leaves the field when the dialog closes.
+  function describeProviderKeys(key) {
+    const attached = Object.entries(key.provider_keys || {}).map(([name, p]) => name + ' ' + p.hint);
+    $('provider-dialog-current').textContent = attached.length ? attached.join(', ') : 'none';
+  }
+
+  function askToChangeProviderKeys(key) {
+    changing = key;
+    $('provider-dialog-name').textContent = key.name + ' (' + key.id + ')';
+    describeProviderKeys(key);
+    for (const id of ['provider-error', 'provider-status']) $(id).textContent = '';
+    if ($('row-provider').options.length === 0) {
+      $('row-provider').replaceChildren(...Array.from($('provider').options).map((option) => option.cloneNode(true)));
+    }
+    $('provider-dialog').showModal();
+    $('row-gateway-key').focus();
+  }
+
+  async function changeProviderKey(method) {
+    const key = changing;
+    if (key === null) return;
+    for (const id of ['provider-error', 'provider-status']) $(id).textContent = '';
+    const secret = $('row-gateway-key').value.trim();
+    const provider = $('row-provider').value;
+    const title = $('row-provider').selectedOptions[0] ? $('row-provider').selectedOptions[0].textContent : provider;
+    if (!secret.startsWith('kw-' + key.id + '_')) {
+      $('provider-error').textContent = 'That is not the secret of the key ' + key.name + ' (' + key.id + '): nothing was changed.';
+      $('row-gateway-key').focus();
+      return;
+    }
+    const providerKey = $('row-provider-key').value.trim();
+    if (method === 'PUT' && !providerKey) {
+      $('provider-error').textContent = 'Enter the new key at ' + title + ' to save it.';
+      $('row-provider-key').focus();
+      return;
+    }
+    const headers = { Authorization: 'Bearer ' + secret };
+    if (method === 'PUT') headers['Content-Type'] = 'application/json';
+    let response;
+    try {
+      response = await fetch('/v1/key/provider-keys/' + encodeURIComponent(provider), {
+        method, headers, cache: 'no-store', body: method === 'PUT' ? JSON.stringify({ api_key: providerKey }) : undefined,
+      });
+    } catch (unreachable) {
+      $('provider-error').textContent = 'Keyway could not be reached. Check your connection and try again.';
+      return;
+    }
+    let json = null;
+    try { json = await response.json(); } catch (notJson) { /* said below */ }
+    if (!response.ok) {
+      const message = json && json.error && json.error.message ? json.error.message : 'The request failed with status ' + response.status + '.';
+      $('provider-error').textContent = (method === 'PUT' ? 'The ' + title + ' key was not saved: ' : 'The ' + title + ' key was not removed: ') + message;
+      return;
+    }
+    $('row-provider-key').value = '';
+    changing = json;
+    describeProviderKeys(json);
+    const unchecked = method === 'PUT' && json.provider_keys && json.provider_keys[provider] && json.provider_keys[provider].checked === false;
+    $('provider-status').textContent = method === 'PUT'
+      ? 'The ' + title + ' key was saved' + (unchecked ? ' (the provider could not be asked to confirm it).' : '.')
+      : 'The ' + title + ' key was removed.';
+    try { await refresh(); } catch (failure) { showError('keys-error', failure.message); }
+  }
+
+  $('provider-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    changeProviderKey('PUT');
+  });
+  $('row-detach').addEventListener('click', () => changeProviderKey('DELETE'));
+  $('row-close').addEventListener('click', () => $('provider-dialog').close());
+  // The pasted secret and provider key leave the page whenever the dialog closes (Close, Escape).
+  $('provider-dialog').addEventListener('close', () => {
+    changing = null;
+    for (const id of ['row-gateway-key', 'row-provider-key']) $(id).value = '';
+    for (const id of ['provider-error', 'provider-status', 'provider-dialog-current']) $(id).textContent = '';
   });
 
   function askToRevoke(key) {

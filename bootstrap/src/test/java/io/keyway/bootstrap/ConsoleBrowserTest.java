@@ -42,8 +42,14 @@ class ConsoleBrowserTest {
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target/console-screenshots");
 
+    /** A second provider behind the gateway, on loopback, for changing a row's provider keys. */
+    private static final FakeUpstream groq = FakeUpstream.start();
+
     @RegisterExtension
-    static final KeywayExtension keyway = KeywayExtension.standard();
+    static final KeywayExtension keyway = KeywayExtension.builder()
+            .property("keyway.providers.groq.base-url", groq.baseUrl())
+            .property("keyway.providers.groq.retries", 0)
+            .build();
 
     private static WebDriver browser;
 
@@ -64,6 +70,7 @@ class ConsoleBrowserTest {
         if (browser != null) {
             browser.quit();
         }
+        groq.close();
     }
 
     private static WebDriverWait waiting() {
@@ -149,7 +156,7 @@ class ConsoleBrowserTest {
         assertEquals(200, used.statusCode(), used.body());
         assertEquals("Bearer " + openRouterKey, openRouter.last().header("Authorization"), "the user's own OpenRouter key went upstream");
 
-        WebElement revoke = row.findElement(By.xpath(".//button"));
+        WebElement revoke = row.findElement(By.xpath(".//button[text()='Revoke']"));
         assertEquals("Revoke laptop", revoke.getAccessibleName());
         revoke.click();
         waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("revoke-dialog")));
@@ -168,6 +175,72 @@ class ConsoleBrowserTest {
         waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in-section")));
         assertFalse(browser.findElement(By.id("keys-section")).isDisplayed());
         screenshot("08-signed-out");
+    }
+
+    @Test
+    void aKeysHolderReplacesAndRemovesItsProviderKeysFromItsRow() throws Exception {
+        Gateway gateway = keyway.gateway();
+        FakeUpstream openRouter = keyway.openRouter();
+        groq.reset();
+        groq.answer("models", FakeUpstream.json(200, "{\"object\":\"list\",\"data\":[{\"id\":\"llama-3.3-70b\"}]}"));
+        groq.answer("chat/completions", FakeUpstream.json(200, FakeUpstream.chatCompletion("llama-3.3-70b", "from groq")));
+        String management = gateway.createAccount("console-provider-keys");
+        String openRouterKey = SecretLedger.record("sk-or-v1-row-" + UUID.randomUUID());
+        String gatewayKey = SecretLedger.record(gateway.createGatewayKey(management, openRouterKey));
+        String otherKey = SecretLedger.record(gateway.createGatewayKey(management, "sk-or-v1-other-" + UUID.randomUUID()));
+        String groqKey = SecretLedger.record("gsk_row_" + UUID.randomUUID().toString().replace("-", ""));
+
+        browser.get(gateway.baseUrl() + "/console");
+        field("Management key").sendKeys(management);
+        button("Sign in", "//form[@id='sign-in-form']").click();
+        String id = gatewayKey.substring(3, 19);
+        WebElement row = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.xpath("//tbody/tr[td[2]='" + id + "']")));
+        WebElement open = row.findElement(By.xpath(".//button[text()='Provider keys']"));
+        assertTrue(open.getAccessibleName().startsWith("Provider keys of "), open.getAccessibleName());
+        open.click();
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("provider-dialog")));
+        assertTrue(browser.findElement(By.id("provider-dialog-current")).getText()
+                .contains("openrouter …" + openRouterKey.substring(openRouterKey.length() - 4)));
+
+        // Another key's secret is refused in the page, before anything is sent.
+        field("Gateway key (kw-…)").sendKeys(otherKey);
+        new org.openqa.selenium.support.ui.Select(field("Provider to change")).selectByVisibleText("Groq");
+        field("New key at that provider").sendKeys(groqKey);
+        button("Save provider key", "//dialog[@id='provider-dialog']").click();
+        waiting().until(ExpectedConditions.textToBePresentInElement(alert("provider-form"), "not the secret of the key"));
+        screenshot("10-provider-keys-wrong-secret");
+        assertEquals(0, groq.count("models"), "a key was checked although the secret was another key's");
+
+        field("Gateway key (kw-…)").clear();
+        field("Gateway key (kw-…)").sendKeys(gatewayKey);
+        button("Save provider key", "//dialog[@id='provider-dialog']").click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("provider-status"), "The Groq key was saved."));
+        assertEquals("", alert("provider-form").getText());
+        assertEquals("Bearer " + groqKey, groq.last().header("Authorization"), "the Groq key was checked with Groq's models list");
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.xpath("//tbody/tr[td[2]='" + id + "']"),
+                "groq …" + groqKey.substring(groqKey.length() - 4)));
+        screenshot("11-provider-key-saved");
+
+        new org.openqa.selenium.support.ui.Select(field("Provider to change")).selectByVisibleText("OpenRouter");
+        button("Remove provider key", "//dialog[@id='provider-dialog']").click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("provider-status"), "The OpenRouter key was removed."));
+        WebElement changed = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.xpath("//tbody/tr[td[2]='" + id + "']")));
+        waiting().until(driver -> !changed.getText().contains("openrouter"));
+        assertTrue(changed.getText().contains("groq …"), changed.getText());
+
+        button("Close", "//dialog[@id='provider-dialog']").click();
+        waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.id("provider-dialog")));
+        assertEquals("", browser.findElement(By.id("row-gateway-key")).getAttribute("value"), "the gateway key stayed in the dialog's field");
+        assertFalse(browser.getPageSource().contains(groqKey) || browser.getPageSource().contains(gatewayKey), "a secret stayed in the page");
+        screenshot("12-provider-keys-closed");
+
+        HttpResponse<String> toGroq = gateway.post("/v1/chat/completions", gatewayKey, "{\"model\":\"groq-llama-3.3-70b\",\"messages\":[]}");
+        assertEquals(200, toGroq.statusCode(), toGroq.body());
+        assertEquals("Bearer " + groqKey, groq.last().header("Authorization"));
+        int before = openRouter.received().size();
+        Gateway.assertOpenAiError(gateway.post("/v1/chat/completions", gatewayKey, "{\"model\":\"openrouter-a/b\",\"messages\":[]}"),
+                403, "provider_key_missing");
+        assertEquals(before, openRouter.received().size(), "a request went to OpenRouter after its key was removed");
     }
 
     @Test
