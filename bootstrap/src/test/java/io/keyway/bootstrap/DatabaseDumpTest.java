@@ -29,13 +29,23 @@ class DatabaseDumpTest {
     void aFullDumpOfEveryTableHoldsNoGatewaySecretAndNoProviderKey() throws SQLException {
         String openRouterKey = "sk-or-v1-dump-test-provider-key-31337";
         String replacedKey = "sk-or-v1-dump-test-replacement-27182";
+        String anthropicKey = "sk-ant-api03-dump-test-provider-key-16180";
+        String groqKey = "gsk_dump_test_provider_key_14142";
+        String groqReplacement = "gsk_dump_test_replacement_17320";
         String key;
         String management;
-        try (FakeUpstream openRouter = FakeUpstream.start(); Gateway gateway = Gateway.start(openRouter.baseUrl(), Map.of())) {
+        try (FakeUpstream openRouter = FakeUpstream.start(); Gateway gateway = Gateway.start(openRouter.baseUrl(),
+                Map.of("keyway.providers.anthropic.check-keys", false, "keyway.providers.groq.check-keys", false))) {
             management = gateway.createAccount("dumped");
             key = gateway.createGatewayKey(management, openRouterKey);
             String second = gateway.createGatewayKey(management, null);
             gateway.send("PUT", "/v1/key/provider-keys/openrouter", second, "{\"api_key\":\"" + SecretLedger.record(replacedKey) + "\"}");
+            // Keys of other providers on one gateway key, one of them replaced: each sealed on its own.
+            String several = Gateway.field(gateway.post("/v1/keys", management, "{\"name\":\"several\",\"provider_keys\":{\"anthropic\":\""
+                    + SecretLedger.record(anthropicKey) + "\",\"groq\":\"" + SecretLedger.record(groqKey) + "\"}}").body(), "key");
+            assertEquals(200, gateway.send("PUT", "/v1/key/provider-keys/groq", several,
+                    "{\"api_key\":\"" + SecretLedger.record(groqReplacement) + "\"}").statusCode());
+            SecretLedger.record(several);
             openRouter.answer("chat/completions", FakeUpstream.json(200, FakeUpstream.chatCompletion("a/b", "ok")));
             // Limits, so that the limit counters are in the dump too; the request's usage record is written at the stop.
             assertEquals(200, gateway.send("PATCH", "/v1/keys/" + key.substring(3, 19), management,
@@ -48,10 +58,11 @@ class DatabaseDumpTest {
 
         assertTrue(dump.contains(key.substring(3, 19)), "the dump should hold the key's public id: it read nothing");
         assertTrue(dump.contains("…1337"), "the dump should hold the provider key's hint");
+        assertTrue(dump.contains("…6180") && dump.contains("…7320"), "the dump should hold the other providers' hints");
         assertTrue(dump.contains("usage_records:") && dump.contains("limit_counters:"), "the usage and limit tables are in the dump");
         List<String> leaks = new ArrayList<>();
         List<String> secrets = new ArrayList<>(SecretLedger.all());
-        secrets.addAll(List.of(key, management, openRouterKey, replacedKey));
+        secrets.addAll(List.of(key, management, openRouterKey, replacedKey, anthropicKey, groqKey, groqReplacement));
         for (String secret : secrets) {
             for (String form : SecretLedger.encodingsOf(secret)) {
                 if (dump.contains(form)) {
