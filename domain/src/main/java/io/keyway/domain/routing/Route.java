@@ -12,6 +12,10 @@ public sealed interface Route {
     record ToOperatorUpstream(String upstream, String model) implements Route {
     }
 
+    /** To one of a model group's deployments, chosen by its strategy, and on to its fallbacks. */
+    record ToGroup(ModelGroup group) implements Route {
+    }
+
     /** Nobody serves this model. */
     record Unroutable(String model) implements Route {
     }

@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PrefixModelRouterTest {
     private final PrefixModelRouter router = new PrefixModelRouter(Set.of(ProviderId.OPENROUTER),
@@ -33,10 +34,34 @@ class PrefixModelRouterTest {
     }
 
     @Test
-    void twoUpstreamsListingOneModelIsAConfigurationError() {
+    void aModelListedByTwoUpstreamsIsAGroupOfTwoWithEqualWeights() {
         Map<String, List<String>> upstreams = new LinkedHashMap<>();
         upstreams.put("a", List.of("m"));
-        upstreams.put("b", List.of("m"));
-        assertThrows(IllegalArgumentException.class, () -> new PrefixModelRouter(Set.of(), upstreams));
+        upstreams.put("b", List.of("m", "only-b"));
+        PrefixModelRouter twice = new PrefixModelRouter(Set.of(), upstreams);
+
+        Route.ToGroup group = assertInstanceOf(Route.ToGroup.class, twice.route("m"));
+        assertEquals(List.of("a", "b"), group.group().deployments().stream().map(Deployment::upstream).toList());
+        assertEquals(List.of(1, 1), group.group().deployments().stream().map(Deployment::weight).toList());
+        assertEquals(new Route.ToOperatorUpstream("b", "only-b"), twice.route("only-b"));
+        assertEquals(List.of(new OperatorModel("m", "keyway"), new OperatorModel("only-b", "b")), twice.operatorModels());
+    }
+
+    @Test
+    void aPlanListsTheGroupThenItsFallbacksThenTheRequestsFallbacksEachDeploymentOnce() {
+        Deployment fast = new Deployment("fast", new Route.ToOperatorUpstream("local", "gpt-local"), 1, 0);
+        Deployment spare = new Deployment("spare", new Route.ToOperatorUpstream("backup", "gpt-b"), 1, 1);
+        ModelGroup group = new ModelGroup("smart", List.of(spare, fast), ModelGroup.Strategy.WEIGHTED, List.of("embed-local"), List.of("clever"));
+        PrefixModelRouter grouped = new PrefixModelRouter(Set.of(ProviderId.OPENROUTER), Map.of("local", List.of("gpt-local", "embed-local")),
+                List.of(group), new DeploymentHealth(java.time.Clock.systemUTC()), new Balancer(new java.util.SplittableRandom(1)));
+
+        Plan plan = grouped.plan("clever", List.of("openrouter-x/y", "nobody", "gpt-local"));
+
+        assertEquals(List.of("local gpt-local", "backup gpt-b", "local embed-local", "openrouter x/y"),
+                plan.candidates().stream().map(c -> c.deployment().healthKey()).toList(),
+                "priority 0 before 1, then the group's fallback, then the request's; gpt-local once");
+        assertEquals(List.of(0, 0, 0, 1), plan.candidates().stream().map(Candidate::entry).toList());
+        assertEquals(List.of("nobody"), plan.unroutable());
+        assertTrue(grouped.operatorModels().containsAll(List.of(new OperatorModel("smart", "keyway"), new OperatorModel("clever", "keyway"))));
     }
 }

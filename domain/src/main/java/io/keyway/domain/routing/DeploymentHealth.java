@@ -1,0 +1,243 @@
+package io.keyway.domain.routing;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What this instance has learnt of each deployment from its own traffic (no polling): cooldowns, the half-open probe
+ * after one, the retry budget, requests in flight and the time to a first byte. Rules, all per deployment:
+ * <ul>
+ *   <li>a 429 cools it for its {@code Retry-After} (at most 60 s; 5 s without one);</li>
+ *   <li>3 failures in a row, or at least half of at least 5 calls failing within 60 s, cool it for 5 s, doubling up to
+ *       60 s while it keeps failing;</li>
+ *   <li>a repeated cooldown keeps the later deadline;</li>
+ *   <li>when a cooldown ends, one request probes it; until that probe succeeds, nobody else is sent there;</li>
+ *   <li>retries sent to it are at most 20% of the requests it was sent in the last 10 s, or 3 a second when that is
+ *       more (Envoy's retry budget), so that a failing deployment gets at most about 1.2 times its clients' traffic.</li>
+ * </ul>
+ * Thread-safe; the clock is injected so that the rules are tested without waiting.
+ */
+public final class DeploymentHealth {
+    public static final Duration MAX_COOLDOWN = Duration.ofSeconds(60);
+    public static final Duration FIRST_COOLDOWN = Duration.ofSeconds(5);
+    static final int FAILURES_IN_A_ROW = 3;
+    static final int WINDOW_SECONDS = 60;
+    static final int MIN_CALLS = 5;
+    static final int BUDGET_SECONDS = 10;
+    static final double BUDGET_RATIO = 0.2;
+    static final int BUDGET_FLOOR_PER_SECOND = 3;
+    /** The weight of the newest first-byte time in the moving average. */
+    static final double LATENCY_WEIGHT = 0.2;
+
+    /** What a deployment said of an attempt, for its health. */
+    public enum Outcome {
+        /** It answered (any status that is not its own failure: a 400 is the caller's). */
+        ANSWERED,
+        /** It was rate-limited (429); {@code retryAfter} says for how long when it said. */
+        RATE_LIMITED,
+        /** Refused or reset connection, timeout, 5xx, 408, 529, an error before its first event. */
+        FAILED
+    }
+
+    /** Whether an attempt may go to a deployment now. */
+    public enum Admission {
+        ADMITTED,
+        /** Cooling down, or its one probe is already under way. */
+        COOLING,
+        /** A retry, and its retry budget is spent. */
+        OVER_BUDGET
+    }
+
+    /** A deployment's state as {@code /admin/routing} and the metrics show it. */
+    public record Snapshot(boolean cooling, Optional<Instant> coolingUntil, boolean probing, int inFlight, int failuresInARow,
+                           long calls60s, long failures60s, OptionalDouble firstByteMillis) {
+    }
+
+    private final Clock clock;
+    private final ConcurrentHashMap<String, State> states = new ConcurrentHashMap<>();
+
+    public DeploymentHealth(Clock clock) {
+        this.clock = clock;
+    }
+
+    private State state(Deployment deployment) {
+        return states.computeIfAbsent(deployment.healthKey(), key -> new State());
+    }
+
+    /**
+     * Asks to send an attempt to {@code deployment} now; when admitted, the attempt is counted in flight until its
+     * {@link #record} or {@link #release}.
+     *
+     * @param retry whether the request has already been tried elsewhere (or here): retries spend the budget
+     */
+    public Admission admit(Deployment deployment, boolean retry) {
+        return state(deployment).admit(clock.millis(), retry);
+    }
+
+    /** The attempt's outcome; {@code firstByte} is how long the deployment took to answer. */
+    public void record(Deployment deployment, Outcome outcome, Optional<Duration> retryAfter, Duration firstByte) {
+        state(deployment).record(clock.millis(), outcome, retryAfter, firstByte);
+    }
+
+    /** The attempt ended without an outcome that says anything of the deployment (the client left first). */
+    public void release(Deployment deployment) {
+        state(deployment).release();
+    }
+
+    /** When its cooldown ends, if it is cooling now. */
+    public Optional<Instant> coolingUntil(Deployment deployment) {
+        return state(deployment).snapshot(clock.millis()).coolingUntil();
+    }
+
+    public int inFlight(Deployment deployment) {
+        return state(deployment).inFlight;
+    }
+
+    /** The moving average of its time to a first byte, once it has answered. */
+    public OptionalDouble firstByteMillis(Deployment deployment) {
+        double average = state(deployment).latencyMillis;
+        return Double.isNaN(average) ? OptionalDouble.empty() : OptionalDouble.of(average);
+    }
+
+    public Snapshot snapshot(Deployment deployment) {
+        return state(deployment).snapshot(clock.millis());
+    }
+
+    private static final class State {
+        long coolUntil;
+        int cooldowns;
+        boolean needsProbe;
+        boolean probing;
+        int failuresInARow;
+        volatile int inFlight;
+        volatile double latencyMillis = Double.NaN;
+        final long[] callSecond = new long[WINDOW_SECONDS];
+        final int[] calls = new int[WINDOW_SECONDS];
+        final int[] failures = new int[WINDOW_SECONDS];
+        final long[] budgetSecond = new long[BUDGET_SECONDS];
+        final int[] requests = new int[BUDGET_SECONDS];
+        final int[] retries = new int[BUDGET_SECONDS];
+
+        synchronized Admission admit(long now, boolean retry) {
+            if (now < coolUntil) {
+                return Admission.COOLING;
+            }
+            if (needsProbe && probing) {
+                return Admission.COOLING;
+            }
+            long second = Math.floorDiv(now, 1000);
+            if (retry && !budgetAllows(second)) {
+                return Admission.OVER_BUDGET;
+            }
+            if (needsProbe) {
+                probing = true;
+            }
+            int slot = budgetSlot(second);
+            requests[slot]++;
+            if (retry) {
+                retries[slot]++;
+            }
+            inFlight++;
+            return Admission.ADMITTED;
+        }
+
+        private int budgetSlot(long second) {
+            int slot = (int) Math.floorMod(second, BUDGET_SECONDS);
+            if (budgetSecond[slot] != second) {
+                budgetSecond[slot] = second;
+                requests[slot] = 0;
+                retries[slot] = 0;
+            }
+            return slot;
+        }
+
+        private boolean budgetAllows(long second) {
+            int sent = 0;
+            int retried = 0;
+            for (int i = 0; i < BUDGET_SECONDS; i++) {
+                if (second - budgetSecond[i] < BUDGET_SECONDS) {
+                    sent += requests[i];
+                    retried += retries[i];
+                }
+            }
+            // The floor: 3 retries for each second of the window, so that a quiet deployment's few retries are allowed.
+            return retried < Math.max(BUDGET_RATIO * sent, BUDGET_FLOOR_PER_SECOND * BUDGET_SECONDS);
+        }
+
+        synchronized void record(long now, Outcome outcome, Optional<Duration> retryAfter, Duration firstByte) {
+            inFlight = Math.max(0, inFlight - 1);
+            long second = Math.floorDiv(now, 1000);
+            int slot = (int) Math.floorMod(second, WINDOW_SECONDS);
+            if (callSecond[slot] != second) {
+                callSecond[slot] = second;
+                calls[slot] = 0;
+                failures[slot] = 0;
+            }
+            calls[slot]++;
+            boolean wasProbe = probing;
+            probing = false;
+            if (outcome == Outcome.ANSWERED) {
+                failuresInARow = 0;
+                cooldowns = 0;
+                needsProbe = false;
+                double millis = firstByte.toNanos() / 1e6;
+                latencyMillis = Double.isNaN(latencyMillis) ? millis : latencyMillis + LATENCY_WEIGHT * (millis - latencyMillis);
+                return;
+            }
+            failures[slot]++;
+            failuresInARow++;
+            if (outcome == Outcome.RATE_LIMITED) {
+                Duration wait = retryAfter.filter(d -> !d.isNegative()).orElse(FIRST_COOLDOWN);
+                coolFor(now, wait.compareTo(MAX_COOLDOWN) > 0 ? MAX_COOLDOWN : wait);
+                return;
+            }
+            if (wasProbe || failuresInARow >= FAILURES_IN_A_ROW || mostlyFailing(second)) {
+                Duration wait = FIRST_COOLDOWN.multipliedBy(1L << Math.min(cooldowns, 4));
+                cooldowns++;
+                coolFor(now, wait.compareTo(MAX_COOLDOWN) > 0 ? MAX_COOLDOWN : wait);
+            }
+        }
+
+        private boolean mostlyFailing(long second) {
+            long all = 0;
+            long failed = 0;
+            for (int i = 0; i < WINDOW_SECONDS; i++) {
+                if (second - callSecond[i] < WINDOW_SECONDS) {
+                    all += calls[i];
+                    failed += failures[i];
+                }
+            }
+            return all >= MIN_CALLS && failed * 2 >= all;
+        }
+
+        private void coolFor(long now, Duration wait) {
+            coolUntil = Math.max(coolUntil, now + wait.toMillis());
+            needsProbe = true;
+        }
+
+        synchronized void release() {
+            inFlight = Math.max(0, inFlight - 1);
+            probing = false;
+        }
+
+        synchronized Snapshot snapshot(long now) {
+            long second = Math.floorDiv(now, 1000);
+            long all = 0;
+            long failed = 0;
+            for (int i = 0; i < WINDOW_SECONDS; i++) {
+                if (second - callSecond[i] < WINDOW_SECONDS) {
+                    all += calls[i];
+                    failed += failures[i];
+                }
+            }
+            boolean cooling = now < coolUntil;
+            return new Snapshot(cooling || (needsProbe && probing), cooling ? Optional.of(Instant.ofEpochMilli(coolUntil)) : Optional.empty(),
+                    probing, inFlight, failuresInARow, all, failed,
+                    Double.isNaN(latencyMillis) ? OptionalDouble.empty() : OptionalDouble.of(latencyMillis));
+        }
+    }
+}
