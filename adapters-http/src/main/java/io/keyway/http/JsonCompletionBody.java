@@ -8,6 +8,8 @@ import io.keyway.application.CompletionBody;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A completion request body, checked as JSON once with a streaming parser. It remembers where the top-level
@@ -22,13 +24,21 @@ final class JsonCompletionBody implements CompletionBody {
     private final int modelStart;
     private final int modelEnd;
     private final boolean stream;
+    private final List<String> fallbacks;
+    /** Where the {@code fallbacks} member lies, with one comma beside it, to be cut out; -1 when there is none. */
+    private final int fallbacksStart;
+    private final int fallbacksEnd;
 
-    private JsonCompletionBody(byte[] body, String model, int modelStart, int modelEnd, boolean stream) {
+    private JsonCompletionBody(byte[] body, String model, int modelStart, int modelEnd, boolean stream, List<String> fallbacks,
+                               int fallbacksStart, int fallbacksEnd) {
         this.body = body;
         this.model = model;
         this.modelStart = modelStart;
         this.modelEnd = modelEnd;
         this.stream = stream;
+        this.fallbacks = fallbacks;
+        this.fallbacksStart = fallbacksStart;
+        this.fallbacksEnd = fallbacksEnd;
     }
 
     static JsonCompletionBody parse(byte[] body) throws BadRequest {
@@ -38,12 +48,16 @@ final class JsonCompletionBody implements CompletionBody {
         String model = null;
         int modelStart = -1;
         Boolean stream = null;
+        List<String> fallbacks = null;
+        int fallbacksStart = -1;
+        int fallbacksEnd = -1;
         try (JsonParser parser = JSON.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new BadRequest("The request body must be a JSON object.", null);
             }
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
+                int fieldStart = (int) parser.currentTokenLocation().getByteOffset();
                 JsonToken value = parser.nextToken();
                 if ("model".equals(field)) {
                     if (model != null) {
@@ -62,6 +76,13 @@ final class JsonCompletionBody implements CompletionBody {
                         throw new BadRequest("'stream' must be a boolean.", "stream");
                     }
                     stream = value == JsonToken.VALUE_TRUE;
+                } else if (FALLBACKS.equals(field)) {
+                    if (fallbacks != null) {
+                        throw new BadRequest("'fallbacks' is given twice.", FALLBACKS);
+                    }
+                    fallbacks = fallbacks(parser, value);
+                    fallbacksStart = fieldStart;
+                    fallbacksEnd = (int) parser.currentLocation().getByteOffset();
                 } else {
                     parser.skipChildren();
                 }
@@ -80,7 +101,58 @@ final class JsonCompletionBody implements CompletionBody {
         if (modelStart < 0 || modelStart >= body.length || body[modelStart] != '"') {
             throw new IllegalStateException("the parser reported no byte offset for 'model'");
         }
-        return new JsonCompletionBody(body, model, modelStart, endOfString(body, modelStart), Boolean.TRUE.equals(stream));
+        int[] cut = fallbacks == null ? new int[]{-1, -1} : withOneComma(body, fallbacksStart, fallbacksEnd);
+        return new JsonCompletionBody(body, model, modelStart, endOfString(body, modelStart), Boolean.TRUE.equals(stream),
+                fallbacks == null ? List.of() : fallbacks, cut[0], cut[1]);
+    }
+
+    /** The field's name for the models to try after {@code model} (LiteLLM's). */
+    static final String FALLBACKS = "fallbacks";
+    static final int MAX_FALLBACKS = 3;
+
+    /** The {@code fallbacks} array: up to 3 model names, each a non-empty string. */
+    private static List<String> fallbacks(JsonParser parser, JsonToken value) throws IOException, BadRequest {
+        if (value != JsonToken.START_ARRAY) {
+            throw new BadRequest("'fallbacks' must be an array of model names.", FALLBACKS);
+        }
+        List<String> names = new ArrayList<>();
+        JsonToken item;
+        while ((item = parser.nextToken()) != JsonToken.END_ARRAY) {
+            if (item != JsonToken.VALUE_STRING || parser.getText().isBlank()) {
+                throw new BadRequest("'fallbacks' must be an array of model names.", FALLBACKS);
+            }
+            names.add(parser.getText());
+        }
+        if (names.size() > MAX_FALLBACKS) {
+            throw new BadRequest("'fallbacks' lists " + names.size() + " models; at most " + MAX_FALLBACKS + " are tried.", FALLBACKS);
+        }
+        return List.copyOf(names);
+    }
+
+    /**
+     * The span from {@code start} to {@code end} widened to take one comma with it: the one after (and the spaces
+     * before it) when the member is not the last, else the one before, so that what is left is still a JSON object.
+     */
+    private static int[] withOneComma(byte[] body, int start, int end) {
+        int after = end;
+        while (after < body.length && isSpace(body[after])) {
+            after++;
+        }
+        if (after < body.length && body[after] == ',') {
+            return new int[]{start, after + 1};
+        }
+        int before = start - 1;
+        while (before >= 0 && isSpace(body[before])) {
+            before--;
+        }
+        if (before >= 0 && body[before] == ',') {
+            return new int[]{before, end};
+        }
+        return new int[]{start, end};
+    }
+
+    private static boolean isSpace(byte b) {
+        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
     }
 
     /** The index just past the closing quote of the JSON string that opens at {@code start}. */
@@ -106,12 +178,35 @@ final class JsonCompletionBody implements CompletionBody {
     }
 
     @Override
+    public List<String> fallbacks() {
+        return fallbacks;
+    }
+
+    @Override
     public byte[] withModel(String upstreamModel) {
         byte[] replacement = JsonText.quotedBytes(upstreamModel);
         ByteArrayOutputStream out = new ByteArrayOutputStream(body.length - (modelEnd - modelStart) + replacement.length);
-        out.write(body, 0, modelStart);
-        out.writeBytes(replacement);
-        out.write(body, modelEnd, body.length - modelEnd);
+        if (fallbacksStart < 0) {
+            out.write(body, 0, modelStart);
+            out.writeBytes(replacement);
+            out.write(body, modelEnd, body.length - modelEnd);
+            return out.toByteArray();
+        }
+        // Two edits in the order they lie: the model replaced, the fallbacks member cut out.
+        boolean modelFirst = modelStart < fallbacksStart;
+        int firstStart = modelFirst ? modelStart : fallbacksStart;
+        int firstEnd = modelFirst ? modelEnd : fallbacksEnd;
+        int secondStart = modelFirst ? fallbacksStart : modelStart;
+        int secondEnd = modelFirst ? fallbacksEnd : modelEnd;
+        out.write(body, 0, firstStart);
+        if (modelFirst) {
+            out.writeBytes(replacement);
+        }
+        out.write(body, firstEnd, secondStart - firstEnd);
+        if (!modelFirst) {
+            out.writeBytes(replacement);
+        }
+        out.write(body, secondEnd, body.length - secondEnd);
         return out.toByteArray();
     }
 }

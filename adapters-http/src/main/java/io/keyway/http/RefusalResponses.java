@@ -50,6 +50,10 @@ public final class RefusalResponses {
             return OpenAiError.response(500, OpenAiError.SERVER, "provider_key_unreadable", null, r.message()
                     + " Attach it again with PUT /v1/key/provider-keys/" + r.provider() + ".");
         }
+        if (refusal instanceof Refusal.UpstreamsCoolingDown r) {
+            return OpenAiError.response(503, OpenAiError.UPSTREAM, "upstreams_cooling_down", "model", r.message())
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(r.retryAfterSeconds()));
+        }
         if (refusal instanceof Refusal.LimitExceeded r) {
             boolean budget = r.admission().exceeded() == LimitCounters.Exceeded.COST;
             return OpenAiError.response(429, OpenAiError.RATE_LIMIT,

@@ -9,6 +9,14 @@ public interface CompletionBody {
 
     boolean stream();
 
-    /** The body, byte for byte, except that the model is {@code upstreamModel}. */
+    /**
+     * The models to try after {@link #model()}, in order, from the body's {@code fallbacks} field (LiteLLM's name for
+     * it); empty when it has none.
+     */
+    default java.util.List<String> fallbacks() {
+        return java.util.List.of();
+    }
+
+    /** The body, byte for byte, except that the model is {@code upstreamModel} and Keyway's own fields are gone. */
     byte[] withModel(String upstreamModel);
 }

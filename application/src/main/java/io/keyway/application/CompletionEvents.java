@@ -18,6 +18,14 @@ public interface CompletionEvents {
      */
     void sent(Sent sent, Runnable giveUp);
 
+    /**
+     * Just before {@link #replied}: the deployment whose reply it is ({@code sent} names its upstream), its name, and how
+     * many attempts the request took. When the request moved on from the deployment {@link #sent} named, usage and
+     * log lines name this one.
+     */
+    default void answeredBy(Sent sent, String deployment, int attempts) {
+    }
+
     /** What the upstream did: answered (a body to relay), unreachable, or timed out. */
     void replied(UpstreamReply reply);
 

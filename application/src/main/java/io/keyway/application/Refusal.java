@@ -72,6 +72,18 @@ public sealed interface Refusal {
         }
     }
 
+    /**
+     * Every deployment that could answer {@code model} (its group and every fallback) is cooling down after failing
+     * or being rate-limited: refused at once, with no upstream call, until the soonest one may be tried again.
+     */
+    record UpstreamsCoolingDown(String model, long retryAfterSeconds) implements Refusal {
+        @Override
+        public String message() {
+            return "Every upstream that serves '" + model + "' is cooling down after failures or rate limits; try again in "
+                    + retryAfterSeconds + " s.";
+        }
+    }
+
     /** A key over one of its limits: requests or tokens (429 rate_limit_exceeded), cost (budget_exceeded). */
     record LimitExceeded(LimitCounters.Admission admission) implements Refusal {
         @Override

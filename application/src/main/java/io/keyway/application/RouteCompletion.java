@@ -10,9 +10,15 @@ import io.keyway.domain.completion.UpstreamReply;
 import io.keyway.domain.keys.ProviderKeySeal;
 import io.keyway.domain.model.ProviderKey;
 import io.keyway.domain.model.SealedProviderKey;
-import io.keyway.domain.port.CompletionProvider;
 import io.keyway.domain.port.ModelRouter;
+import io.keyway.domain.model.ProviderId;
+import io.keyway.domain.routing.Candidate;
+import io.keyway.domain.routing.Plan;
 import io.keyway.domain.routing.Route;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 
 import java.util.Map;
 import java.util.Optional;
@@ -32,15 +38,22 @@ public final class RouteCompletion {
 
     private final LimitCounters counters;
     private final Clock clock;
+    private final RoutingPolicy policy;
 
     public RouteCompletion(Authenticator authenticator, ModelRouter router, Upstreams upstreams, ProviderKeySeal seal,
                            LimitCounters counters, Clock clock) {
+        this(authenticator, router, upstreams, seal, counters, clock, RoutingPolicy.DEFAULT);
+    }
+
+    public RouteCompletion(Authenticator authenticator, ModelRouter router, Upstreams upstreams, ProviderKeySeal seal,
+                           LimitCounters counters, Clock clock, RoutingPolicy policy) {
         this.authenticator = authenticator;
         this.router = router;
         this.upstreams = upstreams;
         this.seal = seal;
         this.counters = counters;
         this.clock = clock;
+        this.policy = policy;
     }
 
     /**
@@ -82,13 +95,14 @@ public final class RouteCompletion {
             }
             try {
                 outcome.fold(dispatch -> {
-                    CompletableFuture<UpstreamReply> reply = dispatch.reply().toCompletableFuture();
-                    events.sent(dispatch.sent(), () -> reply.cancel(true));
-                    reply.whenComplete((answer, replyFailure) -> {
+                    Attempts attempts = dispatch.attempts();
+                    events.sent(dispatch.sent(), attempts::giveUp);
+                    attempts.result().whenComplete((attempted, replyFailure) -> {
                         if (replyFailure != null) {
                             events.failed(unwrap(replyFailure));
                         } else {
-                            events.replied(answer);
+                            events.answeredBy(attempted.sent(), attempted.deployment(), attempted.attempts());
+                            events.replied(attempted.reply());
                         }
                     });
                     return null;
@@ -103,8 +117,8 @@ public final class RouteCompletion {
         });
     }
 
-    /** A call under way: where it went, and the reply to come. */
-    private record Dispatch(Sent sent, CompletionStage<UpstreamReply> reply) {
+    /** A call under way: where its first attempt went, and the attempts to come. */
+    private record Dispatch(Sent sent, Attempts attempts) {
     }
 
     private static Throwable unwrap(Throwable failure) {
@@ -130,37 +144,54 @@ public final class RouteCompletion {
         });
     }
 
+    /**
+     * The plan for the request's model and fallbacks, each target made ready (the caller's key for each provider
+     * unsealed here, while the gateway key is at hand, and never kept past the request), then the first attempt sent.
+     */
     private Outcome<Dispatch> route(Authenticator.GatewayCaller caller, CompletionBody body, Command command, LimitCounters.Admission admission) {
+        List<Attempts.Target> targets = new ArrayList<>();
+        Refusal firstRefusal = null;
         try {
-            Route route = router.route(body.model());
-            if (route instanceof Route.Unroutable unroutable) {
-                return Outcome.refused(new Refusal.ModelNotFound(unroutable.model()));
+            Plan plan = router.plan(body.model(), body.fallbacks());
+            if (!plan.unroutable().isEmpty()) {
+                return Outcome.refused(new Refusal.ModelNotFound(plan.unroutable().get(0)));
             }
-            if (route instanceof Route.ToUserProvider toProvider) {
-                Optional<SealedProviderKey> sealed = caller.record().providerKey(toProvider.provider());
-                if (sealed.isEmpty()) {
-                    return Outcome.refused(new Refusal.ProviderKeyMissing(toProvider.provider()));
+            Map<ProviderId, Optional<ProviderKey>> unsealed = new HashMap<>();
+            for (Candidate candidate : plan.candidates()) {
+                Optional<ProviderKey> credential = Optional.empty();
+                if (candidate.deployment().target() instanceof Route.ToUserProvider toProvider) {
+                    Optional<SealedProviderKey> sealed = caller.record().providerKey(toProvider.provider());
+                    if (sealed.isEmpty()) {
+                        firstRefusal = firstRefusal != null ? firstRefusal : new Refusal.ProviderKeyMissing(toProvider.provider());
+                        continue;
+                    }
+                    credential = unsealed.computeIfAbsent(toProvider.provider(),
+                            provider -> seal.unseal(caller.key(), provider, sealed.get().sealed()));
+                    if (credential.isEmpty()) {
+                        firstRefusal = firstRefusal != null ? firstRefusal : new Refusal.ProviderKeyUnreadable(toProvider.provider());
+                        continue;
+                    }
                 }
-                Optional<ProviderKey> providerKey = seal.unseal(caller.key(), toProvider.provider(), sealed.get().sealed());
-                if (providerKey.isEmpty()) {
-                    return Outcome.refused(new Refusal.ProviderKeyUnreadable(toProvider.provider()));
-                }
-                return send(toProvider.provider().value(), caller, body, command, toProvider.upstreamModel(), providerKey, admission);
+                Sent sent = new Sent(candidate.deployment().upstream(), caller.record().id().value(), caller.record().account(), body.model(),
+                        command.endpoint(), body.stream(), caller.record().limits(), admission, credential.isPresent());
+                // A user's own key: its health (a 429 on that key, say) is that key's alone.
+                Candidate scoped = credential.isPresent()
+                        ? new Candidate(candidate.deployment().scopedTo(caller.record().id().value()), candidate.requested(), candidate.entry())
+                        : candidate;
+                targets.add(new Attempts.Target(scoped, credential, sent));
             }
-            Route.ToOperatorUpstream toOperator = (Route.ToOperatorUpstream) route;
-            return send(toOperator.upstream(), caller, body, command, toOperator.model(), Optional.empty(), admission);
         } finally {
             caller.key().destroy();
         }
-    }
-
-    private Outcome<Dispatch> send(String upstreamName, Authenticator.GatewayCaller caller, CompletionBody body, Command command,
-                               String model, Optional<ProviderKey> credential, LimitCounters.Admission admission) {
-        CompletionProvider provider = upstreams.wired(upstreamName);
-        UpstreamCall call = new UpstreamCall(command.endpoint(), body.withModel(model), body.stream(), credential,
-                command.requestId(), command.headers());
-        Sent sent = new Sent(upstreamName, caller.record().id().value(), caller.record().account(), body.model(),
-                command.endpoint(), body.stream(), caller.record().limits(), admission, credential.isPresent());
-        return Outcome.done(new Dispatch(sent, provider.send(call)));
+        if (targets.isEmpty()) {
+            return Outcome.refused(firstRefusal != null ? firstRefusal : new Refusal.ModelNotFound(body.model()));
+        }
+        Attempts attempts = new Attempts(targets, upstreams, router.health(), policy, target -> new UpstreamCall(command.endpoint(),
+                body.withModel(target.deployment().model()), body.stream(), target.credential(), command.requestId(), command.headers()));
+        Optional<Attempts.Target> first = attempts.start();
+        if (first.isEmpty()) {
+            return Outcome.refused(new Refusal.UpstreamsCoolingDown(body.model(), attempts.soonestEndSeconds(clock.instant())));
+        }
+        return Outcome.done(new Dispatch(first.get().sent(), attempts));
     }
 }

@@ -30,14 +30,15 @@ final class ConfigurationCheck {
             "key-cache", Set.of("maximum-size", "max-age", "negative-ttl", "enabled"),
             "auth-failures", Set.of("per-minute", "client-address-header"),
             "usage", Set.of("flush-interval", "retention", "maximum-queued"),
-            "limits", Set.of("sync-interval"));
+            "limits", Set.of("sync-interval"),
+            "routing", Set.of("max-attempts"));
     private static final Set<String> UPSTREAM = union(TUNING, Set.of("base-url", "api-key", "models", "models-ttl"));
     private static final Set<String> PROVIDER = union(TUNING, Set.of("base-url", "wire", "enabled", "check-keys", "title", "models-ttl", "max-tokens"));
     private static final Set<String> WIRES = Set.of(ProviderProperties.OPENAI_WIRE, ProviderProperties.ANTHROPIC_WIRE);
     private static final Set<String> TOP_LEVEL = Set.of("admin-token", "data-dir", "max-request-size");
     private static final Set<String> DURATIONS = Set.of("connect-timeout", "first-byte-timeout", "idle-timeout", "total-timeout",
             "retry-backoff", "retry-max-backoff", "models-ttl", "max-age", "negative-ttl", "flush-interval", "retention", "sync-interval");
-    private static final Set<String> COUNTS = Set.of("retries", "maximum-size", "per-minute", "maximum-queued", "max-tokens");
+    private static final Set<String> COUNTS = Set.of("retries", "maximum-size", "per-minute", "maximum-queued", "max-tokens", "max-attempts");
 
     private ConfigurationCheck() {
     }
@@ -91,6 +92,7 @@ final class ConfigurationCheck {
             checkValues(environment, prefix, UPSTREAM, problems);
         }
         checkProviders(environment, upstreams, problems);
+        checkModelGroups(environment, upstreams, problems);
         SECTIONS.forEach((section, keys) -> checkValues(environment, "keyway." + section + ".", keys, problems));
         environment.getProperty("keyway.admin-token", String.class).map(AdminToken::problem).ifPresent(problems::add);
         problems.sort(null);
@@ -134,6 +136,40 @@ final class ConfigurationCheck {
         }
     }
 
+    /**
+     * Each model group: its deployments name a known upstream or enabled provider, its strategy is known, and each of
+     * its fallbacks is a model something serves.
+     */
+    private static void checkModelGroups(Environment environment, Set<String> upstreams, List<String> problems) {
+        Set<String> providers = new TreeSet<>();
+        for (String provider : environment.getPropertyEntries("keyway.providers")) {
+            if (environment.getProperty("keyway.providers." + provider + ".enabled", Boolean.class).orElse(true)) {
+                providers.add(provider);
+            }
+        }
+        ModelGroupSettings.Read read = ModelGroupSettings.read(environment, upstreams, providers);
+        problems.addAll(read.problems());
+        Set<String> served = new TreeSet<>();
+        for (String upstream : upstreams) {
+            for (Object model : environment.getProperty("keyway.upstreams." + upstream + ".models", List.class).orElse(List.of())) {
+                served.add(String.valueOf(model));
+            }
+        }
+        read.groups().forEach(group -> {
+            served.add(group.name());
+            served.addAll(group.aliases());
+        });
+        for (var group : read.groups()) {
+            for (String fallback : group.fallbacks()) {
+                boolean byPrefix = providers.stream().anyMatch(provider -> fallback.startsWith(provider + "-") && fallback.length() > provider.length() + 1);
+                if (!served.contains(fallback) && !byPrefix) {
+                    problems.add("keyway.models." + group.name() + ".fallbacks lists '" + fallback
+                            + "', which no upstream, model group or enabled provider serves");
+                }
+            }
+        }
+    }
+
     private static void requireBaseUrl(Environment environment, String prefix, String kind, List<String> problems) {
         if (environment.getProperty(prefix + "base-url", String.class).filter(StringUtils::hasText).isEmpty()) {
             problems.add(prefix + "base-url is missing: every " + kind + " needs the URL its requests go to");
@@ -153,6 +189,14 @@ final class ConfigurationCheck {
                         + " is not an upstream setting (known: " + String.join(", ", new TreeSet<>(UPSTREAM)) + ")";
             }
             return "keyway." + name + " is not a setting: an upstream is configured as keyway.upstreams.<name>.base-url and so on";
+        }
+        if (parts[0].equals("models")) {
+            if (parts.length == 3) {
+                String key = parts[2].contains("[") ? parts[2].substring(0, parts[2].indexOf('[')) : parts[2];
+                return ModelGroupSettings.GROUP_KEYS.contains(key) ? null : "keyway.models." + parts[1] + "." + parts[2]
+                        + " is not a model group setting (known: " + String.join(", ", new TreeSet<>(ModelGroupSettings.GROUP_KEYS)) + ")";
+            }
+            return "keyway." + name + " is not a setting: a model group is configured as keyway.models.<name>.deployments and so on";
         }
         if (parts[0].equals("providers")) {
             if (parts.length == 3) {

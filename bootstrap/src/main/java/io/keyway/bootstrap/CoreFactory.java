@@ -28,6 +28,10 @@ import io.keyway.domain.port.CompletionProvider;
 import io.keyway.domain.port.KeyVault;
 import io.keyway.domain.port.ModelRouter;
 import io.keyway.domain.routing.PrefixModelRouter;
+import io.keyway.domain.routing.Balancer;
+import io.keyway.domain.routing.DeploymentHealth;
+import io.keyway.application.RoutingPolicy;
+import java.util.Set;
 import io.keyway.anthropic.AnthropicProvider;
 import io.keyway.application.EnabledProviders;
 import io.keyway.domain.completion.Endpoint;
@@ -102,11 +106,36 @@ class CoreFactory {
                 .toList());
     }
 
+    /** What this instance learns of each deployment from its own traffic (cooldowns, budget, latency). */
     @Singleton
-    ModelRouter modelRouter(EnabledProviders providers, List<UpstreamProperties> upstreams) {
+    DeploymentHealth deploymentHealth(Clock clock) {
+        return new DeploymentHealth(clock);
+    }
+
+    @Singleton
+    ModelRouter modelRouter(ConfigurationCheck.Checked checked, EnabledProviders providers, List<UpstreamProperties> upstreams,
+                            Environment environment, DeploymentHealth health) {
         Map<String, List<String>> models = new LinkedHashMap<>();
         upstreams.forEach(upstream -> models.put(upstream.getName(), List.copyOf(upstream.getModels())));
-        return new PrefixModelRouter(providers.ids(), models);
+        Set<String> providerIds = new java.util.TreeSet<>();
+        providers.ids().forEach(id -> providerIds.add(id.value()));
+        ModelGroupSettings.Read groups = ModelGroupSettings.read(environment, models.keySet(), providerIds);
+        return new PrefixModelRouter(providers.ids(), models, groups.groups(), health, new Balancer(Balancer.perThread()));
+    }
+
+    /**
+     * The router is the one retry layer: at most {@code keyway.routing.max-attempts} attempts per request, the same
+     * deployment again at most its upstream's {@code retries} times (the transports themselves do not retry).
+     */
+    @Singleton
+    RoutingPolicy routingPolicy(ProviderEntries providers, List<UpstreamProperties> upstreams, Environment environment) {
+        Map<String, Integer> retries = new LinkedHashMap<>();
+        providers.all().forEach(provider -> retries.put(provider.getName(), provider.getRetries()));
+        upstreams.forEach(upstream -> retries.put(upstream.getName(), upstream.getRetries()));
+        UpstreamTuning first = providers.all().isEmpty() ? null : providers.all().get(0);
+        return new RoutingPolicy(environment.getProperty("keyway.routing.max-attempts", Integer.class).orElse(3), retries,
+                first == null ? RoutingPolicy.DEFAULT.backoff() : first.retryPolicy().backoff(),
+                first == null ? RoutingPolicy.DEFAULT.maxBackoff() : first.retryPolicy().maxBackoff());
     }
 
     /** Keyway's settings checked before any bean reads them, for every way of starting (the jar, a test harness). */
@@ -133,6 +162,12 @@ class CoreFactory {
         return anthropic ? new AnthropicProvider(transport, json, maxTokens) : transport;
     }
 
+    /** The transport's own retries are off: the router retries (see {@link #routingPolicy}), so attempts never multiply. */
+    private static UpstreamSettings.Retries noRetries(UpstreamTuning tuning) {
+        UpstreamSettings.Retries configured = tuning.retryPolicy();
+        return new UpstreamSettings.Retries(0, configured.backoff(), configured.maxBackoff());
+    }
+
     /** Made at start ({@code @Context}), so that an unsafe upstream address stops the start rather than the first request. */
     @Context
     Upstreams upstreams(ConfigurationCheck.Checked checked, OpenAiUpstreams clients, JsonMapper json, ProviderEntries providers,
@@ -141,7 +176,7 @@ class CoreFactory {
         for (ProviderProperties provider : providers.all()) {
             URI url = provider.safeBaseUrl("keyway.providers");
             CompletionProvider adapter = providerAdapter(clients, json, provider.getWire(), new UpstreamSettings(provider.getName(), url,
-                    Optional.empty(), provider.timeouts(), provider.retryPolicy(), provider.getModelsTtl()), provider.isCheckKeys(),
+                    Optional.empty(), provider.timeouts(), noRetries(provider), provider.getModelsTtl()), provider.isCheckKeys(),
                     provider.getMaxTokens());
             all.add(adapter);
             LOG.info("provider {}: {}://{}{} ({} wire, each user's own key; models with the prefix {})", provider.getName(),
@@ -152,7 +187,7 @@ class CoreFactory {
             boolean operatorKey = upstream.getApiKey() != null && !upstream.getApiKey().isBlank();
             CompletionProvider provider = clients.connect(new UpstreamSettings(upstream.getName(), url,
                     Optional.ofNullable(upstream.getApiKey()).filter(key -> !key.isBlank()),
-                    upstream.timeouts(), upstream.retryPolicy(), upstream.getModelsTtl()));
+                    upstream.timeouts(), noRetries(upstream), upstream.getModelsTtl()));
             all.add(provider);
             LOG.info("upstream {}: {}://{}{}, {} model(s), {}", upstream.getName(), url.getScheme(), provider.host(), pathOf(url), upstream.getModels().size(),
                     operatorKey ? "with the operator's key" : "without a key");
@@ -215,8 +250,8 @@ class CoreFactory {
 
     @Singleton
     RouteCompletion routeCompletion(Authenticator authenticator, ModelRouter router, Upstreams upstreams, ProviderKeySeal seal,
-                                    LimitCounters counters, Clock clock) {
-        return new RouteCompletion(authenticator, router, upstreams, seal, counters, clock);
+                                    LimitCounters counters, Clock clock, RoutingPolicy policy) {
+        return new RouteCompletion(authenticator, router, upstreams, seal, counters, clock, policy);
     }
 
     @Singleton

@@ -101,6 +101,8 @@ public final class KeywayExtension implements BeforeAllCallback, AfterAllCallbac
         }
         openRouter.reset();
         operators.values().forEach(FakeUpstream::reset);
+        // Each test starts with deployments the router knows nothing of: one test's 429 does not cool the next test's.
+        gateway.context().findBean(io.keyway.domain.routing.DeploymentHealth.class).ifPresent(io.keyway.domain.routing.DeploymentHealth::forget);
     }
 
     @Override

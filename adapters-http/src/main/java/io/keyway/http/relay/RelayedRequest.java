@@ -38,6 +38,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RelayedRequest implements CompletionEvents {
     private static final Logger LOG = LoggerFactory.getLogger(RelayedRequest.class);
+    /** The deployment that answered. */
+    public static final String UPSTREAM_HEADER = "x-keyway-upstream";
+    /** How many upstream attempts the request took. */
+    public static final String ATTEMPTS_HEADER = "x-keyway-attempts";
 
     private final Relay relay;
     private final HttpRequest<?> request;
@@ -46,6 +50,9 @@ public final class RelayedRequest implements CompletionEvents {
     private final CompletableFuture<HttpResponse<?>> response = new CompletableFuture<>();
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Sent sent;
+    /** The deployment that answered and the attempts it took, once known. */
+    private volatile String deployment;
+    private volatile int attempts;
     private volatile Instant sentAt;
     /** What giving the request up means now: the call in flight, then the making of the answer. */
     private volatile Runnable giveUp;
@@ -87,6 +94,17 @@ public final class RelayedRequest implements CompletionEvents {
         this.sent = sent;
         RequestIds.describe(request, "key=" + sent.keyId() + " model=" + sent.model() + " upstream=" + sent.upstream(), sent.upstream());
         whenGone(giveUp);
+    }
+
+    @Override
+    public void answeredBy(Sent sent, String deployment, int attempts) {
+        this.sent = sent;
+        this.deployment = deployment;
+        this.attempts = attempts;
+        if (attempts > 1) {
+            RequestIds.describe(request, "key=" + sent.keyId() + " model=" + sent.model() + " upstream=" + sent.upstream()
+                    + " attempts=" + attempts, sent.upstream());
+        }
     }
 
     @Override
@@ -212,6 +230,12 @@ public final class RelayedRequest implements CompletionEvents {
         Sent known = sent;
         if (answer instanceof MutableHttpResponse<?> mutable && known != null) {
             RateLimitHeaders.add(mutable, known.admission());
+            String answeredBy = deployment;
+            if (answeredBy != null) {
+                // Where the answer came from, by the deployment's configured name (never a key or an address).
+                mutable.header(UPSTREAM_HEADER, answeredBy);
+                mutable.header(ATTEMPTS_HEADER, Integer.toString(attempts));
+            }
         }
         if (gone || !response.complete(answer)) {
             discard(answer);

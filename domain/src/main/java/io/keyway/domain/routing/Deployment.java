@@ -9,7 +9,11 @@ package io.keyway.domain.routing;
  * @param weight   its share of the group's requests among deployments of the same priority (at least 1)
  * @param priority lower goes first: a deployment is tried only when every one of a lower priority is cooling or failed
  */
-public record Deployment(String name, Route target, int weight, int priority) {
+public record Deployment(String name, Route target, int weight, int priority, String scope) {
+    public Deployment(String name, Route target, int weight, int priority) {
+        this(name, target, weight, priority, "");
+    }
+
     public Deployment {
         if (!(target instanceof Route.ToOperatorUpstream) && !(target instanceof Route.ToUserProvider)) {
             throw new IllegalArgumentException("a deployment goes to an upstream or a provider, not " + target);
@@ -29,8 +33,17 @@ public record Deployment(String name, Route target, int weight, int priority) {
         return target instanceof Route.ToOperatorUpstream operator ? operator.model() : ((Route.ToUserProvider) target).upstreamModel();
     }
 
-    /** What its health is recorded under: the same upstream and model share one health wherever they are listed. */
+    /**
+     * What its health is recorded under: the same upstream and model share one health wherever they are listed; a
+     * deployment that is sent with a caller's own key is scoped to that caller, so that one user's rate-limited or
+     * refused key never cools the provider down for everyone else.
+     */
     public String healthKey() {
-        return upstream() + " " + model();
+        return scope.isEmpty() ? upstream() + " " + model() : upstream() + " " + model() + " " + scope;
+    }
+
+    /** This deployment, its health kept apart for {@code caller} (a gateway key's id). */
+    public Deployment scopedTo(String caller) {
+        return new Deployment(name, target, weight, priority, caller);
     }
 }

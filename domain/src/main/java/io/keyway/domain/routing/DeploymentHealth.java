@@ -64,8 +64,29 @@ public final class DeploymentHealth {
         this.clock = clock;
     }
 
+    /** How many deployments' states are kept before idle ones are forgotten (scoped ones come and go with callers). */
+    static final int MAX_STATES = 20_000;
+
     private State state(Deployment deployment) {
+        State state = states.get(deployment.healthKey());
+        if (state != null) {
+            return state;
+        }
+        if (states.size() >= MAX_STATES) {
+            forgetIdle();
+        }
         return states.computeIfAbsent(deployment.healthKey(), key -> new State());
+    }
+
+    /** Drops the states that say nothing a new state would not: not cooling, nothing in flight. */
+    private void forgetIdle() {
+        long now = clock.millis();
+        states.values().removeIf(state -> state.idle(now));
+    }
+
+    /** Forgets everything learnt: every deployment starts afresh (for an operator who has mended an upstream, and tests). */
+    public void forget() {
+        states.clear();
     }
 
     /**
@@ -217,6 +238,10 @@ public final class DeploymentHealth {
         private void coolFor(long now, Duration wait) {
             coolUntil = Math.max(coolUntil, now + wait.toMillis());
             needsProbe = true;
+        }
+
+        synchronized boolean idle(long now) {
+            return inFlight == 0 && now >= coolUntil && !needsProbe;
         }
 
         synchronized void release() {
