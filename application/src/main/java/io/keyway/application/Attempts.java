@@ -136,20 +136,46 @@ final class Attempts {
                 return;
             }
             try {
-                decide(index, answer, Duration.ofNanos(System.nanoTime() - started));
+                if (answer instanceof UpstreamReply.Answered answered && answered.eventStream() && answered.status() < 400) {
+                    awaitFirstEvent(index, answered, started);
+                } else {
+                    decide(index, answer, Duration.ofNanos(System.nanoTime() - started), null);
+                }
             } catch (RuntimeException | Error unexpected) {
                 result.completeExceptionally(unexpected);
             }
         });
     }
 
-    private void decide(int index, UpstreamReply reply, Duration firstByte) {
+    /**
+     * A stream is committed at its first data event: one that fails before it (an error event or object, a cut) is
+     * the deployment's failure like a 503, and the request moves on; the client sees one clean stream.
+     */
+    private void awaitFirstEvent(int index, UpstreamReply.Answered answered, long started) {
+        FirstEvent reader = FirstEvent.read(answered.body());
+        if (result.isCancelled()) {
+            reader.discard();
+        }
+        reader.first().whenComplete((kind, failure) -> {
+            UpstreamReply seen = new UpstreamReply.Answered(answered.status(), answered.headers(), true, reader.body());
+            try {
+                boolean began = failure == null && (kind == FirstEvent.Kind.BEGAN || kind == FirstEvent.Kind.ENDED);
+                decide(index, seen, Duration.ofNanos(System.nanoTime() - started), began ? Verdict.COMMIT : Verdict.FAILED);
+            } catch (RuntimeException | Error unexpected) {
+                reader.discard();
+                result.completeExceptionally(unexpected);
+            }
+        });
+    }
+
+    /** @param forced the verdict already reached (a stream's first event), or null to read it from the reply */
+    private void decide(int index, UpstreamReply reply, Duration firstByte, Verdict forced) {
         Target target = targets.get(index);
-        Verdict verdict = verdict(reply, hasLaterEntry(index));
+        Verdict verdict = forced != null ? forced : verdict(reply, hasLaterEntry(index));
         Optional<Duration> retryAfter = retryAfter(reply);
         health.record(target.deployment(), switch (verdict) {
             case COMMIT, REFUSED_HERE -> DeploymentHealth.Outcome.ANSWERED;
-            case FAILED, FAILED_MAY_REPEAT -> reply instanceof UpstreamReply.Answered answered && answered.status() == 429
+            case FAILED, FAILED_MAY_REPEAT -> reply instanceof UpstreamReply.Answered failed && failed.status() == 429
                     ? DeploymentHealth.Outcome.RATE_LIMITED : DeploymentHealth.Outcome.FAILED;
         }, retryAfter, firstByte);
         if (verdict == Verdict.COMMIT || result.isDone()) {

@@ -41,6 +41,7 @@ class RouterTest {
             .property("keyway.models.lonely.fallbacks", List.of("m-b"))
             .property("keyway.providers.anthropic.base-url", anthropic.baseUrl())
             .property("keyway.providers.anthropic.check-keys", false)
+            .property("keyway.upstreams.c.idle-timeout", "500ms")
             .build();
 
     private Gateway gateway;
@@ -107,6 +108,47 @@ class RouterTest {
         assertTrue(answer.body().contains("\"model\":\"from-b\""), "the answering model stays in the body: " + answer.body());
         assertEquals(1, calls(keyway.upstream("c")));
         assertTrue(keyway.upstream("b").last().bodyText().contains("\"model\":\"m-b\""), keyway.upstream("b").last().bodyText());
+    }
+
+    @Test
+    void aStreamThatFailsBeforeItsFirstDataEventIsAnsweredByTheNextDeploymentAsOneCleanStream() {
+        keyway.upstream("c").answer("chat/completions", FakeUpstream.eventStream(List.of(": PROCESSING\n\n",
+                "data: {\"error\":{\"message\":\"Provider returned error\",\"code\":502}}\n\n"), Duration.ofMillis(5)));
+        List<String> fromB = FakeUpstream.chatStream("m-b", List.of("Hel", "lo"));
+        keyway.upstream("b").answer("chat/completions", FakeUpstream.eventStream(fromB, Duration.ofMillis(5)));
+
+        HttpResponse<String> answer = gateway.post("/v1/chat/completions", key,
+                "{\"model\":\"lonely\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertEquals(String.join("", fromB), answer.body(), "the client sees b's stream byte for byte and nothing of c's");
+        assertEquals("b", answer.headers().firstValue("x-keyway-upstream").orElseThrow());
+        assertEquals(1, calls(keyway.upstream("c")));
+    }
+
+    @Test
+    void aStreamThatBeganIsNeverSwitchedItsCutEndsWithAnErrorEventAndNoDone() throws Exception {
+        keyway.upstream("c").answer("chat/completions", FakeUpstream.streamThenSilence(
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hal\"}}]}\n\n", Duration.ofSeconds(3)));
+
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(gateway.uri("/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"lonely\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build();
+        HttpResponse<java.io.InputStream> answer = gateway.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+        try (java.io.InputStream in = answer.body()) {
+            in.transferTo(read);
+        } catch (java.io.IOException cut) {
+            // The transfer is cut after the error event, so that no client takes the stream for finished.
+        }
+        String body = read.toString(java.nio.charset.StandardCharsets.UTF_8);
+
+        assertEquals(200, answer.statusCode());
+        assertTrue(body.startsWith("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hal\"}}]}\n\n"), body);
+        assertTrue(body.contains("\"error\""), "an error event ends the cut stream: " + body);
+        assertFalse(body.contains("[DONE]"), body);
+        assertEquals(0, calls(keyway.upstream("b")), "a stream that began was switched to another deployment");
     }
 
     @Test
