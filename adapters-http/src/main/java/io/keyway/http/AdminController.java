@@ -48,14 +48,31 @@ class AdminController {
     private final ManagementKeys managementKeys;
     private final JsonBodies bodies;
     private final byte[] adminToken;
+    private final io.keyway.domain.port.ModelRouter router;
 
     AdminController(CreateAccount createAccount, Accounts accounts, ManagementKeys managementKeys, JsonBodies bodies,
-                    AdminToken adminToken) {
+                    AdminToken adminToken, io.keyway.domain.port.ModelRouter router) {
+        this.router = router;
         this.createAccount = createAccount;
         this.accounts = accounts;
         this.managementKeys = managementKeys;
         this.bodies = bodies;
         this.adminToken = adminToken.bytes();
+    }
+
+    @Operation(summary = "Routing state of this instance",
+            description = "Each model group (configured, or a model several upstreams list): its strategy, aliases and fallbacks, and each "
+                    + "deployment's state on this instance: ready, cooling (until cooling_until, unix seconds) or probing, requests in flight, "
+                    + "failures in a row, calls and failures in the last 60 s, and the moving average of its time to a first byte. "
+                    + "Each instance learns from its own traffic.",
+            responses = {
+        @ApiResponse(responseCode = "200", description = "The groups.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.RoutingView.class)))
+    })
+    @Get(uri = "/routing", produces = MediaType.APPLICATION_JSON)
+    HttpResponse<?> routing(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
+        HttpResponse<?> denied = admit(authorization);
+        return denied != null ? denied : HttpResponse.ok(Views.routing(router));
     }
 
     @Operation(summary = "List accounts",

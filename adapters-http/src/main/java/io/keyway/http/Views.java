@@ -13,6 +13,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.keyway.domain.completion.ModelDescriptor;
 import io.keyway.domain.model.GatewayKey;
 import io.micronaut.core.annotation.Nullable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.micronaut.serde.annotation.Serdeable;
 
 import java.util.LinkedHashMap;
@@ -84,6 +85,46 @@ final class Views {
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record AccountList(String object, List<AccountView> data) {
+    }
+
+    /** One deployment of a model group, with what this instance has learnt of it. */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record DeploymentView(String name, String upstream, String model, int weight, int priority,
+                          @Schema(description = "ready, cooling (no request is sent until cooling_until) or probing (one request is testing it)")
+                          String state, @Nullable @JsonProperty("cooling_until") Long coolingUntil, @JsonProperty("in_flight") int inFlight,
+                          @JsonProperty("failures_in_a_row") int failuresInARow, @JsonProperty("calls_60s") long calls60s,
+                          @JsonProperty("failures_60s") long failures60s, @Nullable @JsonProperty("first_byte_ms") Double firstByteMs) {
+    }
+
+    /** A model group as the router sees it on this instance. */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record GroupView(String model, String strategy, List<String> aliases, List<String> fallbacks, List<DeploymentView> deployments) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record RoutingView(String object, @Schema(description = "Cooldowns are per instance: each learns from its own traffic.") String scope,
+                       List<GroupView> data) {
+    }
+
+    static RoutingView routing(io.keyway.domain.port.ModelRouter router) {
+        io.keyway.domain.routing.DeploymentHealth health = router.health();
+        List<GroupView> groups = new java.util.ArrayList<>();
+        for (io.keyway.domain.routing.ModelGroup group : router.groups()) {
+            List<DeploymentView> deployments = new java.util.ArrayList<>();
+            for (io.keyway.domain.routing.Deployment deployment : group.deployments()) {
+                io.keyway.domain.routing.DeploymentHealth.Snapshot state = health.snapshot(deployment);
+                deployments.add(new DeploymentView(deployment.name(), deployment.upstream(), deployment.model(), deployment.weight(),
+                        deployment.priority(), state.probing() ? "probing" : state.cooling() ? "cooling" : "ready",
+                        state.coolingUntil().map(java.time.Instant::getEpochSecond).orElse(null), state.inFlight(), state.failuresInARow(),
+                        state.calls60s(), state.failures60s(),
+                        state.firstByteMillis().isPresent() ? Math.round(state.firstByteMillis().getAsDouble() * 10) / 10.0 : null));
+            }
+            groups.add(new GroupView(group.name(), group.strategy().spelling(), group.aliases(), group.fallbacks(), deployments));
+        }
+        return new RoutingView("list", "instance", groups);
     }
 
     @Serdeable

@@ -84,6 +84,17 @@ class RouterTest {
         long failedOnA = calls(a);
         assertTrue(failedOnA >= 3 && failedOnA <= 5, "a got " + failedOnA + " of 60 requests: it should cool after 3 failures in a row");
         assertTrue(calls(keyway.upstream("b")) > 15 && calls(keyway.upstream("c")) > 15, "b and c share the load");
+        HttpResponse<String> routing = gateway.get("/admin/routing", gateway.adminToken());
+        assertEquals(200, routing.statusCode(), routing.body());
+        String shared = routing.body().substring(routing.body().indexOf("{\"model\":\"shared\""));
+        assertTrue(shared.matches("(?s).*\\{\"name\":\"a\",\"upstream\":\"a\",\"model\":\"shared\",\"weight\":1,\"priority\":0,"
+                + "\"state\":\"cooling\",\"cooling_until\":\\d+,.*"), "a shows as cooling: " + routing.body());
+        assertEquals(401, gateway.get("/admin/routing", key).statusCode(), "a gateway key reads the routing state");
+        String scrape = gateway.get("/prometheus", null).body();
+        assertTrue(scrape.contains("keyway_routing_cooling{deployment=\"a\",group=\"shared\"} 1.0"), scrape.lines()
+                .filter(line -> line.startsWith("keyway_routing")).toList().toString());
+        assertTrue(scrape.matches("(?s).*keyway_routing_outcomes_total\\{deployment=\"a\",group=\"shared\",outcome=\"failed\"} [3-5]\\.0.*"),
+                scrape.lines().filter(line -> line.startsWith("keyway_routing_outcomes")).toList().toString());
 
         a.answer("chat/completions", FakeUpstream.json(200, FakeUpstream.chatCompletion("from-a", "hi from a")));
         Await.until(() -> {

@@ -54,7 +54,12 @@ public final class DeploymentHealth {
 
     /** A deployment's state as {@code /admin/routing} and the metrics show it. */
     public record Snapshot(boolean cooling, Optional<Instant> coolingUntil, boolean probing, int inFlight, int failuresInARow,
-                           long calls60s, long failures60s, OptionalDouble firstByteMillis) {
+                           long calls60s, long failures60s, OptionalDouble firstByteMillis, Totals totals) {
+    }
+
+    /** Counts since start (or since {@link #forget}), for the metrics. */
+    public record Totals(long attempts, long retries, long answered, long rateLimited, long failed, long cooldowns, long refusedCooling,
+                         long refusedOverBudget) {
     }
 
     private final Clock clock;
@@ -142,17 +147,28 @@ public final class DeploymentHealth {
         final long[] budgetSecond = new long[BUDGET_SECONDS];
         final int[] requests = new int[BUDGET_SECONDS];
         final int[] retries = new int[BUDGET_SECONDS];
+        long totalAttempts;
+        long totalRetries;
+        long totalAnswered;
+        long totalRateLimited;
+        long totalFailed;
+        long totalCooldowns;
+        long totalRefusedCooling;
+        long totalRefusedOverBudget;
 
         synchronized Admission admit(long now, boolean retry) {
-            if (now < coolUntil) {
-                return Admission.COOLING;
-            }
-            if (needsProbe && probing) {
+            if (now < coolUntil || (needsProbe && probing)) {
+                totalRefusedCooling++;
                 return Admission.COOLING;
             }
             long second = Math.floorDiv(now, 1000);
             if (retry && !budgetAllows(second)) {
+                totalRefusedOverBudget++;
                 return Admission.OVER_BUDGET;
+            }
+            totalAttempts++;
+            if (retry) {
+                totalRetries++;
             }
             if (needsProbe) {
                 probing = true;
@@ -202,6 +218,7 @@ public final class DeploymentHealth {
             boolean wasProbe = probing;
             probing = false;
             if (outcome == Outcome.ANSWERED) {
+                totalAnswered++;
                 failuresInARow = 0;
                 cooldowns = 0;
                 needsProbe = false;
@@ -211,6 +228,11 @@ public final class DeploymentHealth {
             }
             failures[slot]++;
             failuresInARow++;
+            if (outcome == Outcome.RATE_LIMITED) {
+                totalRateLimited++;
+            } else {
+                totalFailed++;
+            }
             if (outcome == Outcome.RATE_LIMITED) {
                 Duration wait = retryAfter.filter(d -> !d.isNegative()).orElse(FIRST_COOLDOWN);
                 coolFor(now, wait.compareTo(MAX_COOLDOWN) > 0 ? MAX_COOLDOWN : wait);
@@ -236,6 +258,7 @@ public final class DeploymentHealth {
         }
 
         private void coolFor(long now, Duration wait) {
+            totalCooldowns++;
             coolUntil = Math.max(coolUntil, now + wait.toMillis());
             needsProbe = true;
         }
@@ -262,7 +285,9 @@ public final class DeploymentHealth {
             boolean cooling = now < coolUntil;
             return new Snapshot(cooling || (needsProbe && probing), cooling ? Optional.of(Instant.ofEpochMilli(coolUntil)) : Optional.empty(),
                     probing, inFlight, failuresInARow, all, failed,
-                    Double.isNaN(latencyMillis) ? OptionalDouble.empty() : OptionalDouble.of(latencyMillis));
+                    Double.isNaN(latencyMillis) ? OptionalDouble.empty() : OptionalDouble.of(latencyMillis),
+                    new Totals(totalAttempts, totalRetries, totalAnswered, totalRateLimited, totalFailed, totalCooldowns, totalRefusedCooling,
+                            totalRefusedOverBudget));
         }
     }
 }
