@@ -56,14 +56,21 @@ final class ApiDocs {
     static final String UPSTREAM_TIMEOUT_ANSWER = "#/components/responses/UpstreamTimeout";
 
     /** What every routed OpenAI endpoint answers and takes. */
-    static final String ROUTED_ANSWER = "The upstream's answer, relayed byte for byte; with stream true, server-sent events as they arrive.";
-    static final String ROUTED_REQUEST = "The OpenAI request; only model is read, and the prefix openrouter- is removed before it goes upstream.";
+    static final String ROUTED_ANSWER = "The answering upstream's answer, relayed byte for byte; with stream true, server-sent events as they "
+            + "arrive. Headers x-keyway-upstream (the deployment that answered) and x-keyway-attempts (how many upstream attempts it took): "
+            + "nothing reaches the client before an upstream's first byte (a stream's first data event), so a failover is an ordinary answer. "
+            + "503 upstreams_cooling_down with Retry-After when every deployment of the model and of its fallbacks is cooling down.";
+    static final String ROUTED_REQUEST = "The OpenAI request. Keyway reads model, stream and fallbacks: a model <provider>- goes to that provider "
+            + "with the prefix removed and your own key; a model group to one of its deployments; fallbacks (up to 3 model names, LiteLLM's "
+            + "field) are tried in order when the model's upstreams fail before answering (or refuse your key, 401-404), each with your "
+            + "own key for its provider, and the field is removed before the body goes upstream.";
 
     static final String JSON = "application/json";
     static final String SSE = "text/event-stream";
 
     static final String CHAT_REQUEST = """
-            {"model":"openrouter-meta-llama/llama-3.1-405b-instruct","messages":[{"role":"user","content":"Say hi"}],"stream":false}""";
+            {"model":"openrouter-meta-llama/llama-3.1-405b-instruct","messages":[{"role":"user","content":"Say hi"}],"stream":false,\
+            "fallbacks":["anthropic-claude-sonnet-4-5"]}""";
     static final String CHAT_ANSWER = """
             {"id":"gen-1","object":"chat.completion","created":1764190000,"model":"meta-llama/llama-3.1-405b-instruct",\
             "choices":[{"index":0,"message":{"role":"assistant","content":"Hi!"},"finish_reason":"stop"}],\
