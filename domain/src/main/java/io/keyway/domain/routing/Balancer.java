@@ -1,7 +1,6 @@
 package io.keyway.domain.routing;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
@@ -87,39 +86,49 @@ public final class Balancer {
      * so that it is measured. The rest follow, fastest first.
      */
     private List<Deployment> fastest(List<Deployment> tier, DeploymentHealth health) {
+        int n = tier.size();
+        double[] millis = new double[n];
         double best = Double.MAX_VALUE;
-        for (Deployment deployment : tier) {
-            if (health.firstByteMillis(deployment).isPresent()) {
-                best = Math.min(best, health.firstByteMillis(deployment).getAsDouble());
+        for (int i = 0; i < n; i++) {
+            java.util.OptionalDouble measured = health.firstByteMillis(tier.get(i));
+            millis[i] = measured.isPresent() ? measured.getAsDouble() : Double.NaN;
+            if (measured.isPresent()) {
+                best = Math.min(best, millis[i]);
             }
         }
         if (best == Double.MAX_VALUE) {
             return weighted(tier);
         }
-        double[] shares = new double[tier.size()];
-        double total = 0;
-        for (int i = 0; i < tier.size(); i++) {
-            double millis = Math.max(0.001, health.firstByteMillis(tier.get(i)).orElse(best));
-            shares[i] = tier.get(i).weight() / (millis * millis);
-            total += shares[i];
+        double[] shares = new double[n];
+        for (int i = 0; i < n; i++) {
+            if (Double.isNaN(millis[i])) {
+                millis[i] = best;
+            }
+            double m = Math.max(0.001, millis[i]);
+            shares[i] = tier.get(i).weight() / (m * m);
         }
-        double[] chances = withFloor(shares, Math.min(LATENCY_FLOOR, 1.0 / tier.size()));
+        double[] chances = withFloor(shares, Math.min(LATENCY_FLOOR, 1.0 / n));
         double ticket = random.nextDouble();
-        int first = chances.length - 1;
-        for (int i = 0; i < chances.length; i++) {
+        int first = n - 1;
+        for (int i = 0; i < n; i++) {
             ticket -= chances[i];
             if (ticket < 0) {
                 first = i;
                 break;
             }
         }
-        List<Deployment> ordered = new ArrayList<>(tier.size());
+        Integer[] rest = new Integer[n - 1];
+        for (int i = 0, j = 0; i < n; i++) {
+            if (i != first) {
+                rest[j++] = i;
+            }
+        }
+        java.util.Arrays.sort(rest, (x, y) -> Double.compare(millis[x], millis[y]));
+        List<Deployment> ordered = new ArrayList<>(n);
         ordered.add(tier.get(first));
-        List<Deployment> rest = new ArrayList<>(tier);
-        rest.remove(first);
-        double fallbackMillis = best;
-        rest.sort(Comparator.comparingDouble(d -> health.firstByteMillis(d).orElse(fallbackMillis)));
-        ordered.addAll(rest);
+        for (int index : rest) {
+            ordered.add(tier.get(index));
+        }
         return ordered;
     }
 
