@@ -67,7 +67,8 @@ class AdminController {
                     + "Each instance learns from its own traffic.",
             responses = {
         @ApiResponse(responseCode = "200", description = "The groups.",
-                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.RoutingView.class)))
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.RoutingView.class),
+                        examples = @ExampleObject(value = ApiDocs.ROUTING)))
     })
     @Get(uri = "/routing", produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> routing(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {

@@ -146,6 +146,13 @@ final class ApiDocs {
             {"id":"8f14e45f-ceea-467f-a8ad-0e2f9a0c1b2d","object":"account","name":"Acme research","created_at":1764190000,\
             "management_keys":[{"id":"0f3b9a7c2d1e4f50","object":"management_key","account_id":"8f14e45f-ceea-467f-a8ad-0e2f9a0c1b2d",\
             "created_at":1764190000}],"gateway_keys":2}""";
+    static final String ROUTING = """
+            {"object":"list","scope":"instance","data":[{"model":"gpt-4o","strategy":"weighted","aliases":["gpt4"],"fallbacks":["llama-3.1-70b"],\
+            "deployments":[{"name":"azure-east","upstream":"azure-east","model":"gpt-4o-2024-08-06","weight":3,"priority":0,"state":"cooling",\
+            "cooling_until":1764190065,"in_flight":0,"failures_in_a_row":3,"calls_60s":41,"failures_60s":3,"first_byte_ms":412.5},\
+            {"name":"azure-west","upstream":"azure-west","model":"gpt-4o-2024-08-06","weight":1,"priority":0,"state":"ready",\
+            "cooling_until":null,"in_flight":2,"failures_in_a_row":0,"calls_60s":57,"failures_60s":0,"first_byte_ms":388.0}]}]}""";
+
     static final String ACCOUNT_LIST = """
             {"object":"list","data":[{"id":"8f14e45f-ceea-467f-a8ad-0e2f9a0c1b2d","object":"account","name":"Acme research",\
             "created_at":1764190000}]}""";

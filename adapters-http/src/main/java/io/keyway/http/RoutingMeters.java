@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
 
 import java.util.HashSet;
 import java.util.Optional;
@@ -22,6 +23,7 @@ import java.util.function.ToDoubleFunction;
  * configured names (bounded: they come from the configuration, never from a request).
  */
 @Context
+@Requires(beans = ModelRouter.class)
 final class RoutingMeters {
     RoutingMeters(ModelRouter router, Optional<MeterRegistry> published) {
         if (published.isEmpty()) {
