@@ -272,6 +272,11 @@ final class OpenAiUpstream implements CompletionProvider {
     }
 
     @Override
+    public CompletionStage<Boolean> answers() {
+        return catalogue.answers();
+    }
+
+    @Override
     public CompletionStage<KeyCheck> check(ProviderKey key) {
         if (!settings.access().checkKeys()) {
             return CompletableFuture.completedFuture(KeyCheck.UNCHECKED);

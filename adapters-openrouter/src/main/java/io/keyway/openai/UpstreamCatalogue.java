@@ -73,6 +73,11 @@ final class UpstreamCatalogue {
         return fetch;
     }
 
+    /** Whether the catalogue can be fetched right now with the operator's key (or none), never from the cache. */
+    CompletableFuture<Boolean> answers() {
+        return fetch(settings.operatorApiKey()).handle((models, failure) -> failure == null);
+    }
+
     /**
      * A user's key checked with the catalogue, the cheapest read a provider authenticates: 200 accepts it, 401 or 403
      * refuses it, anything else (another status, no answer in time, no connection) leaves it unchecked.

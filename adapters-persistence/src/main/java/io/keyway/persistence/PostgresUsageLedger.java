@@ -47,7 +47,8 @@ final class PostgresUsageLedger implements UsageLedger, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresUsageLedger.class);
     private static final int BATCH = 5_000;
     private static final String COPY = "COPY usage_records (at, account_id, key_id, model, upstream, endpoint, status, "
-            + "latency_ms, streamed, outcome, prompt_tokens, completion_tokens, total_tokens, cached_tokens, reasoning_tokens, cost) "
+            + "latency_ms, streamed, outcome, prompt_tokens, completion_tokens, total_tokens, cached_tokens, reasoning_tokens, cost, "
+            + "deployment, attempts) "
             + "FROM STDIN (FORMAT text)";
 
     private final DataSource dataSource;
@@ -191,6 +192,9 @@ final class PostgresUsageLedger implements UsageLedger, AutoCloseable {
         } else {
             rows.append(usage.cost().toPlainString());
         }
+        rows.append('\t');
+        text(rows, record.deployment()).append('\t');
+        rows.append(record.attempts());
         rows.append('\n');
     }
 

@@ -172,7 +172,7 @@ final class Attempts {
     private void decide(int index, UpstreamReply reply, Duration firstByte, Verdict forced) {
         Target target = targets.get(index);
         Verdict verdict = forced != null ? forced : verdict(reply, hasLaterEntry(index));
-        Optional<Duration> retryAfter = retryAfter(reply);
+        Optional<Duration> retryAfter = verdict == Verdict.COMMIT ? Optional.empty() : retryAfter(reply);
         health.record(target.deployment(), switch (verdict) {
             case COMMIT, REFUSED_HERE -> DeploymentHealth.Outcome.ANSWERED;
             case FAILED, FAILED_MAY_REPEAT -> reply instanceof UpstreamReply.Answered failed && failed.status() == 429

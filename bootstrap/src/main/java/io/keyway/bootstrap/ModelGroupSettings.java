@@ -22,11 +22,14 @@ import java.util.TreeSet;
  * every problem said in one line that names the setting.
  */
 final class ModelGroupSettings {
-    static final Set<String> GROUP_KEYS = Set.of("deployments", "strategy", "fallbacks", "aliases");
+    static final Set<String> GROUP_KEYS = Set.of("deployments", "strategy", "fallbacks", "aliases", "health-check");
     static final Set<String> DEPLOYMENT_KEYS = Set.of("upstream", "model", "weight", "priority", "name");
 
-    /** What was read: the groups that are well formed, and what is wrong with the others. */
-    record Read(List<ModelGroup> groups, List<String> problems) {
+    /**
+     * What was read: the groups that are well formed, how often each group with {@code health-check} set checks its
+     * cooling deployments, and what is wrong with the others.
+     */
+    record Read(List<ModelGroup> groups, Map<String, java.time.Duration> healthChecks, List<String> problems) {
     }
 
     private ModelGroupSettings() {
@@ -38,6 +41,7 @@ final class ModelGroupSettings {
      */
     static Read read(Environment environment, Set<String> upstreams, Set<String> providers) {
         List<ModelGroup> groups = new ArrayList<>();
+        Map<String, java.time.Duration> healthChecks = new java.util.LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         for (String name : new TreeSet<>(environment.getPropertyEntries("keyway.models"))) {
             String prefix = "keyway.models." + name + ".";
@@ -100,11 +104,20 @@ final class ModelGroupSettings {
                 problems.add(prefix + "fallbacks lists the group itself");
             }
             List<String> aliases = strings(environment, prefix + "aliases");
+            Optional<Object> check = environment.getProperty(prefix + "health-check", Object.class);
+            if (check.isPresent()) {
+                Optional<java.time.Duration> every = ConversionService.SHARED.convert(check.get(), java.time.Duration.class);
+                if (every.isEmpty() || every.get().compareTo(java.time.Duration.ofSeconds(1)) < 0) {
+                    problems.add(prefix + "health-check = '" + check.get() + "' is not a duration of 1s or more");
+                } else {
+                    healthChecks.put(name, every.get());
+                }
+            }
             if (problems.size() == before) {
                 groups.add(new ModelGroup(name, deployments, strategy.orElseThrow(), fallbacks, aliases));
             }
         }
-        return new Read(List.copyOf(groups), List.copyOf(problems));
+        return new Read(List.copyOf(groups), Map.copyOf(healthChecks), List.copyOf(problems));
     }
 
     private static List<String> strings(Environment environment, String name) {

@@ -4,42 +4,34 @@ import io.keyway.domain.testkit.Await;
 import io.keyway.domain.testkit.FakeUpstream;
 import io.keyway.testkit.Gateway;
 import io.keyway.testkit.KeywayExtension;
+import io.keyway.testkit.NodeSdk;
 import io.keyway.testkit.SecretLedger;
 import io.micronaut.json.JsonMapper;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The unmodified OpenAI Node SDK (the {@code openai} package, pinned in src/test/node/package.json) through Keyway to a
  * fake Anthropic Messages API on loopback: the SDK sees OpenAI's shapes, Anthropic sees its own, and usage is recorded.
- * Needs Node.js and the npm registry (both on the build machine; see README); without them this test fails, it never
- * skips.
+ * The SDK runs under Node.js ({@link NodeSdk}); without it this test fails, it never skips.
  */
 class AnthropicSdkTest {
     private static final String MODEL = "anthropic-claude-sonnet-4-5";
     private static final FakeUpstream anthropic = FakeUpstream.start();
-    private static Path sdk;
 
     @RegisterExtension
     static final KeywayExtension keyway = KeywayExtension.builder()
@@ -51,11 +43,6 @@ class AnthropicSdkTest {
     private Gateway gateway;
     private String anthropicKey;
     private String key;
-
-    @BeforeAll
-    static void installSdk() throws Exception {
-        sdk = installedNodeSdk();
-    }
 
     @AfterAll
     static void stopFake() {
@@ -280,48 +267,8 @@ class AnthropicSdkTest {
 
     /** Runs one scenario of roundtrip.mjs with the SDK pointed at Keyway and returns what it printed. */
     private Map<String, Object> run(String scenario) throws Exception {
-        ProcessBuilder node = new ProcessBuilder("node", "roundtrip.mjs", scenario).directory(sdk.toFile()).redirectErrorStream(false);
-        node.environment().put("KEYWAY_BASE_URL", gateway.baseUrl() + "/v1");
-        node.environment().put("KEYWAY_KEY", key);
-        node.environment().put("MODEL", MODEL);
-        Process process = node.start();
-        byte[] out = process.getInputStream().readAllBytes();
-        byte[] err = process.getErrorStream().readAllBytes();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            fail("the SDK scenario " + scenario + " did not finish in 60 s");
-        }
-        String printed = new String(out, StandardCharsets.UTF_8).trim();
-        assertEquals(0, process.exitValue(), "node failed: " + printed + new String(err, StandardCharsets.UTF_8));
-        Map<String, Object> seen = json(printed);
+        Map<String, Object> seen = json(NodeSdk.run(scenario, gateway.baseUrl() + "/v1", key, MODEL));
         assertFalse(seen.containsKey("unexpected"), () -> "the SDK raised: " + seen);
         return seen;
-    }
-
-    /**
-     * The SDK installed from the lock file into target/ (once per build directory): {@code npm ci} with no install
-     * scripts run.
-     */
-    private static Path installedNodeSdk() throws Exception {
-        Path source = Path.of("src/test/node");
-        Path into = Path.of("target/node-sdk");
-        Files.createDirectories(into);
-        for (String file : List.of("package.json", "package-lock.json", "roundtrip.mjs")) {
-            Files.copy(source.resolve(file), into.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-        }
-        if (!Files.exists(into.resolve("node_modules/openai/package.json"))) {
-            Process npm;
-            try {
-                npm = new ProcessBuilder("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund")
-                        .directory(into.toFile()).redirectErrorStream(true).start();
-            } catch (IOException e) {
-                throw new AssertionError("npm is needed to install the OpenAI Node SDK for this test (see README)", e);
-            }
-            String said = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!npm.waitFor(300, TimeUnit.SECONDS) || npm.exitValue() != 0) {
-                throw new AssertionError("npm ci failed: " + said);
-            }
-        }
-        return into;
     }
 }

@@ -42,6 +42,9 @@ class RouterTest {
             .property("keyway.providers.anthropic.base-url", anthropic.baseUrl())
             .property("keyway.providers.anthropic.check-keys", false)
             .property("keyway.upstreams.c.idle-timeout", "500ms")
+            .property("keyway.usage.flush-interval", "100ms")
+            .property("keyway.models.checked.deployments", List.of(Map.of("upstream", "a", "model", "m-a"), Map.of("upstream", "b", "model", "m-b")))
+            .property("keyway.models.checked.health-check", "1s")
             .build();
 
     private Gateway gateway;
@@ -108,6 +111,27 @@ class RouterTest {
     }
 
     @Test
+    void anActiveHealthCheckEndsACooldownAsSoonAsTheModelsListAnswers() {
+        FakeUpstream a = keyway.upstream("a");
+        a.answer("chat/completions", FakeUpstream.json(503, "{\"error\":{\"message\":\"overloaded\"}}"));
+        a.answer("models", FakeUpstream.json(503, "{\"error\":{\"message\":\"overloaded\"}}"));
+        while (calls(a) < 3) {
+            assertEquals(200, chat("checked").statusCode());
+        }
+        assertTrue(gateway.get("/admin/routing", gateway.adminToken()).body().contains("\"state\":\"cooling\""));
+        long cooledAt = System.nanoTime();
+        a.answer("chat/completions", FakeUpstream.json(200, FakeUpstream.chatCompletion("from-a", "hi from a")));
+        a.answer("models", FakeUpstream.json(200, "{\"data\":[{\"id\":\"m-a\"}]}"));
+
+        Await.until(() -> {
+            chat("checked");
+            return calls(a) > 3;
+        }, Duration.ofSeconds(4), "the deployment took requests again once its models list answered");
+        assertTrue(System.nanoTime() - cooledAt < Duration.ofMillis(4500).toNanos(), "back before its 5 s cooldown ended");
+        assertTrue(a.count("models") >= 1);
+    }
+
+    @Test
     void aFailoverSaysWhereTheAnswerCameFromAndHowManyAttemptsItTook() {
         keyway.upstream("c").answer("chat/completions", FakeUpstream.json(500, "{\"error\":{\"message\":\"boom\"}}"));
 
@@ -119,6 +143,10 @@ class RouterTest {
         assertTrue(answer.body().contains("\"model\":\"from-b\""), "the answering model stays in the body: " + answer.body());
         assertEquals(1, calls(keyway.upstream("c")));
         assertTrue(keyway.upstream("b").last().bodyText().contains("\"model\":\"m-b\""), keyway.upstream("b").last().bodyText());
+        Await.until(() -> UsageDatabase.rows(key.substring(3, 19)).stream()
+                        .anyMatch(row -> "b".equals(row.get("deployment")) && Integer.valueOf(2).equals(row.get("attempts"))
+                                && "b".equals(row.get("upstream"))),
+                Duration.ofSeconds(5), "a usage record naming the deployment that answered and the 2 attempts");
     }
 
     @Test

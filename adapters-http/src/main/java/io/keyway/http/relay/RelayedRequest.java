@@ -282,7 +282,7 @@ public final class RelayedRequest implements CompletionEvents {
             try {
                 relay.recordUsage().record(new UsageRecord(sentAt, known.account(), known.keyId(), known.model(), known.upstream(),
                         known.endpoint().path(), endStatus, (System.nanoTime() - startedNanos) / 1_000_000, known.streamed(),
-                        end.recorded(), usage), known.limits());
+                        end.recorded(), usage, deployment, Math.max(1, attempts)), known.limits());
             } catch (RuntimeException unexpected) {
                 LOG.warn("request_id={} usage not recorded: {}", requestId, unexpected.toString());
             }

@@ -33,6 +33,14 @@ public interface CompletionProvider {
     CompletionStage<List<ModelDescriptor>> models(Optional<ProviderKey> callerKey);
 
     /**
+     * Whether the upstream answers its cheapest read right now (its models list, fetched afresh with the operator's
+     * key): the optional active health check of a model group. Never completes exceptionally.
+     */
+    default CompletionStage<Boolean> answers() {
+        return models(Optional.empty()).handle((models, failure) -> failure == null);
+    }
+
+    /**
      * Checks a user's key with the provider's cheapest authenticated read; never completes exceptionally (a provider
      * that cannot be reached is {@link KeyCheck#UNCHECKED}). An upstream with no such read does not check.
      */

@@ -38,8 +38,16 @@ public record Deployment(String name, Route target, int weight, int priority, St
      * deployment that is sent with a caller's own key is scoped to that caller, so that one user's rate-limited or
      * refused key never cools the provider down for everyone else.
      */
-    public String healthKey() {
-        return scope.isEmpty() ? upstream() + " " + model() : upstream() + " " + model() + " " + scope;
+    public HealthKey healthKey() {
+        return new HealthKey(upstream(), model(), scope);
+    }
+
+    /** Upstream, model and scope: compared field by field, so that no text is built per request to find a health. */
+    public record HealthKey(String upstream, String model, String scope) {
+        @Override
+        public String toString() {
+            return scope.isEmpty() ? upstream + " " + model : upstream + " " + model + " " + scope;
+        }
     }
 
     /** This deployment, its health kept apart for {@code caller} (a gateway key's id). */

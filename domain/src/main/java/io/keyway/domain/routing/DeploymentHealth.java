@@ -63,7 +63,7 @@ public final class DeploymentHealth {
     }
 
     private final Clock clock;
-    private final ConcurrentHashMap<String, State> states = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Deployment.HealthKey, State> states = new ConcurrentHashMap<>();
 
     public DeploymentHealth(Clock clock) {
         this.clock = clock;
@@ -73,14 +73,15 @@ public final class DeploymentHealth {
     static final int MAX_STATES = 20_000;
 
     private State state(Deployment deployment) {
-        State state = states.get(deployment.healthKey());
+        Deployment.HealthKey key = deployment.healthKey();
+        State state = states.get(key);
         if (state != null) {
             return state;
         }
         if (states.size() >= MAX_STATES) {
             forgetIdle();
         }
-        return states.computeIfAbsent(deployment.healthKey(), key -> new State());
+        return states.computeIfAbsent(key, any -> new State());
     }
 
     /** Drops the states that say nothing a new state would not: not cooling, nothing in flight. */
@@ -112,6 +113,14 @@ public final class DeploymentHealth {
     /** The attempt ended without an outcome that says anything of the deployment (the client left first). */
     public void release(Deployment deployment) {
         state(deployment).release();
+    }
+
+    /**
+     * An active check (its models list, when the operator turned checks on) found it answering: a cooldown ends now,
+     * without waiting for a request to probe it. A later failure still cools it for longer, as if it had not ended.
+     */
+    public void checkedHealthy(Deployment deployment) {
+        state(deployment).checkedHealthy();
     }
 
     /** When its cooldown ends, if it is cooling now. */
@@ -261,6 +270,12 @@ public final class DeploymentHealth {
             totalCooldowns++;
             coolUntil = Math.max(coolUntil, now + wait.toMillis());
             needsProbe = true;
+        }
+
+        synchronized void checkedHealthy() {
+            coolUntil = 0;
+            needsProbe = false;
+            failuresInARow = 0;
         }
 
         synchronized boolean idle(long now) {

@@ -87,9 +87,22 @@ public final class PrefixModelRouter implements ModelRouter {
 
     @Override
     public Plan plan(String model, List<String> fallbacks) {
+        if (fallbacks.isEmpty()) {
+            // The common case, one name: a provider or one upstream needs no set of what was seen.
+            Route route = route(model);
+            if (route instanceof Route.ToUserProvider provider) {
+                return new Plan(List.of(new Candidate(new Deployment(provider.provider().value(), provider, 1, 0), model, 0)), List.of());
+            }
+            if (route instanceof Route.ToOperatorUpstream upstream) {
+                return new Plan(List.of(new Candidate(new Deployment(upstream.upstream(), upstream, 1, 0), model, 0)), List.of());
+            }
+            if (route instanceof Route.Unroutable) {
+                return new Plan(List.of(), List.of(model));
+            }
+        }
         List<Candidate> candidates = new ArrayList<>();
         List<String> unroutable = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
+        Set<Deployment.HealthKey> seen = new HashSet<>();
         List<String> names = new ArrayList<>(1 + fallbacks.size());
         names.add(model);
         names.addAll(fallbacks);
@@ -114,7 +127,7 @@ public final class PrefixModelRouter implements ModelRouter {
     }
 
     /** The deployments {@code route} leads to, in order, each once in the whole plan. */
-    private void add(List<Candidate> candidates, Set<String> seen, Route route, String requested, int entry) {
+    private void add(List<Candidate> candidates, Set<Deployment.HealthKey> seen, Route route, String requested, int entry) {
         List<Deployment> deployments;
         if (route instanceof Route.ToGroup group) {
             deployments = balancer.order(group.group(), health);

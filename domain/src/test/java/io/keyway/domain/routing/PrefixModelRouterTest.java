@@ -58,7 +58,7 @@ class PrefixModelRouterTest {
         Plan plan = grouped.plan("clever", List.of("openrouter-x/y", "nobody", "gpt-local"));
 
         assertEquals(List.of("local gpt-local", "backup gpt-b", "local embed-local", "openrouter x/y"),
-                plan.candidates().stream().map(c -> c.deployment().healthKey()).toList(),
+                plan.candidates().stream().map(c -> c.deployment().healthKey().toString()).toList(),
                 "priority 0 before 1, then the group's fallback, then the request's; gpt-local once");
         assertEquals(List.of(0, 0, 0, 1), plan.candidates().stream().map(Candidate::entry).toList());
         assertEquals(List.of("nobody"), plan.unroutable());
