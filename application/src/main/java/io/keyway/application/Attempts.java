@@ -136,7 +136,9 @@ final class Attempts {
                 return;
             }
             try {
-                if (answer instanceof UpstreamReply.Answered answered && answered.eventStream() && answered.status() < 400) {
+                // Only worth reading ahead when another deployment could take the request: alone, a stream that fails
+                // before its first event would be passed on all the same.
+                if (targets.size() > 1 && answer instanceof UpstreamReply.Answered answered && answered.eventStream() && answered.status() < 400) {
                     awaitFirstEvent(index, answered, started);
                 } else {
                     decide(index, answer, Duration.ofNanos(System.nanoTime() - started), null);

@@ -237,7 +237,7 @@ final class FirstEvent implements Flow.Subscriber<byte[]> {
             if (end < 0) {
                 break;
             }
-            Kind kind = kindOf(looked.substring(start, end));
+            Kind kind = kindOf(looked, start, end);
             if (kind != null) {
                 return kind;
             }
@@ -248,7 +248,7 @@ final class FirstEvent implements Flow.Subscriber<byte[]> {
     }
 
     /** The index just past the blank line that ends the event starting at {@code from}, or -1. */
-    private static int endOfEvent(StringBuilder text, int from) {
+    private static int endOfEvent(CharSequence text, int from) {
         for (int i = from; i < text.length() - 1; i++) {
             char c = text.charAt(i);
             if (c == '\n' && text.charAt(i + 1) == '\n') {
@@ -261,25 +261,51 @@ final class FirstEvent implements Flow.Subscriber<byte[]> {
         return -1;
     }
 
-    /** One event's kind: null for a comment or an event without data. */
-    static Kind kindOf(String event) {
+    /** The kind of the event between {@code start} and {@code end}, line by line, with no regular expression. */
+    private static Kind kindOf(CharSequence text, int start, int end) {
         boolean errorEvent = false;
-        StringBuilder data = null;
-        for (String line : event.split("\r?\n")) {
-            if (line.startsWith("event:")) {
-                errorEvent = line.substring(6).strip().equals("error");
-            } else if (line.startsWith("data:")) {
-                data = data == null ? new StringBuilder() : data.append('\n');
-                data.append(line.substring(5).stripLeading());
+        boolean data = false;
+        int firstData = -1;
+        int line = start;
+        while (line < end) {
+            int next = line;
+            while (next < end && text.charAt(next) != '\n') {
+                next++;
             }
+            int lineEnd = next > line && text.charAt(next - 1) == '\r' ? next - 1 : next;
+            if (startsWith(text, line, lineEnd, "event:")) {
+                errorEvent = text.subSequence(line + 6, lineEnd).toString().strip().equals("error");
+            } else if (startsWith(text, line, lineEnd, "data:")) {
+                if (!data) {
+                    firstData = line + 5;
+                }
+                data = true;
+            }
+            line = next + 1;
         }
-        if (data == null) {
+        if (!data) {
             return errorEvent ? Kind.ERROR_EVENT : null;
         }
-        String payload = data.toString().strip();
-        if (errorEvent || ERROR_OBJECT.matcher(payload).lookingAt()) {
+        if (errorEvent) {
             return Kind.ERROR_EVENT;
         }
-        return Kind.BEGAN;
+        int at = firstData;
+        while (at < end && (text.charAt(at) == ' ' || text.charAt(at) == '\t')) {
+            at++;
+        }
+        return ERROR_OBJECT.matcher(text.subSequence(at, Math.min(end, at + 64))).lookingAt() ? Kind.ERROR_EVENT : Kind.BEGAN;
     }
+
+    private static boolean startsWith(CharSequence text, int from, int to, String prefix) {
+        if (to - from < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (text.charAt(from + i) != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
 }

@@ -63,8 +63,10 @@ public final class ManageProviderKeys {
         return authenticator.gatewayForChange(gatewayBearer).then(caller -> ProviderKeyInput.provider(providerName, router.userProviders(), "provider")
                 .then(provider -> {
                     caller.key().destroy();
-                    if (!vault.removeProviderKey(caller.record().id(), provider)) {
-                        return Outcome.refused(new Refusal.NotFound("This gateway key carries no " + provider + " key."));
+                    if (!vault.removeProviderKey(caller.record().id(), caller.record().verifier(), provider)) {
+                        return Outcome.refused(caller.record().providerKey(provider).isPresent()
+                                ? new Refusal.Conflict("This gateway key changed meanwhile (rotated or deleted); nothing was removed.")
+                                : new Refusal.NotFound("This gateway key carries no " + provider + " key."));
                     }
                     return Outcome.done(caller.record().withoutProviderKey(provider));
                 }));
