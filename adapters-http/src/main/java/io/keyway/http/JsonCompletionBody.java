@@ -98,6 +98,9 @@ final class JsonCompletionBody implements CompletionBody {
         if (model == null || model.isBlank()) {
             throw new BadRequest("You must provide a model parameter.", "model");
         }
+        if (model.length() > MAX_MODEL) {
+            throw new BadRequest("'model' is " + model.length() + " characters long; model names are at most " + MAX_MODEL + ".", "model");
+        }
         if (modelStart < 0 || modelStart >= body.length || body[modelStart] != '"') {
             throw new IllegalStateException("the parser reported no byte offset for 'model'");
         }
@@ -109,6 +112,8 @@ final class JsonCompletionBody implements CompletionBody {
     /** The field's name for the models to try after {@code model} (LiteLLM's). */
     static final String FALLBACKS = "fallbacks";
     static final int MAX_FALLBACKS = 3;
+    /** The longest model name taken (in {@code model} and {@code fallbacks}): a name is never a place to put megabytes. */
+    static final int MAX_MODEL = 256;
 
     /** The {@code fallbacks} array: up to 3 model names, each a non-empty string. */
     private static List<String> fallbacks(JsonParser parser, JsonToken value) throws IOException, BadRequest {
@@ -120,6 +125,9 @@ final class JsonCompletionBody implements CompletionBody {
         while ((item = parser.nextToken()) != JsonToken.END_ARRAY) {
             if (item != JsonToken.VALUE_STRING || parser.getText().isBlank()) {
                 throw new BadRequest("'fallbacks' must be an array of model names.", FALLBACKS);
+            }
+            if (parser.getText().length() > MAX_MODEL) {
+                throw new BadRequest("A model name in 'fallbacks' is longer than " + MAX_MODEL + " characters.", FALLBACKS);
             }
             names.add(parser.getText());
         }

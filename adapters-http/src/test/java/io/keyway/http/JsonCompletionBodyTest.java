@@ -48,4 +48,27 @@ class JsonCompletionBodyTest {
         assertThrows(BadRequest.class, () -> parse("[]"));
         assertThrows(BadRequest.class, () -> JsonCompletionBody.parse(new byte[0]));
     }
+
+    @Test
+    void fallbacksAreReadAndCutOutWithOneCommaWhereverTheyStand() throws BadRequest {
+        JsonCompletionBody first = parse("{\"fallbacks\" : [\"b\", \"c\"] ,\"model\":\"a\",\"n\":1}");
+        assertEquals(java.util.List.of("b", "c"), first.fallbacks());
+        assertEquals("{\"model\":\"x\",\"n\":1}", new String(first.withModel("x"), StandardCharsets.UTF_8));
+        JsonCompletionBody middle = parse("{\"model\":\"a\", \"fallbacks\":[\"b\"], \"n\":1}");
+        assertEquals("{\"model\":\"x\",  \"n\":1}", new String(middle.withModel("x"), StandardCharsets.UTF_8), "only the member and its comma go");
+        JsonCompletionBody last = parse("{\"model\":\"a\",\"n\":1 , \"fallbacks\":[]}");
+        assertEquals("{\"model\":\"x\",\"n\":1 }", new String(last.withModel("x"), StandardCharsets.UTF_8));
+        assertEquals(java.util.List.of(), parse("{\"model\":\"a\"}").fallbacks());
+    }
+
+    @Test
+    void badFallbacksAndLongModelNamesAreRefusedNamingTheField() {
+        assertEquals("fallbacks", assertThrows(BadRequest.class, () -> parse("{\"model\":\"a\",\"fallbacks\":\"b\"}")).param());
+        assertEquals("fallbacks", assertThrows(BadRequest.class, () -> parse("{\"model\":\"a\",\"fallbacks\":[1]}")).param());
+        assertEquals("fallbacks", assertThrows(BadRequest.class, () -> parse("{\"model\":\"a\",\"fallbacks\":[\"b\",\"c\",\"d\",\"e\"]}")).param());
+        assertEquals("fallbacks", assertThrows(BadRequest.class, () -> parse("{\"model\":\"a\",\"fallbacks\":[\"" + "m".repeat(257) + "\"]}")).param());
+        BadRequest tooLong = assertThrows(BadRequest.class, () -> parse("{\"model\":\"" + "m".repeat(257) + "\"}"));
+        assertEquals("model", tooLong.param());
+        assertTrue(tooLong.getMessage().contains("at most 256"), tooLong.getMessage());
+    }
 }

@@ -113,8 +113,8 @@ final class CachingKeyVault implements KeyVault {
     }
 
     @Override
-    public boolean removeProviderKey(KeyId gatewayKey, ProviderId provider) {
-        return change(gatewayKey, () -> database.removeProviderKey(gatewayKey, provider));
+    public boolean removeProviderKey(KeyId gatewayKey, Verifier presentedUnder, ProviderId provider) {
+        return change(gatewayKey, () -> database.removeProviderKey(gatewayKey, presentedUnder, provider));
     }
 
     /** A change to one gateway key; its cached record is evicted once the change has committed (or failed). */

@@ -112,7 +112,12 @@ class PostgresKeyVault implements KeyVault {
 
     @Override
     @Transactional
-    public boolean removeProviderKey(KeyId gatewayKey, ProviderId provider) {
+    public boolean removeProviderKey(KeyId gatewayKey, Verifier presentedUnder, ProviderId provider) {
+        // The same lock as an attach: a rotation or deletion cannot slip between the check and the delete.
+        Optional<byte[]> verifier = providerKeys.lockedVerifier(gatewayKey.value());
+        if (verifier.isEmpty() || !new Verifier(verifier.get()).equals(presentedUnder)) {
+            return false;
+        }
         boolean removed = providerKeys.delete(gatewayKey.value(), provider.value());
         if (removed) {
             providerKeys.notifyChanged(gatewayKey.value());

@@ -28,7 +28,7 @@ final class ConfigurationCheck {
     private static final Map<String, Set<String>> SECTIONS = Map.of(
             "openrouter", union(TUNING, Set.of("base-url", "models-ttl")),
             "key-cache", Set.of("maximum-size", "max-age", "negative-ttl", "enabled"),
-            "auth-failures", Set.of("per-minute", "client-address-header"),
+            "auth-failures", Set.of("per-minute", "client-address-header", "trusted-proxies"),
             "usage", Set.of("flush-interval", "retention", "maximum-queued"),
             "limits", Set.of("sync-interval"),
             "routing", Set.of("max-attempts"));
@@ -95,6 +95,7 @@ final class ConfigurationCheck {
         checkModelGroups(environment, upstreams, problems);
         SECTIONS.forEach((section, keys) -> checkValues(environment, "keyway." + section + ".", keys, problems));
         environment.getProperty("keyway.admin-token", String.class).map(AdminToken::problem).ifPresent(problems::add);
+        checkTrustedProxies(environment, problems);
         problems.sort(null);
         return problems;
     }
@@ -167,6 +168,30 @@ final class ConfigurationCheck {
                             + "', which no upstream, model group or enabled provider serves");
                 }
             }
+        }
+    }
+
+    /**
+     * Each trusted proxy an address or CIDR block; and a client-address header only with trusted proxies, since
+     * without them the header is whatever the client writes.
+     */
+    private static void checkTrustedProxies(Environment environment, List<String> problems) {
+        List<?> proxies = environment.getProperty("keyway.auth-failures.trusted-proxies", List.class).orElse(List.of());
+        for (Object proxy : proxies) {
+            if (String.valueOf(proxy).isBlank()) {
+                continue;
+            }
+            try {
+                io.keyway.http.TrustedProxies.check(String.valueOf(proxy));
+            } catch (IllegalArgumentException wrong) {
+                problems.add("keyway.auth-failures.trusted-proxies: " + wrong.getMessage());
+            }
+        }
+        boolean header = environment.getProperty("keyway.auth-failures.client-address-header", String.class).filter(StringUtils::hasText).isPresent();
+        if (header && proxies.stream().allMatch(proxy -> String.valueOf(proxy).isBlank())) {
+            problems.add("keyway.auth-failures.client-address-header is set without keyway.auth-failures.trusted-proxies: the header "
+                    + "would be believed from anyone, so any client could pick the address it is counted under; list your proxies' "
+                    + "addresses or CIDR blocks");
         }
     }
 

@@ -68,6 +68,44 @@ class HardeningTest {
     }
 
     @Test
+    void behindATrustedProxyARotatingForwardedForCountsUnderTheAddressTheProxyAppended() {
+        try (Gateway gateway = Gateway.start(openRouter.baseUrl(), Map.of("keyway.auth-failures.per-minute", 5,
+                "keyway.auth-failures.trusted-proxies", List.of("127.0.0.1")))) {
+            String wrong = "kw-0123456789abcdef_" + "B".repeat(43) + "00000000";
+            for (int i = 0; i < 100; i++) {
+                // The client writes a new address each time; its proxy (this loopback peer, trusted) appends the real one.
+                HttpResponse<String> guess = gateway.send("GET", "/v1/key", wrong, null,
+                        Map.of("X-Forwarded-For", "203.0.113." + (i % 250) + ", 198.51.100.7"));
+                if (i < 5) {
+                    assertEquals(401, guess.statusCode(), "guess " + (i + 1));
+                } else {
+                    assertEquals(429, guess.statusCode(), "guess " + (i + 1) + " with a forged leftmost address was not limited");
+                }
+            }
+            assertEquals(401, gateway.send("GET", "/v1/key", wrong, null, Map.of("X-Forwarded-For", "198.51.100.8")).statusCode(),
+                    "another client behind the same proxy is not locked out");
+        }
+        try (Gateway untrusted = Gateway.start(openRouter.baseUrl(), Map.of("keyway.auth-failures.per-minute", 3))) {
+            String wrong = "kw-0123456789abcdef_" + "B".repeat(43) + "00000000";
+            for (int i = 0; i < 3; i++) {
+                untrusted.send("GET", "/v1/key", wrong, null, Map.of("X-Forwarded-For", "203.0.113." + i));
+            }
+            assertEquals(429, untrusted.send("GET", "/v1/key", wrong, null, Map.of("X-Forwarded-For", "203.0.113.200")).statusCode(),
+                    "with no trusted proxy the header is ignored: the peer is counted");
+        }
+    }
+
+    @Test
+    void aClientAddressHeaderWithoutTrustedProxiesStopsTheStart() {
+        RuntimeException refused = assertThrows(RuntimeException.class, () -> Gateway.start(openRouter.baseUrl(),
+                Map.of("keyway.auth-failures.client-address-header", "X-Forwarded-For")).close());
+        assertTrue(rootMessage(refused).contains("keyway.auth-failures.trusted-proxies"), rootMessage(refused));
+        RuntimeException notACidr = assertThrows(RuntimeException.class, () -> Gateway.start(openRouter.baseUrl(),
+                Map.of("keyway.auth-failures.trusted-proxies", List.of("proxy.example.com"))).close());
+        assertTrue(rootMessage(notACidr).contains("'proxy.example.com' is not an IP address or CIDR block"), rootMessage(notACidr));
+    }
+
+    @Test
     void anUpstreamThatIsNotHttpsOrOnThisMachineStopsTheStartNamingTheProperty() {
         RuntimeException openRouterOverHttp = assertThrows(RuntimeException.class,
                 () -> Gateway.start("http://openrouter.example.com/api/v1", Map.of()).close());

@@ -56,8 +56,12 @@ public interface KeyVault {
      */
     boolean putProviderKey(KeyId gatewayKey, Verifier sealedUnder, SealedProviderKey providerKey);
 
-    /** Detaches a provider key; false when none was attached. */
-    boolean removeProviderKey(KeyId gatewayKey, ProviderId provider);
+    /**
+     * Detaches a provider key, checking under the key's row lock that the gateway key is still the one whose secret
+     * {@code presentedUnder} verifies (as {@link #putProviderKey} does); false when none was attached, or the key is
+     * gone or was rotated meanwhile.
+     */
+    boolean removeProviderKey(KeyId gatewayKey, Verifier presentedUnder, ProviderId provider);
 
     /**
      * Gives a gateway key its new secret and re-sealed provider keys, all or nothing; false when the key is gone or

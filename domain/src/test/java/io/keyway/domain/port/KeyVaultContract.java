@@ -157,8 +157,10 @@ public abstract class KeyVaultContract {
         assertTrue(vault.putProviderKey(key.id(), key.verifier(), second));
         assertEquals(Optional.of(second), vault.findGatewayKey(key.id()).orElseThrow().providerKey(ProviderId.OPENROUTER));
 
-        assertTrue(vault.removeProviderKey(key.id(), ProviderId.OPENROUTER));
-        assertFalse(vault.removeProviderKey(key.id(), ProviderId.OPENROUTER));
+        assertFalse(vault.removeProviderKey(key.id(), new Verifier(bytes(32)), ProviderId.OPENROUTER),
+                "a provider key was removed under another secret's verifier");
+        assertTrue(vault.removeProviderKey(key.id(), key.verifier(), ProviderId.OPENROUTER));
+        assertFalse(vault.removeProviderKey(key.id(), key.verifier(), ProviderId.OPENROUTER));
         assertEquals(key, vault.findGatewayKey(key.id()).orElseThrow(), "detaching one provider key touched another");
     }
 
@@ -171,7 +173,7 @@ public abstract class KeyVaultContract {
 
         assertFalse(vault.putProviderKey(key.id(), key.verifier(), sealed(ProviderId.OPENROUTER, NOW)));
         assertFalse(vault.putProviderKey(keyId(), new Verifier(bytes(32)), sealed(ProviderId.OPENROUTER, NOW)));
-        assertFalse(vault.removeProviderKey(key.id(), ProviderId.OPENROUTER));
+        assertFalse(vault.removeProviderKey(key.id(), key.verifier(), ProviderId.OPENROUTER));
         assertEquals(Optional.empty(), vault.findGatewayKey(key.id()));
     }
 

@@ -88,9 +88,12 @@ public final class InMemoryKeyVault implements KeyVault {
     }
 
     @Override
-    public boolean removeProviderKey(KeyId gatewayKey, ProviderId provider) {
+    public boolean removeProviderKey(KeyId gatewayKey, Verifier presentedUnder, ProviderId provider) {
         boolean[] removed = {false};
         gatewayKeys.computeIfPresent(gatewayKey, (id, key) -> {
+            if (!key.verifier().equals(presentedUnder)) {
+                return key;
+            }
             removed[0] = key.providerKey(provider).isPresent();
             return key.withoutProviderKey(provider);
         });
