@@ -144,7 +144,10 @@ class KeyController {
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = Views.KeyView.class), examples = @ExampleObject(value = ApiDocs.KEY))),
         @ApiResponse(responseCode = "404", description = "The key carries no such provider key (code not_found).",
                 content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
-                        examples = @ExampleObject(value = ApiDocs.NOT_FOUND)))
+                        examples = @ExampleObject(value = ApiDocs.NOT_FOUND))),
+        @ApiResponse(responseCode = "409", description = "The key was rotated or deleted meanwhile (code key_changed); nothing was removed.",
+                content = @Content(mediaType = ApiDocs.JSON, schema = @Schema(implementation = OpenAiError.class),
+                        examples = @ExampleObject(value = ApiDocs.CONFLICT)))
     })
     @Delete(uri = "/provider-keys/{provider}", produces = MediaType.APPLICATION_JSON)
     HttpResponse<?> detach(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable String provider) {
