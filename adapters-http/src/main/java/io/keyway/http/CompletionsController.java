@@ -10,6 +10,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import io.keyway.application.CompletionBody;
 import io.keyway.application.Outcome;
 import io.keyway.application.Refusal;
+import io.keyway.application.Authenticator;
 import io.keyway.application.RouteCompletion;
 import io.keyway.http.relay.Relay;
 import io.keyway.http.relay.RelayedRequest;
@@ -126,8 +127,9 @@ class CompletionsController {
                 forwarded.put(name, value);
             }
         }
+        Authenticator.GatewayCaller caller = request.getAttribute(KeysBeforeBodies.CALLER, Authenticator.GatewayCaller.class).orElse(null);
         RouteCompletion.Command command = new RouteCompletion.Command(Bearer.token(request.getHeaders().get(HttpHeaders.AUTHORIZATION)),
-                endpoint, completionBody(request, body), requestId, forwarded);
+                endpoint, completionBody(request, body), requestId, forwarded, caller);
         RelayedRequest relayed = relay.open(request, requestId, RequestIds.startedAt(request));
         routeCompletion.route(command, relayed);
         return relayed.response();

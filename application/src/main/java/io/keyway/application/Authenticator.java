@@ -111,6 +111,18 @@ public final class Authenticator {
         });
     }
 
+    /**
+     * Why {@code bearer} cannot be a key of the kind wanted (missing, malformed, of the other kind), with no lookup
+     * and no derivation; empty when it may be one. For refusing a request before its body is read.
+     */
+    public Optional<Refusal> wellFormed(String bearer, boolean gatewayKey) {
+        Outcome<PresentedKey> parsed = parse(bearer, gatewayKey ? KeyKind.GATEWAY : KeyKind.MANAGEMENT);
+        return parsed.fold(key -> {
+            key.destroy();
+            return Optional.<Refusal>empty();
+        }, Optional::of);
+    }
+
     /** The bearer token when one was given at all: the one place a request without a key is refused. */
     public Outcome<String> presented(String bearer) {
         return bearer == null || bearer.isBlank() ? Outcome.refused(MISSING_KEY) : Outcome.done(bearer.strip());

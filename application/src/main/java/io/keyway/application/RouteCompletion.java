@@ -62,7 +62,12 @@ public final class RouteCompletion {
      * @param headers   client headers to pass upstream as they came (app attribution)
      */
     public record Command(String gatewayBearer, Endpoint endpoint, Outcome<CompletionBody> body, String requestId,
-                          Map<String, String> headers) {
+                          Map<String, String> headers, Authenticator.GatewayCaller authenticated) {
+        /** A request whose key is checked here. */
+        public Command(String gatewayBearer, Endpoint endpoint, Outcome<CompletionBody> body, String requestId, Map<String, String> headers) {
+            this(gatewayBearer, endpoint, body, requestId, headers, null);
+        }
+
         @Override
         public String toString() {
             return "RouteCompletion.Command[" + endpoint + "]";
@@ -77,13 +82,22 @@ public final class RouteCompletion {
     public void route(Command command, CompletionEvents events) {
         CompletionStage<Outcome<Dispatch>> prepared;
         try {
-            prepared = authenticator.presented(command.gatewayBearer())
-                    .then(given -> command.body())
-                    .fold(body -> authenticator.gatewayWithoutBlocking(command.gatewayBearer())
-                                    .thenCompose(authenticated -> authenticated.fold(
-                                            caller -> admitted(caller, body, command),
-                                            refusal -> CompletableFuture.completedFuture(Outcome.<Dispatch>refused(refusal)))),
-                            refusal -> CompletableFuture.completedFuture(Outcome.refused(refusal)));
+            if (command.authenticated() != null) {
+                // The key was checked before the body was read (the HTTP adapter does that); the body is next.
+                Authenticator.GatewayCaller caller = command.authenticated();
+                prepared = command.body().fold(body -> admitted(caller, body, command), refusal -> {
+                    caller.key().destroy();
+                    return CompletableFuture.completedFuture(Outcome.refused(refusal));
+                });
+            } else {
+                prepared = authenticator.presented(command.gatewayBearer())
+                        .then(given -> command.body())
+                        .fold(body -> authenticator.gatewayWithoutBlocking(command.gatewayBearer())
+                                        .thenCompose(authenticated -> authenticated.fold(
+                                                caller -> admitted(caller, body, command),
+                                                refusal -> CompletableFuture.completedFuture(Outcome.<Dispatch>refused(refusal)))),
+                                refusal -> CompletableFuture.completedFuture(Outcome.refused(refusal)));
+            }
         } catch (RuntimeException unexpected) {
             events.failed(unexpected);
             return;

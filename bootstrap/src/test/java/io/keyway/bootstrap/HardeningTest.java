@@ -95,6 +95,47 @@ class HardeningTest {
         }
     }
 
+    /** Sends headers declaring a 9 MB body and only its first bytes, then reads the status line (or times out). */
+    private static String statusWithBodyUnsent(Gateway gateway, String path, String bearer) throws Exception {
+        try (java.net.Socket client = new java.net.Socket("127.0.0.1", gateway.uri("/").getPort())) {
+            client.setSoTimeout(3000);
+            client.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + (bearer == null ? "" : "Authorization: Bearer " + bearer + "\r\n")
+                    + "Content-Type: application/json\r\nContent-Length: 9000000\r\n\r\n{\"model\":\"").getBytes(StandardCharsets.UTF_8));
+            client.getOutputStream().flush();
+            java.io.BufferedReader status = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+            try {
+                return status.readLine();
+            } catch (java.net.SocketTimeoutException waited) {
+                return "no answer while the body was unsent";
+            }
+        }
+    }
+
+    @Test
+    void aRequestWithoutAValidKeyIsRefusedBeforeItsBodyIsRead() throws Exception {
+        try (Gateway gateway = Gateway.start(openRouter.baseUrl(), Map.of())) {
+            String management = gateway.createAccount("bodies");
+            String key = gateway.createGatewayKey(management, null);
+            String unknown = "kw-0123456789abcdef_" + "B".repeat(43) + "00000000";
+
+            assertTrue(statusWithBodyUnsent(gateway, "/v1/chat/completions", null).startsWith("HTTP/1.1 401"));
+            assertTrue(statusWithBodyUnsent(gateway, "/v1/chat/completions", "sk-not-a-keyway-key").startsWith("HTTP/1.1 401"));
+            assertTrue(statusWithBodyUnsent(gateway, "/v1/embeddings", key.substring(0, 30) + "x".repeat(48)).startsWith("HTTP/1.1 401"));
+            assertTrue(statusWithBodyUnsent(gateway, "/v1/chat/completions", management).startsWith("HTTP/1.1 403"),
+                    "a management key on a completion route");
+            assertEquals("no answer while the body was unsent", statusWithBodyUnsent(gateway, "/v1/chat/completions", key),
+                    "a valid key's body is read as before");
+            assertTrue(statusWithBodyUnsent(gateway, "/v1/keys", null).startsWith("HTTP/1.1 401"));
+            assertTrue(statusWithBodyUnsent(gateway, "/v1/keys", management).startsWith("HTTP/1.1 413"),
+                    "a key-management body over 64 KB is refused before it is read");
+            assertTrue(statusWithBodyUnsent(gateway, "/admin/accounts", gateway.adminToken()).startsWith("HTTP/1.1 413"));
+            HttpResponse<String> bad = gateway.post("/v1/chat/completions", unknown, "not json at all");
+            assertEquals(401, bad.statusCode(), "the key is checked before the body: " + bad.body());
+            assertEquals(400, gateway.post("/v1/chat/completions", key, "not json at all").statusCode());
+        }
+    }
+
     @Test
     void aClientAddressHeaderWithoutTrustedProxiesStopsTheStart() {
         RuntimeException refused = assertThrows(RuntimeException.class, () -> Gateway.start(openRouter.baseUrl(),
@@ -143,7 +184,7 @@ class HardeningTest {
 
             HttpResponse<String> refused = gateway.post("/v1/chat/completions", key,
                     "{\"model\":\"" + forged.replace("\n", "\\n") + "\"}");
-            assertEquals(404, refused.statusCode(), refused.body());
+            assertEquals(404, refused.statusCode(), "BODY=" + refused.body() + " HEADERS=" + refused.headers().map());
             assertEquals(404, gateway.get("/v1/keys/" + key, management).statusCode());
             String requestId = refused.headers().firstValue("x-request-id").orElseThrow();
 
