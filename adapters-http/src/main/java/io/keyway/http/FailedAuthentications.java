@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * every filter against every request's path (Ant patterns tokenized per request, ~4% of the event loop's samples).
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+@io.micronaut.core.annotation.Order(-50)
 final class FailedAuthentications {
     static final Duration WINDOW = Duration.ofMinutes(1);
 

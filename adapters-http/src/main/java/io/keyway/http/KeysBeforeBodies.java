@@ -6,6 +6,7 @@ import io.keyway.application.Refusal;
 import java.util.Optional;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.annotation.Order;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
@@ -28,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 @Order(10)
+@Requires(beans = Authenticator.class)
 final class KeysBeforeBodies {
     /** The request attribute holding the authenticated gateway key's caller. */
     static final String CALLER = "keyway.gateway-caller";

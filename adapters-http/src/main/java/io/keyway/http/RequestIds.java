@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  * with one access line per request (with the key id, model and upstream of a routed request).
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+@io.micronaut.core.annotation.Order(-100)
 public final class RequestIds {
     private final GatewayMeters meters;
 
