@@ -220,7 +220,12 @@ final class OpenAiUpstream implements CompletionProvider {
     private UpstreamReply answered(UpstreamExchanges.Exchange exchange, ByteBodyHttpResponse<?> response, long deadline,
                                    Optional<String> credential) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        response.getHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
+        response.getHeaders().forEach((name, values) -> {
+            // A header that repeats the key sent (a WWW-Authenticate echoing it, say) is dropped whole.
+            if (credential.isEmpty() || values.stream().noneMatch(value -> CredentialEchoes.echoes(value, credential.get()))) {
+                headers.put(name, List.copyOf(values));
+            }
+        });
         boolean eventStream = UpstreamReply.Answered.announcesEventStream(headers);
         BodyWatchdog.BodyLimit limit = eventStream
                 ? new BodyWatchdog.BodyLimit.Idle(settings.timeouts().idle())

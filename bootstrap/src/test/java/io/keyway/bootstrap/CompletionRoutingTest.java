@@ -18,6 +18,7 @@ import java.util.Map;
 
 import static io.keyway.testkit.Gateway.field;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CompletionRoutingTest {
@@ -82,6 +83,33 @@ class CompletionRoutingTest {
                 received.bodyText());
         assertEquals("https://app.example", received.header("HTTP-Referer"));
         assertEquals("Example App", received.header("X-Title"));
+    }
+
+    @Test
+    void onlyUsefulUpstreamHeadersReachTheClientAndNoneThatRepeatsTheKey() {
+        Map<String, String> upstreamHeaders = new java.util.LinkedHashMap<>();
+        upstreamHeaders.put("X-Generation-Id", "gen-7");
+        upstreamHeaders.put("x-ratelimit-remaining-requests", "7");
+        upstreamHeaders.put("Access-Control-Allow-Origin", "*");
+        upstreamHeaders.put("Location", "https://evil.example/");
+        upstreamHeaders.put("Content-Security-Policy", "default-src *");
+        upstreamHeaders.put("X-Keyway-Upstream", "forged");
+        upstreamHeaders.put("WWW-Authenticate", "Bearer error=\"invalid_token\", key=\"" + openRouterKey + "\"");
+        upstreamHeaders.put("X-Debug", openRouterKey.replace("-", "\\u002d"));
+        openRouter.answer("chat/completions", FakeUpstream.json(200, FakeUpstream.chatCompletion("a/b", "hi"), upstreamHeaders));
+
+        HttpResponse<String> response = gateway.post("/v1/chat/completions", keyWithOpenRouter, "{\"model\":\"openrouter-a/b\"}");
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("gen-7", response.headers().firstValue("X-Generation-Id").orElse(null));
+        assertEquals("7", response.headers().firstValue("x-upstream-ratelimit-remaining-requests").orElse(null),
+                "the upstream's rate-limit headers, renamed so they are not taken for Keyway's own");
+        assertTrue(response.headers().firstValue("x-ratelimit-remaining-requests").isEmpty());
+        for (String dropped : List.of("Access-Control-Allow-Origin", "Location", "Content-Security-Policy", "WWW-Authenticate", "X-Debug")) {
+            assertTrue(response.headers().firstValue(dropped).isEmpty(), dropped + " was relayed");
+        }
+        assertEquals(List.of("openrouter"), response.headers().allValues("x-keyway-upstream"), "an upstream forged Keyway's own header");
+        assertFalse(response.headers().map().toString().contains(openRouterKey));
     }
 
     @Test

@@ -168,11 +168,39 @@ final class Answers {
         return OpenAiError.response(status, OpenAiError.UPSTREAM, code, null, message, upstream);
     }
 
+    /**
+     * Only the upstream headers a client can use reach it: {@code Retry-After}, the upstream's own request and
+     * generation ids, and its rate-limit headers renamed {@code x-upstream-ratelimit-*} (and
+     * {@code x-upstream-anthropic-ratelimit-*}) so that nobody takes them for Keyway's own {@code x-ratelimit-*}. Every
+     * other header (CORS, {@code Location}, {@code Content-Security-Policy}, cookies, hop-by-hop ones) stays behind.
+     */
     private static void copyHeaders(Map<String, List<String>> headers, MutableHttpResponse<?> response) {
         headers.forEach((name, values) -> {
-            if (!NOT_RELAYED.contains(name.toLowerCase(Locale.ROOT))) {
-                values.forEach(value -> response.getHeaders().add(name, value));
+            String relayed = relayedName(name.toLowerCase(Locale.ROOT));
+            if (relayed != null) {
+                values.forEach(value -> response.getHeaders().add(relayed, value));
             }
         });
     }
+
+    /** The name an upstream header reaches the client under, or null when it does not. */
+    static String relayedName(String lower) {
+        if (NOT_RELAYED.contains(lower)) {
+            return null;
+        }
+        if (RELAYED.contains(lower)) {
+            return lower;
+        }
+        if (lower.startsWith("x-ratelimit-")) {
+            return "x-upstream-ratelimit-" + lower.substring("x-ratelimit-".length());
+        }
+        if (lower.startsWith("anthropic-ratelimit-")) {
+            return "x-upstream-anthropic-ratelimit-" + lower.substring("anthropic-ratelimit-".length());
+        }
+        return null;
+    }
+
+    /** Upstream headers passed on under their own name. */
+    private static final Set<String> RELAYED = Set.of("retry-after", "x-generation-id", "request-id", "openai-processing-ms",
+            "x-upstream-request-id");
 }
