@@ -24,6 +24,11 @@ import java.util.Properties;
  * this instance's {@link KeyRecordCache}. When the connection is lost every lookup goes to the database until a new
  * one listens again (tried every second) and the cache is emptied then, so a missed notification never leaves a
  * revoked key working; only while the database itself is unreachable are records younger than the maximum age served.
+ * A connection that stays open but stops answering (its backend paused, a network path that drops packets) is found
+ * by a heartbeat: every half second the listener notifies a channel of its own on that connection, every read waits
+ * at most a second ({@code socketTimeout}, with TCP keepalive), and a heartbeat not back within a second and a half
+ * counts as a lost connection. Whatever ends a pass of the loop (an {@link Error} included) marks the cache untrusted
+ * first.
  */
 @Context
 final class KeyChangeListener {
@@ -33,6 +38,10 @@ final class KeyChangeListener {
     private static final Logger LOG = LoggerFactory.getLogger(KeyChangeListener.class);
     private static final Duration POLL = Duration.ofMillis(250);
     private static final Duration RETRY = Duration.ofSeconds(1);
+    static final Duration HEARTBEAT = Duration.ofMillis(500);
+    static final Duration HEARTBEAT_LOST = Duration.ofMillis(1500);
+    /** This instance's own heartbeat channel: nobody else listens to it. */
+    private final String heartbeatChannel = "keyway_heartbeat_" + java.util.UUID.randomUUID().toString().replace("-", "");
 
     private final String url;
     private final Properties credentials = new Properties();
@@ -51,6 +60,9 @@ final class KeyChangeListener {
             credentials.setProperty("password", pool.getPassword());
         }
         credentials.setProperty("ApplicationName", APPLICATION_NAME);
+        // No read on this connection waits longer than a second; dead peers are found by TCP too.
+        credentials.setProperty("socketTimeout", "1");
+        credentials.setProperty("tcpKeepAlive", "true");
         this.cache = cache;
         this.thread = new Thread(this::run, "keyway-key-changes");
         thread.setDaemon(true);
@@ -63,25 +75,44 @@ final class KeyChangeListener {
             try (Connection listening = DriverManager.getConnection(url, credentials)) {
                 try (Statement statement = listening.createStatement()) {
                     statement.execute("LISTEN " + CHANNEL);
+                    statement.execute("LISTEN " + heartbeatChannel);
                 }
                 PGConnection postgres = listening.unwrap(PGConnection.class);
+                long heardAt = System.nanoTime();
+                long beatAt = 0;
                 cache.notificationsArrive(true);
                 if (reportedDown) {
                     LOG.info("listening for key changes again; the key cache is back in use");
                     reportedDown = false;
                 }
                 while (running) {
+                    long now = System.nanoTime();
+                    if (now - beatAt >= HEARTBEAT.toNanos()) {
+                        try (Statement beat = listening.createStatement()) {
+                            beat.execute("NOTIFY " + heartbeatChannel);
+                        }
+                        beatAt = now;
+                    }
                     PGNotification[] notifications = postgres.getNotifications((int) POLL.toMillis());
                     if (notifications != null) {
                         for (PGNotification notification : notifications) {
-                            cache.evict(notification.getParameter());
+                            if (notification.getName().equals(heartbeatChannel)) {
+                                heardAt = System.nanoTime();
+                            } else {
+                                cache.evict(notification.getParameter());
+                            }
                         }
+                    }
+                    if (System.nanoTime() - heardAt > HEARTBEAT_LOST.toNanos()) {
+                        throw new SQLException("no heartbeat came back on the listening connection for "
+                                + HEARTBEAT_LOST.toMillis() + " ms");
                     }
                     if (listening.isClosed()) {
                         throw new SQLException("the listening connection closed");
                     }
                 }
-            } catch (SQLException | RuntimeException lost) {
+            } catch (Throwable lost) {
+                // Untrusted before anything else, whatever ended the pass (an Error too): no cached record outlives it.
                 cache.notificationsArrive(false);
                 if (running && !reportedDown) {
                     LOG.warn("not listening for key changes ({}); every key lookup goes to the database until listening resumes",

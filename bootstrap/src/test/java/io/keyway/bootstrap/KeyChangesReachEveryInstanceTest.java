@@ -106,6 +106,59 @@ class KeyChangesReachEveryInstanceTest {
                 Duration.ofSeconds(5), "the other instance serves keys again once it listens again");
     }
 
+    @Test
+    void whenTheListeningConnectionStopsAnsweringARevokedKeyIsRefusedWithinTwoSeconds() throws Exception {
+        String key = first.createGatewayKey(management, "sk-or-v1-two-instances-paused-0006");
+        warm(key);
+        java.util.List<String> listeners = new java.util.ArrayList<>();
+        try (Connection connection = TestDatabase.get().connect(); Statement statement = connection.createStatement();
+             ResultSet found = statement.executeQuery("SELECT pid FROM pg_stat_activity WHERE application_name = 'keyway-key-changes'")) {
+            while (found.next()) {
+                listeners.add(found.getString(1));
+            }
+        }
+        assertTrue(listeners.size() >= 2, "the listening connections of both instances were not found: " + listeners);
+        // The backends stop answering but their connections stay open: what a hung server or a silent network does.
+        signal("-STOP", listeners);
+        try {
+            assertEquals(204, first.send("DELETE", "/v1/keys/" + keyId(key), management, null).statusCode());
+            long deleted = System.nanoTime();
+            Await.until(() -> second.post("/v1/chat/completions", key, CHAT).statusCode() == 401,
+                    Duration.ofSeconds(2), "the other instance, its listener hung, refused the deleted key");
+            assertTrue(System.nanoTime() - deleted < Duration.ofMillis(2500).toNanos());
+        } finally {
+            signal("-CONT", listeners);
+        }
+        String still = first.createGatewayKey(management, "sk-or-v1-two-instances-after-0007");
+        Await.until(() -> second.post("/v1/chat/completions", still, CHAT).statusCode() == 200,
+                Duration.ofSeconds(5), "the other instance serves keys again once it listens again");
+        Await.until(() -> newListeners(listeners) >= 2, Duration.ofSeconds(10), "both instances listen again on new connections");
+    }
+
+    private static int newListeners(java.util.List<String> old) {
+        try (Connection connection = TestDatabase.get().connect(); Statement statement = connection.createStatement();
+             ResultSet found = statement.executeQuery("SELECT pid FROM pg_stat_activity WHERE application_name = 'keyway-key-changes'")) {
+            int count = 0;
+            while (found.next()) {
+                if (!old.contains(found.getString(1))) {
+                    count++;
+                }
+            }
+            return count;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends {@code signal} to the database's backend processes (the embedded PostgreSQL runs on this machine). */
+    private static void signal(String signal, java.util.List<String> pids) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("kill", signal));
+        command.addAll(pids);
+        Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String said = new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, kill.waitFor(), "kill " + signal + " " + pids + ": " + said);
+    }
+
     private static String keyId(String key) {
         return key.substring("kw-".length(), "kw-".length() + 16);
     }
