@@ -2,7 +2,12 @@ package io.keyway.bootstrap;
 
 import io.micronaut.context.exceptions.ConfigurationException;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Locale;
@@ -34,16 +39,55 @@ final class UpstreamAddresses {
             return null;
         }
         return property + " is " + scheme + "://" + url.getHost()
-                + ": upstreams must use https (plain http is allowed only to this machine: localhost, 127.0.0.0/8, ::1), "
+                + ": upstreams must use https (plain http is allowed only to this machine: localhost, 127.0.0.0/8, ::1, or a "
+                + "*.localhost name /etc/hosts maps to loopback), "
                 + "because the keys sent there would cross the network in the clear.";
     }
 
-    /** A loopback host, decided without a DNS lookup: the name localhost or a loopback IP literal. */
+    /**
+     * A loopback host, decided without a DNS lookup: the name localhost, a loopback IP literal, or a name under
+     * {@code .localhost} that {@code /etc/hosts} maps to loopback addresses only (a resolver may send such a name to
+     * DNS, which may answer anything).
+     */
     static boolean isLoopback(String host) {
+        return isLoopback(host, HOSTS);
+    }
+
+    static final Path HOSTS = Path.of("/etc/hosts");
+
+    static boolean isLoopback(String host, Path hostsFile) {
         String name = host.toLowerCase(Locale.ROOT);
-        if (name.equals("localhost") || name.endsWith(".localhost")) {
+        if (name.equals("localhost")) {
             return true;
         }
+        if (name.endsWith(".localhost")) {
+            List<String> addresses = hostsEntries(hostsFile, name);
+            return !addresses.isEmpty() && addresses.stream().allMatch(UpstreamAddresses::isLoopbackLiteral);
+        }
+        return isLoopbackLiteral(name);
+    }
+
+    /** The addresses {@code hostsFile} gives {@code name}; none when it is not there or cannot be read. */
+    static List<String> hostsEntries(Path hostsFile, String name) {
+        List<String> addresses = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(hostsFile)) {
+                int comment = line.indexOf('#');
+                String[] fields = (comment < 0 ? line : line.substring(0, comment)).trim().split("\\s+");
+                for (int i = 1; i < fields.length; i++) {
+                    if (fields[i].toLowerCase(Locale.ROOT).equals(name)) {
+                        addresses.add(fields[0]);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            return List.of();
+        }
+        return addresses;
+    }
+
+    private static boolean isLoopbackLiteral(String host) {
+        String name = host.toLowerCase(Locale.ROOT);
         String literal = name.startsWith("[") && name.endsWith("]") ? name.substring(1, name.length() - 1) : name;
         if (!literal.matches("[0-9.]+") && !literal.contains(":")) {
             return false;

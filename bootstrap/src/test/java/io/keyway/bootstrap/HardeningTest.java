@@ -157,6 +157,12 @@ class HardeningTest {
                 "keyway.upstreams.lab.models", List.of("lab-model"))).close());
         assertTrue(rootMessage(operatorOverHttp).contains("keyway.upstreams.lab.base-url"), rootMessage(operatorOverHttp));
 
+        // A *.localhost name that /etc/hosts does not map to loopback may be resolved by DNS to anywhere.
+        RuntimeException dnsLocalhost = assertThrows(RuntimeException.class, () -> Gateway.start(openRouter.baseUrl(), Map.of(
+                "keyway.upstreams.lab.base-url", "http://models-" + java.util.UUID.randomUUID() + ".localhost:8000/v1",
+                "keyway.upstreams.lab.models", List.of("lab-model"))).close());
+        assertTrue(rootMessage(dnsLocalhost).contains("keyway.upstreams.lab.base-url"), rootMessage(dnsLocalhost));
+
         try (Gateway local = Gateway.start(openRouter.baseUrl(), Map.of(
                 "keyway.upstreams.local.base-url", "http://localhost:9/v1",
                 "keyway.upstreams.local.models", List.of("local-model"),
