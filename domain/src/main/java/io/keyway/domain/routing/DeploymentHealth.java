@@ -150,12 +150,10 @@ public final class DeploymentHealth {
         int failuresInARow;
         volatile int inFlight;
         volatile double latencyMillis = Double.NaN;
-        final long[] callSecond = new long[WINDOW_SECONDS];
-        final int[] calls = new int[WINDOW_SECONDS];
-        final int[] failures = new int[WINDOW_SECONDS];
-        final long[] budgetSecond = new long[BUDGET_SECONDS];
-        final int[] requests = new int[BUDGET_SECONDS];
-        final int[] retries = new int[BUDGET_SECONDS];
+        /** Calls and failures, second by second, over the last 60 s. */
+        final SecondCounts outcomes = new SecondCounts(WINDOW_SECONDS);
+        /** Attempts sent and those that were retries, over the last 10 s. */
+        final SecondCounts budget = new SecondCounts(BUDGET_SECONDS);
         long totalAttempts;
         long totalRetries;
         long totalAnswered;
@@ -171,7 +169,8 @@ public final class DeploymentHealth {
                 return Admission.COOLING;
             }
             long second = Math.floorDiv(now, 1000);
-            if (retry && !budgetAllows(second)) {
+            // The floor: 3 retries for each second of the window, so that a quiet deployment's few retries are allowed.
+            if (retry && budget.second(second) >= Math.max(BUDGET_RATIO * budget.first(second), BUDGET_FLOOR_PER_SECOND * BUDGET_SECONDS)) {
                 totalRefusedOverBudget++;
                 return Admission.OVER_BUDGET;
             }
@@ -182,48 +181,15 @@ public final class DeploymentHealth {
             if (needsProbe) {
                 probing = true;
             }
-            int slot = budgetSlot(second);
-            requests[slot]++;
-            if (retry) {
-                retries[slot]++;
-            }
+            budget.add(second, retry);
             inFlight++;
             return Admission.ADMITTED;
-        }
-
-        private int budgetSlot(long second) {
-            int slot = (int) Math.floorMod(second, BUDGET_SECONDS);
-            if (budgetSecond[slot] != second) {
-                budgetSecond[slot] = second;
-                requests[slot] = 0;
-                retries[slot] = 0;
-            }
-            return slot;
-        }
-
-        private boolean budgetAllows(long second) {
-            int sent = 0;
-            int retried = 0;
-            for (int i = 0; i < BUDGET_SECONDS; i++) {
-                if (second - budgetSecond[i] < BUDGET_SECONDS) {
-                    sent += requests[i];
-                    retried += retries[i];
-                }
-            }
-            // The floor: 3 retries for each second of the window, so that a quiet deployment's few retries are allowed.
-            return retried < Math.max(BUDGET_RATIO * sent, BUDGET_FLOOR_PER_SECOND * BUDGET_SECONDS);
         }
 
         synchronized void record(long now, Outcome outcome, Optional<Duration> retryAfter, Duration firstByte) {
             inFlight = Math.max(0, inFlight - 1);
             long second = Math.floorDiv(now, 1000);
-            int slot = (int) Math.floorMod(second, WINDOW_SECONDS);
-            if (callSecond[slot] != second) {
-                callSecond[slot] = second;
-                calls[slot] = 0;
-                failures[slot] = 0;
-            }
-            calls[slot]++;
+            outcomes.add(second, outcome != Outcome.ANSWERED);
             boolean wasProbe = probing;
             probing = false;
             if (outcome == Outcome.ANSWERED) {
@@ -235,35 +201,20 @@ public final class DeploymentHealth {
                 latencyMillis = Double.isNaN(latencyMillis) ? millis : latencyMillis + LATENCY_WEIGHT * (millis - latencyMillis);
                 return;
             }
-            failures[slot]++;
             failuresInARow++;
             if (outcome == Outcome.RATE_LIMITED) {
                 totalRateLimited++;
-            } else {
-                totalFailed++;
-            }
-            if (outcome == Outcome.RATE_LIMITED) {
                 Duration wait = retryAfter.filter(d -> !d.isNegative()).orElse(FIRST_COOLDOWN);
                 coolFor(now, wait.compareTo(MAX_COOLDOWN) > 0 ? MAX_COOLDOWN : wait);
                 return;
             }
-            if (wasProbe || failuresInARow >= FAILURES_IN_A_ROW || mostlyFailing(second)) {
+            totalFailed++;
+            long calls = outcomes.first(second);
+            if (wasProbe || failuresInARow >= FAILURES_IN_A_ROW || (calls >= MIN_CALLS && outcomes.second(second) * 2 >= calls)) {
                 Duration wait = FIRST_COOLDOWN.multipliedBy(1L << Math.min(cooldowns, 4));
                 cooldowns++;
                 coolFor(now, wait.compareTo(MAX_COOLDOWN) > 0 ? MAX_COOLDOWN : wait);
             }
-        }
-
-        private boolean mostlyFailing(long second) {
-            long all = 0;
-            long failed = 0;
-            for (int i = 0; i < WINDOW_SECONDS; i++) {
-                if (second - callSecond[i] < WINDOW_SECONDS) {
-                    all += calls[i];
-                    failed += failures[i];
-                }
-            }
-            return all >= MIN_CALLS && failed * 2 >= all;
         }
 
         private void coolFor(long now, Duration wait) {
@@ -289,14 +240,8 @@ public final class DeploymentHealth {
 
         synchronized Snapshot snapshot(long now) {
             long second = Math.floorDiv(now, 1000);
-            long all = 0;
-            long failed = 0;
-            for (int i = 0; i < WINDOW_SECONDS; i++) {
-                if (second - callSecond[i] < WINDOW_SECONDS) {
-                    all += calls[i];
-                    failed += failures[i];
-                }
-            }
+            long all = outcomes.first(second);
+            long failed = outcomes.second(second);
             boolean cooling = now < coolUntil;
             return new Snapshot(cooling || (needsProbe && probing), cooling ? Optional.of(Instant.ofEpochMilli(coolUntil)) : Optional.empty(),
                     probing, inFlight, failuresInARow, all, failed,
