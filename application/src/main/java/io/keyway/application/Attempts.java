@@ -10,11 +10,9 @@ import io.keyway.domain.routing.DeploymentHealth;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -174,7 +172,7 @@ final class Attempts {
     private void decide(int index, UpstreamReply reply, Duration firstByte, Verdict forced) {
         Target target = targets.get(index);
         Verdict verdict = forced != null ? forced : verdict(reply, hasLaterEntry(index));
-        Optional<Duration> retryAfter = verdict == Verdict.COMMIT ? Optional.empty() : retryAfter(reply);
+        Optional<Duration> retryAfter = verdict == Verdict.COMMIT ? Optional.empty() : Replies.retryAfter(reply);
         health.record(target.deployment(), switch (verdict) {
             case COMMIT, REFUSED_HERE -> DeploymentHealth.Outcome.ANSWERED;
             case FAILED, FAILED_MAY_REPEAT -> reply instanceof UpstreamReply.Answered failed && failed.status() == 429
@@ -188,7 +186,7 @@ final class Attempts {
             int from = verdict == Verdict.REFUSED_HERE ? firstOfLaterEntry(index) : index + 1;
             for (int i = from; i < targets.size(); i++) {
                 if (health.admit(targets.get(i).deployment(), true) == DeploymentHealth.Admission.ADMITTED) {
-                    discard(reply);
+                    Replies.discard(reply);
                     repeats = 0;
                     send(i);
                     return;
@@ -208,11 +206,11 @@ final class Attempts {
         repeats++;
         CompletableFuture.delayedExecutor(wait.toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
             if (result.isDone()) {
-                discard(failed);
+                Replies.discard(failed);
                 return;
             }
             if (health.admit(targets.get(index).deployment(), true) == DeploymentHealth.Admission.ADMITTED) {
-                discard(failed);
+                Replies.discard(failed);
                 send(index);
             } else {
                 commit(targets.get(index), failed);
@@ -222,7 +220,7 @@ final class Attempts {
 
     private void commit(Target target, UpstreamReply reply) {
         if (!result.complete(new Attempted(reply, target.sent(), target.deployment().name(), attempts))) {
-            discard(reply);
+            Replies.discard(reply);
         }
     }
 
@@ -254,47 +252,6 @@ final class Attempts {
             case 401, 402, 403, 404 -> laterEntry ? Verdict.REFUSED_HERE : Verdict.COMMIT;
             default -> Verdict.COMMIT;
         };
-    }
-
-    /** The {@code Retry-After} of a 429 or 503, in seconds (an HTTP date is not read: it counts as absent). */
-    static Optional<Duration> retryAfter(UpstreamReply reply) {
-        if (!(reply instanceof UpstreamReply.Answered answered)) {
-            return Optional.empty();
-        }
-        String value = answered.header("Retry-After");
-        if (value == null) {
-            return Optional.empty();
-        }
-        try {
-            double seconds = Double.parseDouble(value.strip().toLowerCase(Locale.ROOT));
-            return seconds >= 0 && seconds < 86_400 ? Optional.of(Duration.ofMillis((long) (seconds * 1000))) : Optional.empty();
-        } catch (NumberFormatException notSeconds) {
-            return Optional.empty();
-        }
-    }
-
-    /** A reply nobody will read: its body is given up unread, which releases the upstream connection. */
-    static void discard(UpstreamReply reply) {
-        if (reply instanceof UpstreamReply.Answered answered) {
-            answered.body().subscribe(new Flow.Subscriber<>() {
-                @Override
-                public void onSubscribe(Flow.Subscription subscription) {
-                    subscription.cancel();
-                }
-
-                @Override
-                public void onNext(byte[] item) {
-                }
-
-                @Override
-                public void onError(Throwable throwable) {
-                }
-
-                @Override
-                public void onComplete() {
-                }
-            });
-        }
     }
 
     private static Throwable unwrap(Throwable failure) {

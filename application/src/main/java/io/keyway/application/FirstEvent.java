@@ -1,6 +1,5 @@
 package io.keyway.application;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
@@ -15,11 +14,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * the one subscriber of {@link #body()} at its demand, then the rest of the upstream body flows through unchanged.
  */
 final class FirstEvent implements Flow.Subscriber<byte[]> {
-    /** A JSON object whose first member is {@code error}: OpenAI's and OpenRouter's error in a stream. */
-    private static final java.util.regex.Pattern ERROR_OBJECT = java.util.regex.Pattern.compile("\\{\\s*\"error\"\\s*:");
-    /** Looked at no further than this: a stream whose first event is longer has begun. */
-    static final int MAX_LOOK = 64 * 1024;
-
     /** What the first event said. */
     enum Kind {
         /** A data event that is not an error: the stream has begun. */
@@ -34,7 +28,7 @@ final class FirstEvent implements Flow.Subscriber<byte[]> {
 
     private final CompletableFuture<Kind> first = new CompletableFuture<>();
     private final ArrayDeque<byte[]> replay = new ArrayDeque<>();
-    private final StringBuilder looked = new StringBuilder();
+    private final FirstEventScan scan = new FirstEventScan();
     private final AtomicLong demand = new AtomicLong();
     private final AtomicInteger wip = new AtomicInteger();
     private final Object lock = new Object();
@@ -133,7 +127,7 @@ final class FirstEvent implements Flow.Subscriber<byte[]> {
             replay.add(item);
         }
         if (!first.isDone()) {
-            Kind kind = look(item);
+            Kind kind = scan.look(item);
             if (kind != null) {
                 first.complete(kind);
             } else {
@@ -227,85 +221,4 @@ final class FirstEvent implements Flow.Subscriber<byte[]> {
             }
         } while (wip.decrementAndGet() != 0);
     }
-
-    /** What the events read so far say, or null when no event with data has ended yet. */
-    private Kind look(byte[] item) {
-        looked.append(new String(item, StandardCharsets.UTF_8));
-        int start = 0;
-        while (true) {
-            int end = endOfEvent(looked, start);
-            if (end < 0) {
-                break;
-            }
-            Kind kind = kindOf(looked, start, end);
-            if (kind != null) {
-                return kind;
-            }
-            start = end;
-        }
-        looked.delete(0, start);
-        return looked.length() > MAX_LOOK ? Kind.BEGAN : null;
-    }
-
-    /** The index just past the blank line that ends the event starting at {@code from}, or -1. */
-    private static int endOfEvent(CharSequence text, int from) {
-        for (int i = from; i < text.length() - 1; i++) {
-            char c = text.charAt(i);
-            if (c == '\n' && text.charAt(i + 1) == '\n') {
-                return i + 2;
-            }
-            if (c == '\r' && i + 3 < text.length() && text.charAt(i + 1) == '\n' && text.charAt(i + 2) == '\r' && text.charAt(i + 3) == '\n') {
-                return i + 4;
-            }
-        }
-        return -1;
-    }
-
-    /** The kind of the event between {@code start} and {@code end}, line by line, with no regular expression. */
-    private static Kind kindOf(CharSequence text, int start, int end) {
-        boolean errorEvent = false;
-        boolean data = false;
-        int firstData = -1;
-        int line = start;
-        while (line < end) {
-            int next = line;
-            while (next < end && text.charAt(next) != '\n') {
-                next++;
-            }
-            int lineEnd = next > line && text.charAt(next - 1) == '\r' ? next - 1 : next;
-            if (startsWith(text, line, lineEnd, "event:")) {
-                errorEvent = text.subSequence(line + 6, lineEnd).toString().strip().equals("error");
-            } else if (startsWith(text, line, lineEnd, "data:")) {
-                if (!data) {
-                    firstData = line + 5;
-                }
-                data = true;
-            }
-            line = next + 1;
-        }
-        if (!data) {
-            return errorEvent ? Kind.ERROR_EVENT : null;
-        }
-        if (errorEvent) {
-            return Kind.ERROR_EVENT;
-        }
-        int at = firstData;
-        while (at < end && (text.charAt(at) == ' ' || text.charAt(at) == '\t')) {
-            at++;
-        }
-        return ERROR_OBJECT.matcher(text.subSequence(at, Math.min(end, at + 64))).lookingAt() ? Kind.ERROR_EVENT : Kind.BEGAN;
-    }
-
-    private static boolean startsWith(CharSequence text, int from, int to, String prefix) {
-        if (to - from < prefix.length()) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length(); i++) {
-            if (text.charAt(from + i) != prefix.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
 }

@@ -112,14 +112,22 @@ class CoreFactory {
         return new DeploymentHealth(clock);
     }
 
+    /** The model groups of {@code keyway.models}, read once for the router and the health checks. */
     @Singleton
-    ModelRouter modelRouter(ConfigurationCheck.Checked checked, EnabledProviders providers, List<UpstreamProperties> upstreams,
-                            Environment environment, DeploymentHealth health) {
-        Map<String, List<String>> models = new LinkedHashMap<>();
-        upstreams.forEach(upstream -> models.put(upstream.getName(), List.copyOf(upstream.getModels())));
+    ModelGroupSettings.Read modelGroups(ConfigurationCheck.Checked checked, EnabledProviders providers, List<UpstreamProperties> upstreams,
+                                        Environment environment) {
+        Set<String> upstreamNames = new java.util.TreeSet<>();
+        upstreams.forEach(upstream -> upstreamNames.add(upstream.getName()));
         Set<String> providerIds = new java.util.TreeSet<>();
         providers.ids().forEach(id -> providerIds.add(id.value()));
-        ModelGroupSettings.Read groups = ModelGroupSettings.read(environment, models.keySet(), providerIds);
+        return ModelGroupSettings.read(environment, upstreamNames, providerIds);
+    }
+
+    @Singleton
+    ModelRouter modelRouter(EnabledProviders providers, List<UpstreamProperties> upstreams, ModelGroupSettings.Read groups,
+                            DeploymentHealth health) {
+        Map<String, List<String>> models = new LinkedHashMap<>();
+        upstreams.forEach(upstream -> models.put(upstream.getName(), List.copyOf(upstream.getModels())));
         return new PrefixModelRouter(providers.ids(), models, groups.groups(), health, new Balancer(Balancer.perThread()));
     }
 

@@ -7,13 +7,11 @@ import io.keyway.domain.routing.DeploymentHealth;
 import io.keyway.domain.routing.ModelGroup;
 import io.keyway.domain.routing.Route;
 import io.micronaut.context.annotation.Context;
-import io.micronaut.context.env.Environment;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,13 +33,8 @@ final class HealthChecks {
     private final ScheduledExecutorService timer;
     private final Set<Deployment.HealthKey> inFlight = ConcurrentHashMap.newKeySet();
 
-    HealthChecks(ConfigurationCheck.Checked checked, Environment environment, ModelRouter router, Upstreams upstreams, CoreFactory.ProviderEntries providers,
-                 java.util.List<UpstreamProperties> operatorUpstreams) {
-        Set<String> upstreamNames = new HashSet<>();
-        operatorUpstreams.forEach(upstream -> upstreamNames.add(upstream.getName()));
-        Set<String> providerIds = new HashSet<>();
-        providers.all().forEach(provider -> providerIds.add(provider.getName()));
-        Map<String, Duration> intervals = ModelGroupSettings.read(environment, upstreamNames, providerIds).healthChecks();
+    HealthChecks(ModelGroupSettings.Read groups, ModelRouter router, Upstreams upstreams) {
+        Map<String, Duration> intervals = groups.healthChecks();
         if (intervals.isEmpty()) {
             timer = null;
             return;

@@ -38,10 +38,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RelayedRequest implements CompletionEvents {
     private static final Logger LOG = LoggerFactory.getLogger(RelayedRequest.class);
-    /** The deployment that answered. */
-    public static final String UPSTREAM_HEADER = "x-keyway-upstream";
-    /** How many upstream attempts the request took. */
-    public static final String ATTEMPTS_HEADER = "x-keyway-attempts";
 
     private final Relay relay;
     private final HttpRequest<?> request;
@@ -230,12 +226,7 @@ public final class RelayedRequest implements CompletionEvents {
         Sent known = sent;
         if (answer instanceof MutableHttpResponse<?> mutable && known != null) {
             RateLimitHeaders.add(mutable, known.admission());
-            String answeredBy = deployment;
-            if (answeredBy != null) {
-                // Where the answer came from, by the deployment's configured name (never a key or an address).
-                mutable.header(UPSTREAM_HEADER, answeredBy);
-                mutable.header(ATTEMPTS_HEADER, Integer.toString(attempts));
-            }
+            RoutingHeaders.add(mutable, deployment, attempts);
         }
         if (gone || !response.complete(answer)) {
             discard(answer);
