@@ -66,6 +66,18 @@ final class CachingKeyVault implements KeyVault {
         if (known != null) {
             return CompletableFuture.completedFuture(known.key());
         }
+        KeyRecordCache.Known standIn = cache.standIn(id.value());
+        if (standIn != null) {
+            // The database did not answer the last read: the record read before stands in at once, and one read per
+            // key (shared, in the background) finds out whether the database is back.
+            load(id);
+            return CompletableFuture.completedFuture(standIn.key());
+        }
+        return load(id).thenApply(found -> found);
+    }
+
+    /** The read of one key's record, shared by the callers that miss it at once. */
+    private CompletableFuture<Optional<GatewayKey>> load(KeyId id) {
         Load mine = new Load(cache.evictions(), new CompletableFuture<>());
         Load running = loading.compute(id.value(),
                 (key, current) -> current != null && current.evictionsBefore() == mine.evictionsBefore() ? current : mine);
@@ -85,8 +97,8 @@ final class CachingKeyVault implements KeyVault {
                 mine.result().completeExceptionally(rejected);
             }
         }
-        // Each caller gets its own stage: one giving up must not cancel the load the others wait for.
-        return running.result().thenApply(found -> found);
+        // Each caller gets its own stage (see lookUpGatewayKey): one giving up must not cancel the load the others wait for.
+        return running.result();
     }
 
     @Override

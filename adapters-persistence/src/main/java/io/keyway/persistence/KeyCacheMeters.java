@@ -15,6 +15,8 @@ final class KeyCacheMeters {
                 .description("Gateway-key lookups answered from memory").register(registry);
         FunctionCounter.builder("keyway.key.cache.misses", cache, KeyRecordCache::misses)
                 .description("Gateway-key lookups that went to the database").register(registry);
+        FunctionCounter.builder("keyway.key.cache.stand.ins", cache, KeyRecordCache::standIns)
+                .description("Gateway-key records served unconfirmed because the database could not be reached").register(registry);
         Gauge.builder("keyway.key.cache.trusted", cache, c -> c.trusted() ? 1 : 0)
                 .description("1 while key-change notifications arrive; 0 while the cache is bypassed").register(registry);
     }

@@ -22,8 +22,9 @@ import java.util.Properties;
  * Listens, on a connection of its own, for the key changes every instance publishes with PostgreSQL
  * {@code NOTIFY} in the transaction that makes them ({@link KeySql#notifyChanged}), and evicts the changed keys from
  * this instance's {@link KeyRecordCache}. When the connection is lost every lookup goes to the database until a new
- * one listens again (tried every second) and the cache is emptied then, so a missed notification never leaves a
- * revoked key working; only while the database itself is unreachable are records younger than the maximum age served.
+ * one listens again (tried every 250 ms), and records read before that are read again on their next use, so a missed
+ * notification never leaves a revoked key working; only while the database itself is unreachable are records read
+ * within {@code keyway.keys.outage-grace} served unconfirmed.
  * A connection that stays open but stops answering (its backend paused, a network path that drops packets) is found
  * by a heartbeat: every half second the listener notifies a channel of its own on that connection, every read waits
  * at most a second ({@code socketTimeout}, with TCP keepalive), and a heartbeat not back within a second and a half
@@ -37,7 +38,7 @@ final class KeyChangeListener {
     static final String APPLICATION_NAME = "keyway-key-changes";
     private static final Logger LOG = LoggerFactory.getLogger(KeyChangeListener.class);
     private static final Duration POLL = Duration.ofMillis(250);
-    private static final Duration RETRY = Duration.ofSeconds(1);
+    private static final Duration RETRY = Duration.ofMillis(250);
     static final Duration HEARTBEAT = Duration.ofMillis(500);
     static final Duration HEARTBEAT_LOST = Duration.ofMillis(1500);
     /** This instance's own heartbeat channel: nobody else listens to it. */
@@ -84,6 +85,7 @@ final class KeyChangeListener {
                 if (reportedDown) {
                     LOG.info("listening for key changes again; the key cache is back in use");
                     reportedDown = false;
+                    wakeConnectionAdders();
                 }
                 while (running) {
                     long now = System.nanoTime();
@@ -120,6 +122,20 @@ final class KeyChangeListener {
                     reportedDown = true;
                 }
                 pause();
+            }
+        }
+    }
+
+    /**
+     * The database is back (this connection reached it): Hikari's thread that opens pool connections may be sleeping
+     * out its backoff, which doubles up to 5 s while the database is away and cannot be configured. Waking it lets
+     * requests that need a connection succeed within a moment of the return instead of up to 5 s after it. Its sleep
+     * ends on an interrupt and it tries to connect again at once; the interrupt is cleared before its next task.
+     */
+    private static void wakeConnectionAdders() {
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().contains(":connection-adder") && thread.getState() == Thread.State.TIMED_WAITING) {
+                thread.interrupt();
             }
         }
     }

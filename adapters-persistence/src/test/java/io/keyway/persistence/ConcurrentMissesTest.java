@@ -57,7 +57,7 @@ class ConcurrentMissesTest {
     }
 
     private static KeyRecordCache cache() {
-        KeyRecordCache cache = new KeyRecordCache(new KeyCacheSettings());
+        KeyRecordCache cache = new KeyRecordCache(new KeyCacheSettings(), new KeyOutageSettings());
         cache.notificationsArrive(true);
         return cache;
     }

@@ -30,7 +30,7 @@ public class KeyCacheBenchmark {
         KeyCacheSettings settings = new KeyCacheSettings();
         // Records expire after 5 s by default; a benchmark of hits keeps them for its whole run.
         settings.setMaxAge(Duration.ofHours(1));
-        cache = new KeyRecordCache(settings);
+        cache = new KeyRecordCache(settings, new KeyOutageSettings());
         cache.notificationsArrive(true);
         ids = new String[KEYS];
         for (int i = 0; i < KEYS; i++) {
