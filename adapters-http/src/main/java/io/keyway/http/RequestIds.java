@@ -109,7 +109,7 @@ public final class RequestIds {
      * unpredictable: the thread's own generator, not {@code SecureRandom}, whose shared lock and reads of
      * {@code /dev/urandom} showed in profiles of the event loop.
      */
-    private static String fresh() {
+    static String fresh() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         HexFormat hex = HexFormat.of();
         return "req_" + hex.toHexDigits(random.nextLong()) + hex.toHexDigits(random.nextInt());

@@ -32,13 +32,14 @@ final class ConfigurationCheck {
             "usage", Set.of("flush-interval", "retention", "maximum-queued"),
             "limits", Set.of("sync-interval"),
             "routing", Set.of("max-attempts"),
-            "keys", Set.of("outage-grace"));
+            "keys", Set.of("outage-grace"),
+            "bodies", Set.of("max-in-flight", "min-rate", "rate-grace", "idle-timeout"));
     private static final Set<String> UPSTREAM = union(TUNING, Set.of("base-url", "api-key", "models", "models-ttl"));
     private static final Set<String> PROVIDER = union(TUNING, Set.of("base-url", "wire", "enabled", "check-keys", "title", "models-ttl", "max-tokens"));
     private static final Set<String> WIRES = Set.of(ProviderProperties.OPENAI_WIRE, ProviderProperties.ANTHROPIC_WIRE);
     private static final Set<String> TOP_LEVEL = Set.of("admin-token", "data-dir", "max-request-size");
     private static final Set<String> DURATIONS = Set.of("connect-timeout", "first-byte-timeout", "idle-timeout", "total-timeout",
-            "retry-backoff", "retry-max-backoff", "models-ttl", "max-age", "negative-ttl", "flush-interval", "retention", "sync-interval", "outage-grace");
+            "retry-backoff", "retry-max-backoff", "models-ttl", "max-age", "negative-ttl", "flush-interval", "retention", "sync-interval", "outage-grace", "rate-grace");
     private static final Set<String> COUNTS = Set.of("retries", "maximum-size", "per-minute", "maximum-queued", "max-tokens", "max-attempts");
 
     private ConfigurationCheck() {

@@ -1,0 +1,284 @@
+package io.keyway.http;
+
+import io.micronaut.context.event.BeanCreatedEvent;
+import io.micronaut.context.event.BeanCreatedEventListener;
+import io.micronaut.http.server.netty.NettyServerCustomizer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What request bodies may hold of this instance while they arrive, enforced in the Netty pipeline, in front of the
+ * whole of Micronaut and so of every route, with or without a key: the bytes held by all bodies in flight are capped
+ * ({@link BodySettings#getMaxInFlight()}; a body that would pass the cap answers 503 {@code overloaded} with
+ * {@code Retry-After} before it is read, or is cut when it grows past what it declared), and a body that trickles is
+ * cut with 408 {@code request_timeout}: slower on average than {@link BodySettings#getMinRate()} once
+ * {@link BodySettings#getRateGrace()} has passed, or paused longer than {@link BodySettings#getIdleTimeout()}.
+ *
+ * <p>A body's bytes count from the moment they arrive until its request's answer has been written (a completion
+ * request keeps its body until then) or the connection closes. A declared {@code Content-Length} is reserved whole
+ * when the headers arrive, so thirty slow 9 MB bodies cannot each be admitted while empty. An answer this guard
+ * writes itself closes the connection: the rest of the body is never read, and nothing Micronaut writes afterwards
+ * for that request reaches the client. An answer Micronaut completes before its body has arrived (a refused key)
+ * closes the connection too ({@code Connection: close}), rather than reading the rest only to drop it.
+ */
+@Singleton
+final class BodyGuard implements BeanCreatedEventListener<NettyServerCustomizer.Registry> {
+    private static final Logger LOG = LoggerFactory.getLogger(BodyGuard.class);
+    /** Micronaut's handler that turns Netty's messages into requests (HttpPipelineBuilder, 4.10). */
+    private static final String MICRONAUT_INBOUND = "micronaut-inbound-handler";
+    private static final long CHECK_EVERY_MILLIS = 500;
+
+    private final BodySettings settings;
+    private final AtomicLong held = new AtomicLong();
+    private final LongAdder overloaded = new LongAdder();
+    private final LongAdder tooSlow = new LongAdder();
+
+    BodyGuard(BodySettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public NettyServerCustomizer.Registry onCreated(BeanCreatedEvent<NettyServerCustomizer.Registry> event) {
+        NettyServerCustomizer.Registry registry = event.getBean();
+        registry.register(new NettyServerCustomizer() {
+            @Override
+            public NettyServerCustomizer specializeForChannel(Channel channel, ChannelRole role) {
+                if (role != ChannelRole.CONNECTION && role != ChannelRole.REQUEST_STREAM) {
+                    return this;
+                }
+                return new NettyServerCustomizer() {
+                    @Override
+                    public void onStreamPipelineBuilt() {
+                        if (channel.pipeline().get(MICRONAUT_INBOUND) != null && channel.pipeline().get(OnChannel.class) == null) {
+                            channel.pipeline().addBefore(MICRONAUT_INBOUND, "keyway-body-guard", new OnChannel());
+                        }
+                    }
+                };
+            }
+        });
+        return registry;
+    }
+
+    /** Bytes held by request bodies in flight on this instance. */
+    long held() {
+        return held.get();
+    }
+
+    long refusedOverloaded() {
+        return overloaded.sum();
+    }
+
+    long cutTooSlow() {
+        return tooSlow.sum();
+    }
+
+    private boolean reserve(long bytes) {
+        long cap = settings.getMaxInFlight();
+        while (true) {
+            long now = held.get();
+            if (bytes > 0 && now + bytes > cap) {
+                return false;
+            }
+            if (held.compareAndSet(now, now + bytes)) {
+                return true;
+            }
+        }
+    }
+
+    /** One connection (or HTTP/2 stream): its current request's body, as it arrives. */
+    private final class OnChannel extends ChannelDuplexHandler {
+        private boolean arriving;
+        private long reserved;
+        private long received;
+        private long startedAt;
+        private long lastReadAt;
+        /** This guard answered: everything after is dropped, both ways, until the connection closes. */
+        private boolean answered;
+        /** Micronaut began the current request's answer. */
+        private boolean answering;
+        private ScheduledFuture<?> check;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (answered) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (msg instanceof HttpRequest request) {
+                answering = false;
+                release();
+                stopChecking();
+                long declared = HttpUtil.getContentLength(request, -1L);
+                if (declared > 0 || declared < 0 && HttpUtil.isTransferEncodingChunked(request)) {
+                    long wanted = Math.max(0, declared);
+                    if (!reserve(wanted)) {
+                        overloaded.increment();
+                        ReferenceCountUtil.release(msg);
+                        answer(ctx, 503, "server_error", "overloaded",
+                                "Keyway is receiving as many request bodies as it can hold; retry in a moment.");
+                        return;
+                    }
+                    reserved = wanted;
+                    received = 0;
+                    arriving = true;
+                    startedAt = System.nanoTime();
+                    lastReadAt = startedAt;
+                    check = ctx.executor().scheduleAtFixedRate(() -> checkPace(ctx), CHECK_EVERY_MILLIS, CHECK_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+                }
+            }
+            if (msg instanceof HttpContent content && arriving) {
+                received += content.content().readableBytes();
+                lastReadAt = System.nanoTime();
+                if (received > reserved) {
+                    // A chunked body (or one longer than it said, which the codec would refuse) grows its reservation.
+                    long more = received - reserved;
+                    if (!answering && !reserve(more)) {
+                        overloaded.increment();
+                        ReferenceCountUtil.release(msg);
+                        answer(ctx, 503, "server_error", "overloaded",
+                                "Keyway is receiving as many request bodies as it can hold; retry in a moment.");
+                        return;
+                    }
+                    if (!answering) {
+                        reserved += more;
+                    }
+                }
+                if (msg instanceof LastHttpContent) {
+                    arriving = false;
+                    stopChecking();
+                }
+            }
+            ctx.fireChannelRead(msg);
+        }
+
+        private void checkPace(ChannelHandlerContext ctx) {
+            if (!arriving || answered) {
+                stopChecking();
+                return;
+            }
+            long now = System.nanoTime();
+            long elapsed = now - startedAt;
+            boolean idle = now - lastReadAt > settings.getIdleTimeout().toNanos();
+            boolean slow = elapsed > settings.getRateGrace().toNanos()
+                    && received < settings.getMinRate() * (elapsed / 1_000_000_000.0);
+            if (idle || slow) {
+                tooSlow.increment();
+                LOG.info("a request body was cut: {} bytes in {} ms ({}); the connection is closed", received,
+                        elapsed / 1_000_000, idle ? "paused longer than keyway.bodies.idle-timeout" : "slower than keyway.bodies.min-rate");
+                if (answering) {
+                    answered = true;
+                    release();
+                    ctx.close();
+                } else {
+                    answer(ctx, 408, "invalid_request_error", "request_timeout",
+                            "The request body arrived too slowly (at least " + settings.getMinRate() + " bytes a second after the first "
+                                    + settings.getRateGrace().toSeconds() + " s, and no pause over " + settings.getIdleTimeout().toSeconds() + " s).");
+                }
+            }
+        }
+
+        /** Writes this guard's own answer and closes the connection after it. */
+        private void answer(ChannelHandlerContext ctx, int status, String type, String code, String message) {
+            answered = true;
+            arriving = false;
+            stopChecking();
+            release();
+            String json = "{\"error\":{\"message\":" + JsonText.quote(message) + ",\"type\":\"" + type + "\",\"param\":null,\"code\":\"" + code + "\"}}";
+            ByteBuf body = Unpooled.copiedBuffer(json, StandardCharsets.UTF_8);
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), body);
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                    .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
+                    .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
+                    .set(RequestIds.HEADER, RequestIds.fresh());
+            if (status == 503) {
+                response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+            }
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            if (answered) {
+                // Micronaut answering a request this guard already answered: not a byte of it after ours.
+                ReferenceCountUtil.release(msg);
+                promise.setFailure(new java.nio.channels.ClosedChannelException());
+                return;
+            }
+            if (msg instanceof HttpResponse response) {
+                answering = true;
+                if (arriving) {
+                    // Answered before its body arrived (a refused key, a body too large): the rest is not read.
+                    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                }
+            }
+            if (msg instanceof LastHttpContent) {
+                // The answer is complete: its request's body is held no longer.
+                release();
+                if (arriving) {
+                    // Reading and dropping the rest of a body nobody will use costs the event loop as much as
+                    // reading it: the connection is closed once the answer is out instead.
+                    answered = true;
+                    arriving = false;
+                    stopChecking();
+                    ctx.write(msg, promise.unvoid()).addListener(ChannelFutureListener.CLOSE);
+                    return;
+                }
+            }
+            ctx.write(msg, promise);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            stopChecking();
+            release();
+            arriving = false;
+            super.channelInactive(ctx);
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            stopChecking();
+            release();
+        }
+
+        private void release() {
+            if (reserved > 0) {
+                held.addAndGet(-reserved);
+                reserved = 0;
+            }
+        }
+
+        private void stopChecking() {
+            if (check != null) {
+                check.cancel(false);
+                check = null;
+            }
+        }
+    }
+}

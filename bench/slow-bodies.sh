@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Issue #21's slow-body flood against Keyway as ./keyway runs it (its JVM options, an embedded PostgreSQL): 30
+# connections each declaring a 9 MB completion body, sending all but its last byte and holding, first without a key,
+# then with a valid one; /health is asked every 100 ms meanwhile. Keyway is started afresh for each, on CPU 1, the
+# flood on CPU 0. Prints bench/slow-bodies.py's lines for both. Environment: JAVA_OPTS (default ./keyway's), SECONDS (20).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT=18013
+[ -f bootstrap/target/keyway.jar ] || ./mvnw -B -q -ntp -DskipTests install
+work=$(mktemp -d)
+kw_pid=""
+cleanup() { [ -n "$kw_pid" ] && kill "$kw_pid" 2>/dev/null; sleep 2; rm -rf "$work"; }
+trap cleanup EXIT
+admin="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+for with_key in no yes; do
+  MALLOC_ARENA_MAX=2 KEYWAY_DATA_DIR="$work/data" KEYWAY_ADMIN_TOKEN="$admin" MICRONAUT_SERVER_PORT=$PORT \
+    taskset -c 1 java ${JAVA_OPTS:--Xms96m -Xmx256m -Xmn48m -XX:+UseSerialGC -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -Xss512k -XX:ReservedCodeCacheSize=64m} \
+    -jar bootstrap/target/keyway.jar > "$work/keyway-$with_key.log" 2>&1 &
+  kw_pid=$!
+  for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/health" 2>/dev/null && break; sleep 1; done
+  bearer=-
+  if [ $with_key = yes ]; then
+    account=$(curl -fsS -X POST "http://127.0.0.1:$PORT/admin/accounts" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' -d '{"name":"flood"}')
+    management=$(printf '%s' "$account" | sed -E 's/.*"management_key":"([^"]+)".*/\1/')
+    bearer=$(curl -fsS -X POST "http://127.0.0.1:$PORT/v1/keys" -H "Authorization: Bearer $management" -H 'Content-Type: application/json' \
+      -d '{"name":"flood","provider_keys":{"openrouter":"sk-or-v1-flood-0000000000000000"}}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
+  fi
+  taskset -c 0 python3 bench/slow-bodies.py $PORT $kw_pid "$bearer" 30 9000000 "${SECONDS_OF_FLOOD:-20}"
+  echo "500s in Keyway's log: $(grep -c ' -> 500 ' "$work/keyway-$with_key.log" || true); OutOfMemoryError: $(grep -c OutOfMemoryError "$work/keyway-$with_key.log" || true)"
+  kill $kw_pid; wait $kw_pid 2>/dev/null || true; kw_pid=""
+done
