@@ -232,7 +232,8 @@ final class OpenAiUpstream implements CompletionProvider {
                 : new BodyWatchdog.BodyLimit.Deadline(deadline);
         Flux<byte[]> body = exchange.body(response, limit,
                 failure -> failure instanceof UpstreamFailure ? failure : midBodyFailure(failure, eventStream));
-        if (response.code() >= 400 && !eventStream && credential.isPresent()) {
+        if (credential.isPresent()) {
+            // Any status, whole or streamed: an upstream may quote the key in an error, an error event or an answer.
             body = CredentialEchoes.removedFrom(body, credential.get());
         }
         return new UpstreamReply.Answered(response.code(), headers, eventStream, FlowAdapters.toFlowPublisher(body));

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,6 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static io.keyway.testkit.Gateway.assertOpenAiError;
 import static io.keyway.testkit.Gateway.field;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -308,6 +310,37 @@ class KeyLifecycleTest {
         assertEquals(401, relayed.statusCode(), relayed.body());
         assertTrue(!relayed.body().contains(openRouterKey), relayed.body());
         assertTrue(relayed.body().contains("[REDACTED]"), relayed.body());
+    }
+
+    @Test
+    void noAnswerOfAnyKindPassesTheKeyItWasSentOnInAnyEncoding() {
+        String openRouterKey = SecretLedger.record("sk-or-v1-echoed-" + UUID.randomUUID());
+        String key = gateway.createGatewayKey(gateway.createAccount("echo-forms"), openRouterKey);
+        String escaped = openRouterKey.replace("-", "\\u002d");
+        String slashed = "sk\\u002Dor-v1" + openRouterKey.substring("sk-or-v1".length());
+        int cut = openRouterKey.length() / 2;
+        Map<String, FakeUpstream.Reply> forms = new java.util.LinkedHashMap<>();
+        forms.put("a 401 quoting it JSON-escaped", FakeUpstream.json(401,
+                "{\"error\":{\"message\":\"No auth credentials found for " + escaped + "\",\"code\":401}}"));
+        forms.put("a 400 quoting it with upper-case escapes", FakeUpstream.json(400,
+                "{\"error\":{\"message\":\"bad key " + slashed + "\",\"code\":400}}"));
+        forms.put("a 200 answer quoting it", FakeUpstream.json(200, FakeUpstream.chatCompletion("a/b", "your key is " + openRouterKey)));
+        forms.put("a stream's error event quoting it across two reads", FakeUpstream.eventStream(List.of(
+                "data: {\"error\":{\"message\":\"key " + openRouterKey.substring(0, cut),
+                openRouterKey.substring(cut) + " was refused\"}}\n\n"), Duration.ofMillis(50)));
+        forms.put("a stream's event quoting it escaped across reads", FakeUpstream.eventStream(List.of(
+                "data: {\"choices\":[{\"delta\":{\"content\":\"" + escaped.substring(0, 10),
+                escaped.substring(10, 14), escaped.substring(14) + "\"}}]}\n\ndata: [DONE]\n\n"), Duration.ofMillis(50)));
+        forms.forEach((form, reply) -> {
+            openRouter.answer("chat/completions", reply);
+            boolean stream = form.contains("stream");
+            HttpResponse<String> relayed = gateway.post("/v1/chat/completions", key,
+                    "{\"model\":\"openrouter-a/b\",\"messages\":[]" + (stream ? ",\"stream\":true" : "") + "}");
+            for (String encoding : List.of(openRouterKey, escaped, slashed, openRouterKey.substring(cut))) {
+                assertFalse(relayed.body().contains(encoding), form + ": " + relayed.body());
+            }
+            assertTrue(relayed.body().contains("[REDACTED]"), form + ": " + relayed.body());
+        });
     }
 
     @Test
