@@ -21,9 +21,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The PostgreSQL Keyway starts for itself when no database is configured: a real PostgreSQL server whose data
- * directory is kept between runs. It is for one machine and for development: it listens on loopback only, and its
- * superuser logs in with SCRAM and a generated password kept in the data directory ({@value #PASSWORD_FILE}, mode 0600),
- * never with "trust".
+ * directory is kept between runs. It is for one machine and for development: it listens on loopback only (no Unix
+ * socket), and its superuser logs in with SCRAM and a generated password kept in the data directory
+ * ({@value #PASSWORD_FILE}, mode 0600), from initdb on: never with "trust". Its binaries are unpacked into, and run
+ * from, a directory only this user can write ({@link PrivateDirectory}).
  */
 public final class EmbeddedDatabase implements AutoCloseable {
     static final String PASSWORD_FILE = "keyway-db-password";
@@ -43,6 +44,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     public static EmbeddedDatabase start(Path dataDirectory) {
+        return start(dataDirectory, defaultBinaries());
+    }
+
+    /**
+     * Where PostgreSQL's binaries are unpacked and run from: a directory of this user's own under the temporary
+     * directory ({@code keyway-embedded-pg-<user>}), not the library's {@code /tmp/embedded-pg}, whose name is the same
+     * on every machine, so that another local user could plant an {@code initdb} there.
+     */
+    static Path defaultBinaries() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "keyway-embedded-pg-" + System.getProperty("user.name"));
+    }
+
+    static EmbeddedDatabase start(Path dataDirectory, Path binaries) {
         try {
             Path absolute = dataDirectory.toAbsolutePath().normalize();
             Files.createDirectories(absolute);
@@ -53,16 +67,44 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 Files.deleteIfExists(passwordFile);
             }
             String password = initialised && Files.exists(passwordFile) ? readPassword(passwordFile) : newPassword();
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                    .setDataDirectory(absolute)
-                    .setCleanDataDirectory(false)
-                    // Keyway stops it after the application context (Keyway.start): a hook of its own would stop the
-                    // database under the running gateway, cutting the key-change listener first.
-                    .setRegisterShutdownHook(false)
-                    .setServerConfig("listen_addresses", "localhost")
-                    .setServerConfig("password_encryption", "scram-sha-256")
-                    .setConnectConfig("password", password)
-                    .start();
+            Path privateBinaries = PrivateDirectory.require(binaries);
+            // initdb takes the password from a file of its own (mode 0600, in the private directory, removed after):
+            // the server never runs a second with "trust", on loopback or a socket.
+            Path initdbPassword = null;
+            if (!initialised) {
+                initdbPassword = privateBinaries.resolve("initdb-password-" + ProcessHandle.current().pid());
+                Files.deleteIfExists(initdbPassword);
+                Files.writeString(Files.createFile(initdbPassword, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+                        password + "\n", StandardCharsets.US_ASCII);
+            }
+            EmbeddedPostgres postgres;
+            try {
+                EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                        // The library makes its working directory writable by all (for shared test machines); inside
+                        // a directory only this user can enter, that reaches nobody else.
+                        .setOverrideWorkingDirectory(privateBinaries.resolve("pg").toFile())
+                        .setDataDirectory(absolute)
+                        .setCleanDataDirectory(false)
+                        // Keyway stops it after the application context (Keyway.start): a hook of its own would stop the
+                        // database under the running gateway, cutting the key-change listener first.
+                        .setRegisterShutdownHook(false)
+                        .setServerConfig("listen_addresses", "localhost")
+                        // No Unix socket at all (Keyway connects over loopback TCP): none in a shared /tmp.
+                        .setServerConfig("unix_socket_directories", "")
+                        .setServerConfig("password_encryption", "scram-sha-256")
+                        .setConnectConfig("password", password);
+                if (initdbPassword != null) {
+                    // The library runs "initdb -A trust" and then these options, which override it.
+                    builder.setLocaleConfig("auth-local", "scram-sha-256")
+                            .setLocaleConfig("auth-host", "scram-sha-256")
+                            .setLocaleConfig("pwfile", initdbPassword.toString());
+                }
+                postgres = builder.start();
+            } finally {
+                if (initdbPassword != null) {
+                    Files.deleteIfExists(initdbPassword);
+                }
+            }
             if (!Files.exists(passwordFile)) {
                 Files.writeString(Files.createFile(passwordFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
                         password + "\n", StandardCharsets.US_ASCII);
