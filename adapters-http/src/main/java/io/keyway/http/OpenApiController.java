@@ -18,10 +18,11 @@ import java.util.regex.Pattern;
 /**
  * The OpenAPI document the build generated from the controllers ({@code GET /openapi.yml}) and a Swagger UI over it
  * ({@code GET /openapi}), whose page and assets micronaut-openapi copied into the jar at build: no CDN. The page's one
- * inline script is allowed by its hash, nothing else inline, no other origin.
+ * inline script is allowed by its hash, nothing else inline, no other origin. Served on the management port with
+ * health and metrics when {@code endpoints.all.port} sets one, else on the API's.
  */
 @Hidden
-@Controller
+@Controller(port = "${endpoints.all.port:}")
 class OpenApiController {
     static final String DOCUMENT = "/META-INF/swagger/keyway.yml";
     private static final String VIEW = "/META-INF/swagger/views/swagger-ui/";
