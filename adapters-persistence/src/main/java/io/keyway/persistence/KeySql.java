@@ -100,6 +100,19 @@ class KeySql {
     }
 
     /** The ids of an account's gateway keys. */
+    /**
+     * Locks an account's row for the rest of the transaction, whether it exists: a key being created for it (whose
+     * foreign key holds a share lock on the row) is waited for, and none can be created after until the transaction ends.
+     */
+    boolean lockedAccount(UUID accountId) {
+        return jdbc.prepareStatement("SELECT 1 FROM accounts WHERE id = ? FOR UPDATE", statement -> {
+            statement.setObject(1, accountId);
+            try (ResultSet found = statement.executeQuery()) {
+                return found.next();
+            }
+        });
+    }
+
     List<String> gatewayKeyIdsOf(UUID accountId) {
         return jdbc.prepareStatement("SELECT key_id FROM gateway_keys WHERE account_id = ?", statement -> {
             statement.setObject(1, accountId);

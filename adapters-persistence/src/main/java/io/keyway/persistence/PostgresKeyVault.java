@@ -176,10 +176,12 @@ class PostgresKeyVault implements KeyVault {
      */
     @Transactional
     public Optional<List<String>> deleteAccountWithItsKeys(AccountId id) {
-        List<String> keys = providerKeys.gatewayKeyIdsOf(id.value());
-        if (!accounts.existsById(id.value())) {
+        // The lock first: a key created meanwhile is either committed before the list is read (and notified with the
+        // others) or refused by the foreign key after the deletion; it is never deleted without its notification.
+        if (!providerKeys.lockedAccount(id.value())) {
             return Optional.empty();
         }
+        List<String> keys = providerKeys.gatewayKeyIdsOf(id.value());
         accounts.deleteById(id.value());
         keys.forEach(providerKeys::notifyChanged);
         return Optional.of(keys);
