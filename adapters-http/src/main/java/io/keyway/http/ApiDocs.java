@@ -159,11 +159,12 @@ final class ApiDocs {
 
     static final String USAGE = """
             {"object":"usage","from":1761523200,"to":1764115200,"group_by":"day","data":[{"group":"2026-11-25","requests":42,\
-            "prompt_tokens":5120,"completion_tokens":2210,"total_tokens":7330,"cost":0.0123},{"group":"2026-11-26","requests":7,\
-            "prompt_tokens":800,"completion_tokens":310,"total_tokens":1110,"cost":0.0019}],"total":{"requests":49,"prompt_tokens":5920,\
-            "completion_tokens":2520,"total_tokens":8440,"cost":0.0142}}""";
+            "prompt_tokens":5120,"completion_tokens":2210,"total_tokens":7330,"cost":0.0123,"estimated_requests":1},{"group":"2026-11-26",\
+            "requests":7,"prompt_tokens":800,"completion_tokens":310,"total_tokens":1110,"cost":0.0019,"estimated_requests":0}],\
+            "total":{"requests":49,"prompt_tokens":5920,"completion_tokens":2520,"total_tokens":8440,"cost":0.0142,"estimated_requests":1}}""";
     static final String USAGE_DESCRIPTION = "Recorded usage: requests, and the tokens and cost the upstreams reported in their usage "
-            + "objects, summed per group. from and to are unix seconds or RFC 3339 (default: the last 30 days, to now); group_by is "
+            + "objects, summed per group; estimated_requests counts the streams the client left before their usage event, whose tokens "
+            + "are Keyway's estimate (four bytes of request body a prompt token, a completion token per event passed on), with no cost. from and to are unix seconds or RFC 3339 (default: the last 30 days, to now); group_by is "
             + "day (UTC), model (as requested) or, for the whole account, key. Requests of the last few seconds may not be written yet.";
 
     static final String BAD_REQUEST = """

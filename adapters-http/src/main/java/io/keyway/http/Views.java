@@ -143,7 +143,7 @@ final class Views {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record UsageRow(String group, long requests, @JsonProperty("prompt_tokens") long promptTokens,
                     @JsonProperty("completion_tokens") long completionTokens, @JsonProperty("total_tokens") long totalTokens,
-                    java.math.BigDecimal cost) {
+                    java.math.BigDecimal cost, @JsonProperty("estimated_requests") long estimatedRequests) {
     }
 
     @Serdeable
@@ -159,7 +159,7 @@ final class Views {
 
     private static UsageRow usageRow(io.keyway.domain.usage.UsageTotals totals) {
         return new UsageRow(totals.group(), totals.requests(), totals.promptTokens(), totals.completionTokens(), totals.totalTokens(),
-                totals.cost());
+                totals.cost(), totals.estimatedRequests());
     }
 
     static KeyView key(GatewayKey key) {

@@ -48,7 +48,7 @@ final class PostgresUsageLedger implements UsageLedger, AutoCloseable {
     private static final int BATCH = 5_000;
     private static final String COPY = "COPY usage_records (at, account_id, key_id, model, upstream, endpoint, status, "
             + "latency_ms, streamed, outcome, prompt_tokens, completion_tokens, total_tokens, cached_tokens, reasoning_tokens, cost, "
-            + "deployment, attempts) "
+            + "deployment, attempts, estimated) "
             + "FROM STDIN (FORMAT text)";
 
     private final DataSource dataSource;
@@ -194,7 +194,8 @@ final class PostgresUsageLedger implements UsageLedger, AutoCloseable {
         }
         rows.append('\t');
         text(rows, record.deployment()).append('\t');
-        rows.append(record.attempts());
+        rows.append(record.attempts()).append('\t');
+        rows.append(usage.estimated() ? 't' : 'f');
         rows.append('\n');
     }
 
@@ -254,7 +255,7 @@ final class PostgresUsageLedger implements UsageLedger, AutoCloseable {
         };
         String sql = "SELECT " + group + " AS grp, count(*), coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0), "
                 + "coalesce(sum(coalesce(total_tokens, coalesce(prompt_tokens, 0) + coalesce(completion_tokens, 0))), 0), "
-                + "coalesce(sum(cost), 0) FROM usage_records WHERE account_id = ? AND at >= ? AND at < ?"
+                + "coalesce(sum(cost), 0), count(*) FILTER (WHERE estimated) FROM usage_records WHERE account_id = ? AND at >= ? AND at < ?"
                 + (query.keyId() != null ? " AND key_id = ?" : "") + " GROUP BY grp ORDER BY grp";
         return DatabaseFailures.translate(() -> {
             try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(sql)) {
@@ -269,7 +270,7 @@ final class PostgresUsageLedger implements UsageLedger, AutoCloseable {
                     while (found.next()) {
                         BigDecimal cost = found.getBigDecimal(6).stripTrailingZeros();
                         rows.add(new UsageTotals(found.getString(1), found.getLong(2), found.getLong(3), found.getLong(4),
-                                found.getLong(5), cost.scale() < 0 ? cost.setScale(0) : cost));
+                                found.getLong(5), cost.scale() < 0 ? cost.setScale(0) : cost, found.getLong(7)));
                     }
                 }
                 return rows;

@@ -92,7 +92,7 @@ public final class ViewUsage {
         List<UsageTotals> rows = ledger.summarize(new UsageQuery(account, keyId, from, to, groupBy));
         UsageTotals total = rows.stream().reduce(UsageTotals.zero(null), UsageTotals::plus);
         return Outcome.done(new Report(from, to, groupBy, rows, new UsageTotals(null, total.requests(), total.promptTokens(),
-                total.completionTokens(), total.totalTokens(), total.cost())));
+                total.completionTokens(), total.totalTokens(), total.cost(), total.estimatedRequests())));
     }
 
     /** Unix seconds, or an RFC 3339 date-time with its offset. */

@@ -146,7 +146,7 @@ class AdminCliTest {
         assertEquals(0, version.status());
         assertTrue(version.out().matches("Keyway \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(Java .*\\)\\R"), version.out());
         assertEquals(0, migrate.status(), migrate.err());
-        assertTrue(migrate.out().startsWith("schema up to date: 5 migrations applied, the last V5 "), migrate.out());
+        assertTrue(migrate.out().startsWith("schema up to date: 6 migrations applied, the last V6 "), migrate.out());
     }
 
     @Test

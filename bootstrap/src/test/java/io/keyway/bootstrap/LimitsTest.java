@@ -131,6 +131,27 @@ class LimitsTest {
     }
 
     @Test
+    void aStreamLeftBeforeItsUsageEventIsChargedAnEstimate() throws Exception {
+        String tokens = keyWithLimits("{\"tokens_per_day\":20}");
+        openRouter.answer("chat/completions", FakeUpstream.streamThenSilence("data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n",
+                Duration.ofSeconds(2)));
+        // 100 bytes of body (25 tokens by the estimate), and the client leaves after the first event.
+        String body = "{\"model\":\"openrouter-a/b\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(18) + "\"}]}";
+        assertEquals(100, body.length());
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(gateway.uri("/v1/chat/completions"))
+                .header("Authorization", "Bearer " + tokens).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<java.io.InputStream> open = gateway.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.InputStream events = open.body()) {
+            assertEquals(200, open.statusCode());
+            assertTrue(events.read() >= 0, "the first event arrived");
+        }
+        openRouter.answer("chat/completions", FakeUpstream.json(200, FakeUpstream.chatCompletion("a/b", "hi")));
+        Await.until(() -> gateway.post("/v1/chat/completions", tokens, CHAT).statusCode() == 429, Duration.ofSeconds(5),
+                "the estimate (26 tokens) is charged against the 20 a day: leaving early does not escape the limit");
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void limitsAreSetChangedAndRemovedAndShownWithTheKey() throws Exception {
         String key = keyWithLimits("{\"requests_per_minute\":100}");

@@ -162,6 +162,12 @@ class UsageTest {
         List<Map<String, Object>> rows = UsageDatabase.rows(key.substring(3, 19));
         assertEquals(1, rows.size(), rows.toString());
         assertEquals(List.of("cancelled", 200, true), List.of(rows.get(0).get("outcome"), rows.get(0).get("status"), rows.get(0).get("streamed")));
+        // Left before its usage event: Keyway's estimate, marked as one (40 bytes of body: 10 prompt tokens; one event).
+        assertEquals(List.of(true, 10L, 1L, 11L), List.of(rows.get(0).get("estimated"), ((Number) rows.get(0).get("prompt_tokens")).longValue(),
+                ((Number) rows.get(0).get("completion_tokens")).longValue(), ((Number) rows.get(0).get("total_tokens")).longValue()), rows.toString());
+        assertEquals(null, rows.get(0).get("cost"), "no cost is estimated");
+        HttpResponse<String> report = gateway.get("/v1/key/usage", key);
+        assertTrue(report.body().contains("\"estimated_requests\":1"), report.body());
     }
 
     @Test

@@ -24,6 +24,8 @@ final class BodyWatcher implements WatchedBody.Watcher {
     /** The length the upstream declared, or -1. */
     private final long declared;
     private long relayed;
+    /** Reads passed on: a stream's reads are its events, one or a few tokens each. */
+    private long reads;
     private boolean first = true;
     private byte[] last = NOTHING;
     /** The whole body was told as completed at its declared length: its usage is not read a second time at its end. */
@@ -51,6 +53,7 @@ final class BodyWatcher implements WatchedBody.Watcher {
         }
         tap.accept(chunk);
         relayed += chunk.length;
+        reads++;
         if (kind == Kind.STREAM) {
             last = chunk;
         }
@@ -80,7 +83,7 @@ final class BodyWatcher implements WatchedBody.Watcher {
     @Override
     public void cancelled() {
         closeStream();
-        request.bodyCancelled(tap.usage(), relayed);
+        request.bodyCancelled(tap.usage(), relayed, kind == Kind.STREAM ? reads : 0);
     }
 
     /** Bytes passed on so far. */

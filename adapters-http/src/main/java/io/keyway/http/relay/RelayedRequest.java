@@ -179,8 +179,17 @@ public final class RelayedRequest implements CompletionEvents {
         }
     }
 
-    /** The client stopped reading the answer (it left); the upstream's body is cancelled after this. */
-    void bodyCancelled(TokenUsage usage, long relayed) {
+    /**
+     * The client stopped reading the answer (it left); the upstream's body is cancelled after this. A stream left
+     * before its usage event is charged an estimate, marked as one, so that leaving early does not escape token
+     * limits: its prompt at four bytes of request body a token, and a token for each read of the stream passed on
+     * (or each 100 bytes, if more).
+     */
+    void bodyCancelled(TokenUsage usage, long relayed, long streamReads) {
+        if (!usage.reported() && streamReads > 0) {
+            long body = Math.max(0, request.getContentLength());
+            usage = TokenUsage.estimated((body + 3) / 4, Math.max(streamReads, relayed / 100));
+        }
         if (end(End.CANCELLED, status, usage)) {
             if (answerStarted) {
                 LOG.info("request_id={} upstream={} client went away after {} bytes of the answer; upstream request cancelled",

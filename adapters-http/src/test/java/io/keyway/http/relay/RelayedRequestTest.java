@@ -67,7 +67,7 @@ class RelayedRequestTest {
                 CountDownLatch done = new CountDownLatch(3);
                 for (Runnable end : List.<Runnable>of(() -> request.completed(TokenUsage.NONE),
                         () -> request.bodyFailed(new UpstreamFailure(UpstreamFailure.Kind.CONNECTION_LOST, "reset"), TokenUsage.NONE, 10, false),
-                        () -> request.bodyCancelled(TokenUsage.NONE, 10))) {
+                        () -> request.bodyCancelled(TokenUsage.NONE, 10, 0))) {
                     threads.execute(() -> {
                         try {
                             go.await();
