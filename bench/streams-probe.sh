@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Issue #22's measurement: many live streams through Keyway, beside nginx and direct, in one run. The shared probes
+# (../shared/probes: mock-upstream.js, ttfb-probe.js) on CPU 0; nginx (one worker, proxy_buffering off, keep-alive
+# upstream) and Keyway (./keyway's JVM options) each alone on CPU 1. Two loads, each after WARM seconds of the same load:
+#   1,000 connections, streams of 20 events 100 ms apart (10,000 events a second), for SECONDS;
+#   2,000 connections, 20 events 200 ms apart (the same rate, twice the connections).
+# Prints, per load and target: streams finished, errors, streams without [DONE], first event p50/p99, peak RSS, and the
+# CPU time the target used per relayed event (its utime+stime over the measured run / events; 23 events a stream:
+# role, 20 contents, the last with usage, [DONE]). Environment: WARM (20), SECONDS (20), LOADS ("1000:100 2000:200").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WARM=${WARM:-20}
+SECONDS_RUN=${SECONDS:-20}
+LOADS=${LOADS:-"1000:100 2000:200"}
+PROBES=../shared/probes
+UP=18031 NGINX=18032 KW=18033
+ulimit -n 65536 2>/dev/null || true
+[ -f bootstrap/target/keyway.jar ] || ./mvnw -B -q -ntp -DskipTests install
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
+NGINX_BIN=$(command -v nginx || echo /usr/sbin/nginx)
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  sleep 2; rm -rf "$work"
+}
+trap cleanup EXIT
+MOCK_PORT=$UP taskset -c 0 node $PROBES/mock-upstream.js > "$work/mock.log" 2>&1 &
+pids+=($!)
+mkdir -p "$work/nginx"
+cat > "$work/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx/error.log warn;
+worker_rlimit_nofile 65536;
+events { worker_connections 16384; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
+  uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
+  upstream mock { server 127.0.0.1:$UP; keepalive 4096; }
+  server {
+    listen 127.0.0.1:$NGINX backlog=4096;
+    location / { proxy_pass http://mock; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; }
+  }
+}
+CONF
+taskset -c 1 "$NGINX_BIN" -c "$work/nginx.conf" > "$work/nginx.out" 2>&1 &
+pids+=($!)
+admin="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+MALLOC_ARENA_MAX=2 KEYWAY_DATA_DIR="$work/data" KEYWAY_ADMIN_TOKEN="$admin" MICRONAUT_SERVER_PORT=$KW \
+  KEYWAY_OPENROUTER_BASE_URL="http://127.0.0.1:$UP/api/v1" \
+  taskset -c 1 java ${JAVA_OPTS:--Xms96m -Xmx256m -Xmn48m -XX:+UseSerialGC -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -Xss512k -XX:ReservedCodeCacheSize=64m} \
+  ${PROFILE_OPTS:-} -jar bootstrap/target/keyway.jar > "$work/keyway.log" 2>&1 &
+kw_pid=$!
+pids+=($kw_pid)
+for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$KW/health" 2>/dev/null && break; sleep 1; done
+for pid in $(pgrep -f "$work/data" || true); do taskset -a -p -c 0 "$pid" >/dev/null 2>&1 || true; done
+account=$(curl -fsS -X POST "http://127.0.0.1:$KW/admin/accounts" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' -d '{"name":"probe"}')
+management=$(printf '%s' "$account" | sed -E 's/.*"management_key":"([^"]+)".*/\1/')
+key=$(curl -fsS -X POST "http://127.0.0.1:$KW/v1/keys" -H "Authorization: Bearer $management" -H 'Content-Type: application/json' \
+  -d '{"name":"probe","provider_keys":{"openrouter":"sk-or-v1-probe-0000000000000000"}}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
+nginx_pid=$(pgrep -f "nginx: worker process" | head -1)
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+peak_sampler() { local pid=$1 out=$2; local peak=0; while kill -0 "$pid" 2>/dev/null && [ ! -f "$out.stop" ]; do
+  local rss; rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0); [ "${rss:-0}" -gt "$peak" ] && peak=$rss; echo "$peak" > "$out"; sleep 0.5; done; }
+probe() { # URL MODEL HEADER CONNECTIONS SECONDS
+  taskset -c 0 node $PROBES/ttfb-probe.js "$1" "{\"model\":\"$2\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}" "$3" "$4" "$5" | sed -n 's/^TTFBJSON //p'
+}
+ticks=$(getconf CLK_TCK)
+echo "| load | through | finished | errors | no [DONE] | first event p50 | p99 | peak RSS | CPU per event |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+for load in $LOADS; do
+  conns=${load%%:*}; delay=${load##*:}
+  for target in direct nginx keyway; do
+    case $target in
+      direct) url="http://127.0.0.1:$UP/v1/chat/completions"; model="openai/gpt-4o-mini-delay-$delay"; header=""; pid="" ;;
+      nginx) url="http://127.0.0.1:$NGINX/v1/chat/completions"; model="openai/gpt-4o-mini-delay-$delay"; header=""; pid=$nginx_pid ;;
+      keyway) url="http://127.0.0.1:$KW/v1/chat/completions"; model="openrouter-openai/gpt-4o-mini-delay-$delay"; header="Authorization: Bearer $key"; pid=$kw_pid ;;
+    esac
+    probe "$url" "$model" "$header" "$conns" "$WARM" > /dev/null
+    sleep 2
+    rm -f "$work/peak.stop"; echo 0 > "$work/peak"
+    if [ -n "$pid" ]; then peak_sampler "$pid" "$work/peak" & sampler=$!; before=$(cpu_ticks "$pid"); fi
+    result=$(probe "$url" "$model" "$header" "$conns" "$SECONDS_RUN")
+    rss="—"; cpu="—"
+    if [ -n "$pid" ]; then
+      after=$(cpu_ticks "$pid"); touch "$work/peak.stop"; wait $sampler 2>/dev/null || true
+      rss="$(( $(cat "$work/peak") / 1024 )) MB"
+      n=$(printf '%s' "$result" | sed -E 's/.*"n":([0-9]+).*/\1/')
+      cpu=$(awk -v t=$((after - before)) -v hz=$ticks -v n="$n" 'BEGIN { if (n > 0) printf "%.1f us", t / hz * 1e6 / (n * 23); else print "—" }')
+    fi
+    field() { printf '%s' "$result" | sed -E "s/.*\"$1\":([0-9.]+).*/\1/"; }
+    echo "| $conns x ${delay} ms | $target | $(field n) | $(field errors) | $(field missing_done) | $(field ttfb_p50_ms) ms | $(field ttfb_p99_ms) ms | $rss | $cpu |"
+  done
+done
