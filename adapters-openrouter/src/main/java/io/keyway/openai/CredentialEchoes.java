@@ -1,8 +1,5 @@
 package io.keyway.openai;
 
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -29,23 +26,6 @@ final class CredentialEchoes {
         Redactor redactor = new Redactor(credential);
         redactor.next(text.getBytes(StandardCharsets.UTF_8), true);
         return redactor.found;
-    }
-
-    /** {@code body} with every echo of {@code credential} replaced, chunk by chunk. */
-    static Flux<byte[]> removedFrom(Flux<byte[]> body, String credential) {
-        if (credential.isEmpty()) {
-            return body;
-        }
-        return Flux.defer(() -> {
-            Redactor redactor = new Redactor(credential);
-            return body.map(chunk -> redactor.next(chunk, false))
-                    .concatWith(Mono.fromSupplier(redactor::rest))
-                    .filter(chunk -> chunk.length > 0);
-        });
-    }
-
-    static byte[] removedFrom(byte[] body, String credential) {
-        return credential.isEmpty() ? body : new Redactor(credential).next(body, true);
     }
 
     /** Replaces a credential in a sequence of reads, keeping back a read's tail that could begin it. */

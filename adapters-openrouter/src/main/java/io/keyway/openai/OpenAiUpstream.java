@@ -230,12 +230,10 @@ final class OpenAiUpstream implements CompletionProvider {
         BodyWatchdog.BodyLimit limit = eventStream
                 ? new BodyWatchdog.BodyLimit.Idle(settings.timeouts().idle())
                 : new BodyWatchdog.BodyLimit.Deadline(deadline);
+        // Any status, whole or streamed: an upstream may quote the key in an error, an error event or an answer; the
+        // body's one operator replaces it.
         Flux<byte[]> body = exchange.body(response, limit,
-                failure -> failure instanceof UpstreamFailure ? failure : midBodyFailure(failure, eventStream));
-        if (credential.isPresent()) {
-            // Any status, whole or streamed: an upstream may quote the key in an error, an error event or an answer.
-            body = CredentialEchoes.removedFrom(body, credential.get());
-        }
+                failure -> failure instanceof UpstreamFailure ? failure : midBodyFailure(failure, eventStream), credential.orElse(null));
         return new UpstreamReply.Answered(response.code(), headers, eventStream, FlowAdapters.toFlowPublisher(body));
     }
 

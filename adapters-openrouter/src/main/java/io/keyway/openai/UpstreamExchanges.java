@@ -107,18 +107,20 @@ final class UpstreamExchanges {
 
         /** The answer's body as it is read, with no time limit. Cancelling or failing it abandons the exchange; reading it to the end finishes it. */
         Flux<byte[]> body(ByteBodyHttpResponse<?> answer) {
-            return body(answer, null, UnaryOperator.identity());
+            return body(answer, null, UnaryOperator.identity(), null);
         }
 
         /**
          * The answer's body as it is read, with {@code limit} watched (a body that breaks it fails with a
          * {@link TimeoutException}, and its connection is closed) and {@code mapping} applied to its failure inside
          * the exchange, so that a failure it raises abandons it too, and errors reported after it was given up stay
-         * quiet. One operator does all of it: the nine Reactor operators it replaces showed in profiles of the hot
-         * path, each passed by every signal of every body.
+         * quiet; with {@code redacted} (the key the call was sent with, or null), every echo of it is replaced in the
+         * bytes ({@link CredentialEchoes.Redactor}). One operator does all of it: the nine Reactor operators it
+         * replaces showed in profiles of the hot path, each passed by every signal of every body.
          */
-        Flux<byte[]> body(ByteBodyHttpResponse<?> answer, BodyWatchdog.BodyLimit limit, UnaryOperator<Throwable> mapping) {
-            return new Body(Flux.from(answer.byteBody().toByteArrayPublisher()), limit == null ? null : new BodyWatchdog(limit, timers, call), mapping);
+        Flux<byte[]> body(ByteBodyHttpResponse<?> answer, BodyWatchdog.BodyLimit limit, UnaryOperator<Throwable> mapping, String redacted) {
+            return new Body(Flux.from(answer.byteBody().toByteArrayPublisher()), limit == null ? null : new BodyWatchdog(limit, timers, call), mapping,
+                    redacted == null || redacted.isEmpty() ? null : redacted);
         }
 
         /** The body read through its exchange: watched, its failure mapped, the exchange finished or abandoned at its end. */
@@ -126,16 +128,18 @@ final class UpstreamExchanges {
             private final Flux<byte[]> source;
             private final BodyWatchdog watchdog;
             private final UnaryOperator<Throwable> mapping;
+            private final String redacted;
 
-            Body(Flux<byte[]> source, BodyWatchdog watchdog, UnaryOperator<Throwable> mapping) {
+            Body(Flux<byte[]> source, BodyWatchdog watchdog, UnaryOperator<Throwable> mapping, String redacted) {
                 this.source = source;
                 this.watchdog = watchdog;
                 this.mapping = mapping;
+                this.redacted = redacted;
             }
 
             @Override
             public void subscribe(CoreSubscriber<? super byte[]> actual) {
-                source.subscribe(new Reader(actual, watchdog, mapping));
+                source.subscribe(new Reader(actual, watchdog, mapping, redacted == null ? null : new CredentialEchoes.Redactor(redacted)));
             }
         }
 
@@ -144,6 +148,12 @@ final class UpstreamExchanges {
             private final BodyWatchdog watchdog;
             private final UnaryOperator<Throwable> mapping;
             private final Context context;
+            /** Replaces echoes of the key sent; null when none was. */
+            private final CredentialEchoes.Redactor redactor;
+            /** Demand not yet met: a read the redactor keeps back entirely is made up for, and a kept-back tail waits for demand. */
+            private final java.util.concurrent.atomic.AtomicLong requested = new java.util.concurrent.atomic.AtomicLong();
+            /** A kept-back tail to send before completing, once there is demand (rare: a body ending like the start of the key). */
+            private byte[] pendingTail;
             private Subscription upstream;
             /**
              * Taken by whichever end comes first: the reading thread's completion or failure, or a cancel from any
@@ -151,10 +161,12 @@ final class UpstreamExchanges {
              */
             private final AtomicBoolean ended = new AtomicBoolean();
 
-            Reader(CoreSubscriber<? super byte[]> actual, BodyWatchdog watchdog, UnaryOperator<Throwable> mapping) {
+            Reader(CoreSubscriber<? super byte[]> actual, BodyWatchdog watchdog, UnaryOperator<Throwable> mapping,
+                   CredentialEchoes.Redactor redactor) {
                 this.actual = actual;
                 this.watchdog = watchdog;
                 this.mapping = mapping;
+                this.redactor = redactor;
                 this.context = actual.currentContext().putAll(IGNORE_DROPPED_ERRORS.readOnly());
             }
 
@@ -181,6 +193,15 @@ final class UpstreamExchanges {
                 }
                 if (watchdog != null) {
                     watchdog.read();
+                }
+                if (redactor != null) {
+                    chunk = redactor.next(chunk, false);
+                    if (chunk.length == 0) {
+                        // All of it kept back: the demand it was to meet is asked of the source again.
+                        upstream.request(1);
+                        return;
+                    }
+                    requested.decrementAndGet();
                 }
                 actual.onNext(chunk);
             }
@@ -215,11 +236,34 @@ final class UpstreamExchanges {
                     watchdog.disarm();
                 }
                 call.finish();
+                byte[] tail = redactor == null ? null : redactor.rest();
+                if (tail != null && tail.length > 0) {
+                    synchronized (this) {
+                        if (requested.get() <= 0) {
+                            pendingTail = tail;
+                            return;
+                        }
+                    }
+                    actual.onNext(tail);
+                }
                 actual.onComplete();
             }
 
             @Override
             public void request(long n) {
+                if (redactor != null) {
+                    requested.getAndAccumulate(n, Operators::addCap);
+                    byte[] tail;
+                    synchronized (this) {
+                        tail = pendingTail;
+                        pendingTail = null;
+                    }
+                    if (tail != null) {
+                        actual.onNext(tail);
+                        actual.onComplete();
+                        return;
+                    }
+                }
                 upstream.request(n);
             }
 
