@@ -6,11 +6,12 @@
 #   2,000 connections, 20 events 200 ms apart (the same rate, twice the connections).
 # Prints, per load and target: streams finished, errors, streams without [DONE], first event p50/p99, peak RSS, and the
 # CPU time the target used per relayed event (its utime+stime over the measured run / events; 23 events a stream:
-# role, 20 contents, the last with usage, [DONE]). Environment: WARM (20), SECONDS (20), LOADS ("1000:100 2000:200").
+# role, 20 contents, the last with usage, [DONE]). Environment: WARM (20), DURATION (20), LOADS ("1000:100 2000:200"),
+# TARGETS ("direct nginx keyway"), PROFILE_OPTS (more JVM options for Keyway, e.g. a flight recording).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WARM=${WARM:-20}
-SECONDS_RUN=${SECONDS:-20}
+SECONDS_RUN=${DURATION:-20}
 LOADS=${LOADS:-"1000:100 2000:200"}
 PROBES=../shared/probes
 UP=18031 NGINX=18032 KW=18033
@@ -75,7 +76,7 @@ echo "| load | through | finished | errors | no [DONE] | first event p50 | p99 |
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
 for load in $LOADS; do
   conns=${load%%:*}; delay=${load##*:}
-  for target in direct nginx keyway; do
+  for target in ${TARGETS:-direct nginx keyway}; do
     case $target in
       direct) url="http://127.0.0.1:$UP/v1/chat/completions"; model="openai/gpt-4o-mini-delay-$delay"; header=""; pid="" ;;
       nginx) url="http://127.0.0.1:$NGINX/v1/chat/completions"; model="openai/gpt-4o-mini-delay-$delay"; header=""; pid=$nginx_pid ;;
@@ -90,10 +91,10 @@ for load in $LOADS; do
     if [ -n "$pid" ]; then
       after=$(cpu_ticks "$pid"); touch "$work/peak.stop"; wait $sampler 2>/dev/null || true
       rss="$(( $(cat "$work/peak") / 1024 )) MB"
-      n=$(printf '%s' "$result" | sed -E 's/.*"n":([0-9]+).*/\1/')
+      n=$(printf '%s' "$result" | python3 -c "import json,sys; print(json.load(sys.stdin)['n'])")
       cpu=$(awk -v t=$((after - before)) -v hz=$ticks -v n="$n" 'BEGIN { if (n > 0) printf "%.1f us", t / hz * 1e6 / (n * 23); else print "—" }')
     fi
-    field() { printf '%s' "$result" | sed -E "s/.*\"$1\":([0-9.]+).*/\1/"; }
+    field() { printf '%s' "$result" | python3 -c "import json,sys; print(json.load(sys.stdin).get('$1'))"; }
     echo "| $conns x ${delay} ms | $target | $(field n) | $(field errors) | $(field missing_done) | $(field ttfb_p50_ms) ms | $(field ttfb_p99_ms) ms | $rss | $cpu |"
   done
 done
