@@ -7,7 +7,8 @@
 # Prints, per load and target: streams finished, errors, streams without [DONE], first event p50/p99, peak RSS, and the
 # CPU time the target used per relayed event (its utime+stime over the measured run / events; 23 events a stream:
 # role, 20 contents, the last with usage, [DONE]). Environment: WARM (20), DURATION (20), LOADS ("1000:100 2000:200"),
-# TARGETS ("direct nginx keyway"), PROFILE_OPTS (more JVM options for Keyway, e.g. a flight recording).
+# TARGETS ("direct nginx keyway"), PROFILE_OPTS (more JVM options for Keyway, e.g. a flight recording), KEYWAY_JAR
+# (another build's jar, for a paired comparison).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WARM=${WARM:-20}
@@ -23,7 +24,7 @@ work=$(mktemp -d)
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  if [ -f "$work/nginx.pid" ]; then kill "$(cat "$work/nginx.pid")" 2>/dev/null || true; fi
   sleep 2; rm -rf "$work"
 }
 trap cleanup EXIT
@@ -54,7 +55,7 @@ admin="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 MALLOC_ARENA_MAX=2 KEYWAY_DATA_DIR="$work/data" KEYWAY_ADMIN_TOKEN="$admin" MICRONAUT_SERVER_PORT=$KW \
   KEYWAY_OPENROUTER_BASE_URL="http://127.0.0.1:$UP/api/v1" \
   taskset -c 1 java ${JAVA_OPTS:--Xms96m -Xmx256m -Xmn48m -XX:+UseSerialGC -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -Xss512k -XX:ReservedCodeCacheSize=64m} \
-  ${PROFILE_OPTS:-} -jar bootstrap/target/keyway.jar > "$work/keyway.log" 2>&1 &
+  ${PROFILE_OPTS:-} -jar ${KEYWAY_JAR:-bootstrap/target/keyway.jar} > "$work/keyway.log" 2>&1 &
 kw_pid=$!
 pids+=($kw_pid)
 for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$KW/health" 2>/dev/null && break; sleep 1; done
