@@ -185,7 +185,8 @@ class AdminController {
         }
     }
 
-    private HttpResponse<?> admit(String authorization) {
+    /** Null when the admin token is right; else the answer that refuses the request. */
+    static HttpResponse<?> admit(byte[] adminToken, String authorization) {
         if (adminToken == null) {
             return OpenAiError.response(403, OpenAiError.PERMISSION, "admin_api_disabled", null,
                     "The admin API is disabled: the operator has not set KEYWAY_ADMIN_TOKEN.");
@@ -197,5 +198,9 @@ class AdminController {
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }
         return null;
+    }
+
+    private HttpResponse<?> admit(String authorization) {
+        return admit(adminToken, authorization);
     }
 }

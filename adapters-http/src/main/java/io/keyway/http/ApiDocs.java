@@ -157,6 +157,15 @@ final class ApiDocs {
             {"object":"list","data":[{"id":"8f14e45f-ceea-467f-a8ad-0e2f9a0c1b2d","object":"account","name":"Acme research",\
             "created_at":1764190000}]}""";
 
+    static final String AUDIT_PAGE = """
+            {"object":"list","data":[{"object":"audit.event","id":42,"at":1764190000,"at_micros":1764190000123456,\
+            "account_id":"7421b557-dd7d-4516-aa3f-ac4585ef4aa1","action":"gateway_key.rotated","key_id":"f28df74f9be65361",\
+            "provider":null,"change":{"grace_until":1764190600},"actor":"gateway_key:f28df74f9be65361","client_address":"203.0.113.7",\
+            "request_id":"req_5a02252c70f6de074a51e576","hash":"1f874756681be35df883520612167006c6c7510e89d4e0cf9823902c4afa45ef"}],\
+            "head":"1f874756681be35df883520612167006c6c7510e89d4e0cf9823902c4afa45ef","next_cursor":null}""";
+    static final String AUDIT_VERIFICATION = """
+            {"object":"audit.verification","intact":true,"rows":42,"head":"1f874756681be35df883520612167006c6c7510e89d4e0cf9823902c4afa45ef",\
+            "first_mismatch":null}""";
     static final String USAGE = """
             {"object":"usage","from":1761523200,"to":1764115200,"group_by":"day","data":[{"group":"2026-11-25","requests":42,\
             "prompt_tokens":5120,"completion_tokens":2210,"total_tokens":7330,"cost":0.0123,"estimated_requests":1},{"group":"2026-11-26",\

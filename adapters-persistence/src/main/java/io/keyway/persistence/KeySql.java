@@ -45,6 +45,25 @@ class KeySql {
     }
 
 
+    /** A gateway key's limits as stored, its row locked for the rest of the transaction; empty when the account holds no such key. */
+    Optional<io.keyway.domain.model.KeyLimits> lockedLimits(java.util.UUID account, String keyId) {
+        return jdbc.prepareStatement("SELECT limit_requests_per_minute, limit_tokens_per_day, limit_cost_per_month FROM gateway_keys "
+                + "WHERE key_id = ? AND account_id = ? FOR UPDATE", statement -> {
+            statement.setString(1, keyId);
+            statement.setObject(2, account);
+            try (ResultSet found = statement.executeQuery()) {
+                if (!found.next()) {
+                    return Optional.empty();
+                }
+                long requests = found.getLong(1);
+                Long requestsPerMinute = found.wasNull() ? null : requests;
+                long tokens = found.getLong(2);
+                Long tokensPerDay = found.wasNull() ? null : tokens;
+                return Optional.of(new io.keyway.domain.model.KeyLimits(requestsPerMinute, tokensPerDay, found.getBigDecimal(3)));
+            }
+        });
+    }
+
     /** Replaces a gateway key's limits; false when the account holds no such key. */
     boolean setLimits(java.util.UUID account, String keyId, io.keyway.domain.model.KeyLimits limits) {
         return jdbc.prepareStatement("UPDATE gateway_keys SET limit_requests_per_minute = ?, limit_tokens_per_day = ?, "

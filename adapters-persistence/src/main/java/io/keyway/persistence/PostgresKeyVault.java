@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The {@link KeyVault} on PostgreSQL. Rows stay inside this package; the domain sees only its own types. Every change
@@ -35,13 +36,32 @@ class PostgresKeyVault implements KeyVault {
     private final Repositories.ManagementKeyRows managementKeys;
     private final Repositories.GatewayKeyRows gatewayKeys;
     private final KeySql providerKeys;
+    private final AuditSql audit;
 
     PostgresKeyVault(Repositories.AccountRows accounts, Repositories.ManagementKeyRows managementKeys,
-                     Repositories.GatewayKeyRows gatewayKeys, KeySql providerKeys) {
+                     Repositories.GatewayKeyRows gatewayKeys, KeySql providerKeys, AuditSql audit) {
         this.accounts = accounts;
         this.managementKeys = managementKeys;
         this.gatewayKeys = gatewayKeys;
         this.providerKeys = providerKeys;
+        this.audit = audit;
+    }
+
+    /** A provider key's last four characters, from its stored hint ("…WXYZ"). */
+    private static String lastFour(String hint) {
+        if (hint == null) {
+            return null;
+        }
+        String plain = hint.replace("\u2026", "");
+        return plain.length() <= 4 ? plain : plain.substring(plain.length() - 4);
+    }
+
+    private static Map<String, Object> change(Object... pairs) {
+        Map<String, Object> change = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            change.put((String) pairs[i], pairs[i + 1]);
+        }
+        return change;
     }
 
     @Override
@@ -49,6 +69,8 @@ class PostgresKeyVault implements KeyVault {
     public void createAccount(Account account, ManagementKey key) {
         accounts.save(KeyRows.row(account));
         managementKeys.save(KeyRows.row(key));
+        audit.append(account.id().value(), "account.created", null, null, change("name", account.name()));
+        audit.append(account.id().value(), "management_key.created", key.id().value(), null, change());
     }
 
     @Override
@@ -63,6 +85,13 @@ class PostgresKeyVault implements KeyVault {
         gatewayKeys.save(KeyRows.row(key));
         key.providerKeys().values().forEach(providerKey -> providerKeys.upsert(KeyRows.row(key.id(), providerKey)));
         providerKeys.notifyChanged(key.id().value());
+        audit.append(key.account().value(), "gateway_key.created", key.id().value(), null, change("name", key.name(),
+                "expires_at", key.expiresAt() == null ? null : key.expiresAt().getEpochSecond(),
+                "requests_per_minute", key.limits().requestsPerMinute(), "tokens_per_day", key.limits().tokensPerDay(),
+                "cost_per_month", key.limits().costPerMonth()));
+        key.providerKeys().values().stream().sorted(Comparator.comparing(providerKey -> providerKey.provider().value())).forEach(providerKey ->
+                audit.append(key.account().value(), "provider_key.attached", key.id().value(), providerKey.provider().value(),
+                        change("last_four", lastFour(providerKey.hint()))));
     }
 
     @Override
@@ -83,6 +112,7 @@ class PostgresKeyVault implements KeyVault {
         boolean deleted = gatewayKeys.deleteByKeyIdAndAccountId(id.value(), account.value()) > 0;
         if (deleted) {
             providerKeys.notifyChanged(id.value());
+            audit.append(account.value(), "gateway_key.revoked", id.value(), null, change());
         }
         return deleted;
     }
@@ -90,9 +120,14 @@ class PostgresKeyVault implements KeyVault {
     @Override
     @Transactional
     public boolean setLimits(AccountId account, KeyId id, KeyLimits limits) {
+        Optional<KeyLimits> before = providerKeys.lockedLimits(account.value(), id.value());
         boolean set = providerKeys.setLimits(account.value(), id.value(), limits);
         if (set) {
             providerKeys.notifyChanged(id.value());
+            KeyLimits old = before.orElse(KeyLimits.NONE);
+            audit.append(account.value(), "gateway_key.limits_changed", id.value(), null, change(
+                    "old_requests_per_minute", old.requestsPerMinute(), "old_tokens_per_day", old.tokensPerDay(), "old_cost_per_month", old.costPerMonth(),
+                    "requests_per_minute", limits.requestsPerMinute(), "tokens_per_day", limits.tokensPerDay(), "cost_per_month", limits.costPerMonth()));
         }
         return set;
     }
@@ -105,8 +140,16 @@ class PostgresKeyVault implements KeyVault {
         if (verifier.isEmpty() || !new Verifier(verifier.get()).equals(sealedUnder)) {
             return false;
         }
+        Optional<String> replaced = audit.hintOf(gatewayKey.value(), providerKey.provider().value());
         providerKeys.upsert(KeyRows.row(gatewayKey, providerKey));
         providerKeys.notifyChanged(gatewayKey.value());
+        UUID account = audit.accountOfGatewayKey(gatewayKey.value()).orElseThrow();
+        if (replaced.isPresent()) {
+            audit.append(account, "provider_key.replaced", gatewayKey.value(), providerKey.provider().value(),
+                    change("old_last_four", lastFour(replaced.get()), "last_four", lastFour(providerKey.hint())));
+        } else {
+            audit.append(account, "provider_key.attached", gatewayKey.value(), providerKey.provider().value(), change("last_four", lastFour(providerKey.hint())));
+        }
         return true;
     }
 
@@ -118,9 +161,12 @@ class PostgresKeyVault implements KeyVault {
         if (verifier.isEmpty() || !new Verifier(verifier.get()).equals(presentedUnder)) {
             return false;
         }
+        Optional<String> hint = audit.hintOf(gatewayKey.value(), provider.value());
         boolean removed = providerKeys.delete(gatewayKey.value(), provider.value());
         if (removed) {
             providerKeys.notifyChanged(gatewayKey.value());
+            audit.append(audit.accountOfGatewayKey(gatewayKey.value()).orElseThrow(), "provider_key.detached", gatewayKey.value(),
+                    provider.value(), change("last_four", hint.map(PostgresKeyVault::lastFour).orElse(null)));
         }
         return removed;
     }
@@ -146,6 +192,8 @@ class PostgresKeyVault implements KeyVault {
         rotation.providerKeys().forEach((provider, sealed) -> providerKeys.reseal(id, provider.value(), sealed.sealed().blob(),
                 grace ? current.get(provider).blob() : null));
         providerKeys.notifyChanged(id);
+        audit.append(audit.accountOfGatewayKey(id).orElseThrow(), "gateway_key.rotated", id, null,
+                change("grace_until", grace ? rotation.graceUntil().getEpochSecond() : null));
         return true;
     }
 
@@ -184,6 +232,7 @@ class PostgresKeyVault implements KeyVault {
         List<String> keys = providerKeys.gatewayKeyIdsOf(id.value());
         accounts.deleteById(id.value());
         keys.forEach(providerKeys::notifyChanged);
+        audit.append(id.value(), "account.deleted", null, null, change("gateway_keys_deleted", keys.size()));
         return Optional.of(keys);
     }
 
@@ -194,6 +243,7 @@ class PostgresKeyVault implements KeyVault {
             return false;
         }
         managementKeys.save(KeyRows.row(key));
+        audit.append(key.account().value(), "management_key.created", key.id().value(), null, change());
         return true;
     }
 
@@ -206,12 +256,21 @@ class PostgresKeyVault implements KeyVault {
     @Override
     @Transactional
     public boolean deleteManagementKey(AccountId account, KeyId id) {
-        return managementKeys.deleteByKeyIdAndAccountId(id.value(), account.value()) > 0;
+        boolean deleted = managementKeys.deleteByKeyIdAndAccountId(id.value(), account.value()) > 0;
+        if (deleted) {
+            audit.append(account.value(), "management_key.revoked", id.value(), null, change());
+        }
+        return deleted;
     }
 
     @Override
     @Transactional
     public boolean replaceManagementKeyVerifier(KeyId id, Verifier replaced, Verifier next) {
-        return providerKeys.replaceManagementVerifier(id.value(), replaced.value(), next.value());
+        Optional<UUID> account = audit.accountOfManagementKey(id.value());
+        boolean rotated = providerKeys.replaceManagementVerifier(id.value(), replaced.value(), next.value());
+        if (rotated) {
+            audit.append(account.orElseThrow(), "management_key.rotated", id.value(), null, change());
+        }
+        return rotated;
     }
 }

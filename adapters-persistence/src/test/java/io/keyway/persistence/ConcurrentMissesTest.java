@@ -34,7 +34,7 @@ class ConcurrentMissesTest {
         volatile String name = "before";
 
         SlowVault() {
-            super(null, null, null, null);
+            super(null, null, null, null, null);
         }
 
         @Override

@@ -33,7 +33,8 @@ final class ConfigurationCheck {
             "limits", Set.of("sync-interval"),
             "routing", Set.of("max-attempts"),
             "keys", Set.of("outage-grace"),
-            "bodies", Set.of("max-in-flight", "min-rate", "rate-grace", "idle-timeout"));
+            "bodies", Set.of("max-in-flight", "min-rate", "rate-grace", "idle-timeout"),
+            "audit", Set.of("retention"));
     private static final Set<String> UPSTREAM = union(TUNING, Set.of("base-url", "api-key", "models", "models-ttl"));
     private static final Set<String> PROVIDER = union(TUNING, Set.of("base-url", "wire", "enabled", "check-keys", "title", "models-ttl", "max-tokens"));
     private static final Set<String> WIRES = Set.of(ProviderProperties.OPENAI_WIRE, ProviderProperties.ANTHROPIC_WIRE);

@@ -278,6 +278,11 @@ class CoreFactory {
     }
 
     @Singleton
+    io.keyway.application.ViewAudit viewAudit(Authenticator authenticator, io.keyway.domain.audit.AuditLog log) {
+        return new io.keyway.application.ViewAudit(authenticator, log);
+    }
+
+    @Singleton
     SetKeyLimits setKeyLimits(Authenticator authenticator, KeyVault vault) {
         return new SetKeyLimits(authenticator, vault);
     }

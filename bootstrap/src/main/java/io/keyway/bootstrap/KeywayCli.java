@@ -28,7 +28,7 @@ import java.util.function.Function;
  * or failed, 2 on a usage error.
  */
 public final class KeywayCli {
-    private static final Set<String> COMMANDS = Set.of("accounts", "keys", "db", "help", "--help", "-h", "--version", "-V");
+    private static final Set<String> COMMANDS = Set.of("accounts", "keys", "db", "audit", "help", "--help", "-h", "--version", "-V");
 
     private KeywayCli() {
     }
@@ -150,7 +150,8 @@ public final class KeywayCli {
             description = {"An OpenAI-compatible LLM gateway whose operator cannot read its users' provider keys.", "",
                     "Without a command, or with 'serve', it runs the gateway. The other commands act on the configured "
                             + "database (DATASOURCES_DEFAULT_URL, _USERNAME, _PASSWORD) or the embedded one in ./keyway-data.", ""},
-            subcommands = {Serve.class, AccountCommands.Group.class, KeyCommands.Group.class, DbCommands.Group.class, CommandLine.HelpCommand.class})
+            subcommands = {Serve.class, AccountCommands.Group.class, KeyCommands.Group.class, DbCommands.Group.class, AuditCommands.Group.class,
+                    CommandLine.HelpCommand.class})
     static final class Root implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;

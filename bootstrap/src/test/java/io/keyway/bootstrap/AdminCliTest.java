@@ -95,6 +95,14 @@ class AdminCliTest {
         assertEquals(1, again.status());
         assertTrue(again.err().contains("No gateway key"), again.err());
 
+        Run trail = cli("", "audit", "list", "--account", accountId);
+        assertEquals(0, trail.status(), trail.err());
+        assertTrue(trail.out().contains("gateway_key.revoked\t" + keyId + "\t-\tcli") && trail.out().contains("account.created"), trail.out());
+        assertFalse(trail.out().contains(openRouterKey) || trail.out().contains(key), "the trail shows no secret");
+        Run verified = cli("", "audit", "verify", "--account", accountId);
+        assertEquals(0, verified.status(), verified.err());
+        assertTrue(verified.out().startsWith("intact: 5 rows, head "), verified.out());
+
         Run deleted = cli("", "accounts", "delete", accountId);
         assertEquals(0, deleted.status(), deleted.err());
         within1s(401, () -> gateway.get("/v1/keys", management));
@@ -138,7 +146,7 @@ class AdminCliTest {
         Run migrate = cli("", "db", "migrate");
 
         assertEquals(0, help.status());
-        for (String command : new String[]{"serve", "accounts", "keys", "db"}) {
+        for (String command : new String[]{"serve", "accounts", "keys", "db", "audit"}) {
             assertTrue(help.out().contains("  " + command + " "), command + " missing from\n" + help.out());
         }
         assertEquals(0, keysHelp.status());
@@ -146,7 +154,7 @@ class AdminCliTest {
         assertEquals(0, version.status());
         assertTrue(version.out().matches("Keyway \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(Java .*\\)\\R"), version.out());
         assertEquals(0, migrate.status(), migrate.err());
-        assertTrue(migrate.out().startsWith("schema up to date: 6 migrations applied, the last V6 "), migrate.out());
+        assertTrue(migrate.out().startsWith("schema up to date: 7 migrations applied, the last V7 "), migrate.out());
     }
 
     @Test
