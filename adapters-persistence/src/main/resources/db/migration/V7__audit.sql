@@ -20,6 +20,8 @@ CREATE TABLE audit_events (
 CREATE INDEX audit_events_by_time ON audit_events (at);
 -- A page of one account's rows, newest first, from a cursor: the index the query walks.
 CREATE INDEX audit_events_by_account ON audit_events (account_id, seq DESC);
+-- One key's rows (key_id filter), newest first.
+CREATE INDEX audit_events_by_key ON audit_events (account_id, key_id, seq DESC);
 
 CREATE FUNCTION audit_events_append_only() RETURNS trigger AS $$
 BEGIN
