@@ -77,11 +77,58 @@
   async function refresh() {
     const list = await api('GET', '/v1/keys');
     render(list.data);
+    await loadActivity();
   }
+
+  // The change as words ("requests per minute: 5"), leaving out what was not set.
+  const describe = (change) => Object.entries(change || {}).filter(([, value]) => value !== null)
+    .map(([name, value]) => name.replace(/_/g, ' ') + ': ' + (name.endsWith('_until') || name.endsWith('_at') ? date(value) : String(value)))
+    .join(', ') || '—';
+
+  async function loadActivity() {
+    $('activity-error').textContent = '';
+    let page;
+    try {
+      page = await api('GET', '/v1/audit?limit=50');
+    } catch (failure) {
+      $('activity-error').textContent = 'The activity could not be read: ' + failure.message;
+      return;
+    }
+    const body = $('activity-body');
+    body.replaceChildren();
+    $('activity-empty').hidden = page.data.length !== 0;
+    $('activity-table').hidden = page.data.length === 0;
+    for (const event of page.data) {
+      const row = document.createElement('tr');
+      cell(row, date(event.at));
+      cell(row, event.action);
+      cell(row, event.key_id || '—');
+      cell(row, event.provider || '—');
+      cell(row, event.actor);
+      cell(row, describe(event.change));
+      body.appendChild(row);
+    }
+  }
+
+  $('activity-verify').addEventListener('click', async () => {
+    $('activity-status').textContent = '';
+    $('activity-error').textContent = '';
+    try {
+      const check = await api('GET', '/v1/audit/verify');
+      if (check.intact) {
+        $('activity-status').textContent = 'The trail is intact: ' + check.rows + ' changes, each chained to the one before.';
+      } else {
+        $('activity-error').textContent = 'The trail was changed: change ' + check.first_mismatch + ' does not match the one before it.';
+      }
+    } catch (failure) {
+      $('activity-error').textContent = 'The trail could not be checked: ' + failure.message;
+    }
+  });
 
   function signedIn(yes) {
     $('sign-in-section').hidden = yes;
     $('keys-section').hidden = !yes;
+    $('activity-section').hidden = !yes;
     $('sign-out').hidden = !yes;
   }
 

@@ -167,6 +167,19 @@ class ConsoleBrowserTest {
         screenshot("07-revoked");
 
         assertEquals(401, gateway.post("/v1/chat/completions", gatewayKey, "{\"model\":\"openrouter-a/b\"}").statusCode());
+        WebElement activity = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("activity-table")));
+        waiting().until(ExpectedConditions.textToBePresentInElement(activity, "gateway_key.revoked"));
+        String keyId = gatewayKey.substring(3, 19);
+        for (String action : List.of("gateway_key.created", "provider_key.attached", "gateway_key.revoked")) {
+            assertEquals(1, browser.findElements(By.xpath("//tbody[@id='activity-body']/tr[td[2]='" + action + "' and td[3]='" + keyId + "']")).size(),
+                    action + " in the activity:\n" + activity.getText());
+        }
+        assertTrue(activity.getText().contains("last four: " + openRouterKey.substring(openRouterKey.length() - 4)), activity.getText());
+        assertTrue(activity.getText().contains("management_key:" + management.substring(4, 20)), activity.getText());
+        assertFalse(browser.getPageSource().contains(openRouterKey), "the activity holds the OpenRouter key");
+        button("Check the trail", "//section[@id='activity-section']").click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("activity-status"), "intact"));
+        screenshot("07b-activity");
         Object stored = ((JavascriptExecutor) browser).executeScript(
                 "return localStorage.length + sessionStorage.length + document.cookie.length");
         assertEquals(0L, stored, "the page stored something");
