@@ -149,7 +149,8 @@ final class BodyGuard implements BeanCreatedEventListener<NettyServerCustomizer.
                     arriving = true;
                     startedAt = System.nanoTime();
                     lastReadAt = startedAt;
-                    check = ctx.executor().scheduleAtFixedRate(() -> checkPace(ctx), CHECK_EVERY_MILLIS, CHECK_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+                    // The pace is watched only for a body still arriving when this read ends (channelReadComplete):
+                    // a body that came with its headers costs no timer.
                 }
             }
             if (msg instanceof HttpContent content && arriving) {
@@ -175,6 +176,14 @@ final class BodyGuard implements BeanCreatedEventListener<NettyServerCustomizer.
                 }
             }
             ctx.fireChannelRead(msg);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (arriving && !answered && check == null) {
+                check = ctx.executor().scheduleAtFixedRate(() -> checkPace(ctx), CHECK_EVERY_MILLIS, CHECK_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+            }
+            ctx.fireChannelReadComplete();
         }
 
         private void checkPace(ChannelHandlerContext ctx) {

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,6 +55,12 @@ class KeyChangesReachEveryInstanceTest {
 
     /** Calls through the second instance until it has the key cached (two answers in a row). */
     private static void warm(String key) {
+        // Both instances listening first: a test that looks for their listening connections must not run while one
+        // is still connecting (seen on a loaded machine: its connection was not among those the test paused).
+        for (Gateway instance : List.of(first, second)) {
+            Await.until(() -> instance.get("/prometheus", null).body().contains("keyway_key_cache_trusted 1.0"),
+                    Duration.ofSeconds(10), "the instance listens for key changes");
+        }
         for (int i = 0; i < 2; i++) {
             assertEquals(200, second.post("/v1/chat/completions", key, CHAT).statusCode());
         }
