@@ -104,6 +104,17 @@ class ConsoleBrowserTest {
         return browser.findElements(By.cssSelector("[role=alert]")).stream().filter(WebElement::isDisplayed).toList();
     }
 
+    /** Runs axe-core in the page as it is now and fails with every violation it reports. */
+    private static void accessible(String view) throws Exception {
+        JavascriptExecutor page = (JavascriptExecutor) browser;
+        page.executeScript(io.keyway.testkit.NodeSdk.axe());
+        Object found = page.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "axe.run(document, {resultTypes: ['violations']})"
+                + ".then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', ')).join('\\n')))"
+                + ".catch(e => done('axe failed: ' + e));");
+        assertEquals("", found, "axe-core found accessibility violations in " + view);
+    }
+
     private static void screenshot(String name) throws Exception {
         File shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
@@ -119,6 +130,7 @@ class ConsoleBrowserTest {
 
         browser.get(gateway.baseUrl() + "/console");
         screenshot("01-sign-in");
+        accessible("the sign-in view");
 
         field("Management key").sendKeys("kwm-0123456789abcdef_" + "A".repeat(43) + "00000000");
         button("Sign in", "//form[@id='sign-in-form']").click();
@@ -144,6 +156,7 @@ class ConsoleBrowserTest {
         button("Copy", "//dialog[@id='reveal-dialog']");
         assertFalse(browser.getPageSource().contains(openRouterKey), "the OpenRouter key was echoed into the page");
         screenshot("04-key-revealed-once");
+        accessible("the one-time reveal");
 
         button("Done", "//dialog[@id='reveal-dialog']").click();
         waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.id("reveal-dialog")));
@@ -180,6 +193,7 @@ class ConsoleBrowserTest {
         button("Check the trail", "//section[@id='activity-section']").click();
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("activity-status"), "intact"));
         screenshot("07b-activity");
+        accessible("the keys and their activity");
         Object stored = ((JavascriptExecutor) browser).executeScript(
                 "return localStorage.length + sessionStorage.length + document.cookie.length");
         assertEquals(0L, stored, "the page stored something");

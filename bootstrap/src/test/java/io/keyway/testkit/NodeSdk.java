@@ -40,6 +40,14 @@ public final class NodeSdk {
         return printed;
     }
 
+    /** axe-core's browser build, installed from the same lock file (the console's tests run it in the page). */
+    static final String AXE = "node_modules/axe-core/axe.min.js";
+
+    /** The text of axe-core's browser build. */
+    public static String axe() throws Exception {
+        return Files.readString(install().resolve(AXE));
+    }
+
     private static synchronized Path install() throws Exception {
         if (installed != null) {
             return installed;
@@ -50,7 +58,7 @@ public final class NodeSdk {
         for (String file : List.of("package.json", "package-lock.json", "roundtrip.mjs")) {
             Files.copy(source.resolve(file), into.resolve(file), StandardCopyOption.REPLACE_EXISTING);
         }
-        if (!Files.exists(into.resolve("node_modules/openai/package.json"))) {
+        if (!Files.exists(into.resolve("node_modules/openai/package.json")) || !Files.exists(into.resolve(AXE))) {
             Process npm;
             try {
                 npm = new ProcessBuilder("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund")
