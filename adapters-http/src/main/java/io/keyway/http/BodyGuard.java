@@ -44,8 +44,9 @@ import java.util.concurrent.atomic.LongAdder;
  * request keeps its body until then) or the connection closes. A declared {@code Content-Length} is reserved whole
  * when the headers arrive, so thirty slow 9 MB bodies cannot each be admitted while empty. An answer this guard
  * writes itself closes the connection: the rest of the body is never read, and nothing Micronaut writes afterwards
- * for that request reaches the client. An answer Micronaut completes before its body has arrived (a refused key)
- * closes the connection too ({@code Connection: close}), rather than reading the rest only to drop it.
+ * for that request reaches the client. An answer Micronaut completes while more than 64 KB of its body are still to
+ * come (a refused key) closes the connection too ({@code Connection: close}), rather than reading the rest only to
+ * drop it.
  */
 @Singleton
 final class BodyGuard implements BeanCreatedEventListener<NettyServerCustomizer.Registry> {
@@ -53,6 +54,8 @@ final class BodyGuard implements BeanCreatedEventListener<NettyServerCustomizer.
     /** Micronaut's handler that turns Netty's messages into requests (HttpPipelineBuilder, 4.10). */
     private static final String MICRONAUT_INBOUND = "micronaut-inbound-handler";
     private static final long CHECK_EVERY_MILLIS = 500;
+    /** The unread rest of a body, past which an early answer closes the connection rather than read it to drop it. */
+    private static final long DRAIN_AT_MOST = 64 * 1024;
 
     private final BodySettings settings;
     private final AtomicLong held = new AtomicLong();
@@ -114,6 +117,10 @@ final class BodyGuard implements BeanCreatedEventListener<NettyServerCustomizer.
     /** One connection (or HTTP/2 stream): its current request's body, as it arrives. */
     private final class OnChannel extends ChannelDuplexHandler {
         private boolean arriving;
+        /** The current request's declared length, or -1 (chunked). */
+        private long declared;
+        /** The answer under way closes the connection once written (its request's body is left unread). */
+        private boolean closeAfterAnswer;
         private long reserved;
         private long received;
         private long startedAt;
@@ -132,9 +139,10 @@ final class BodyGuard implements BeanCreatedEventListener<NettyServerCustomizer.
             }
             if (msg instanceof HttpRequest request) {
                 answering = false;
+                closeAfterAnswer = false;
                 release();
                 stopChecking();
-                long declared = HttpUtil.getContentLength(request, -1L);
+                declared = HttpUtil.getContentLength(request, -1L);
                 if (declared > 0 || declared < 0 && HttpUtil.isTransferEncodingChunked(request)) {
                     long wanted = Math.max(0, declared);
                     if (!reserve(wanted)) {
@@ -241,15 +249,17 @@ final class BodyGuard implements BeanCreatedEventListener<NettyServerCustomizer.
             }
             if (msg instanceof HttpResponse response) {
                 answering = true;
-                if (arriving) {
-                    // Answered before its body arrived (a refused key, a body too large): the rest is not read.
+                if (arriving && (declared < 0 || declared - received > DRAIN_AT_MOST)) {
+                    // Answered before a large body arrived (a refused key, a body too large): the rest is not read.
+                    // A small rest is read and dropped as before, so the connection stays open for the next request.
+                    closeAfterAnswer = true;
                     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
                 }
             }
             if (msg instanceof LastHttpContent) {
                 // The answer is complete: its request's body is held no longer.
                 release();
-                if (arriving) {
+                if (closeAfterAnswer) {
                     // Reading and dropping the rest of a body nobody will use costs the event loop as much as
                     // reading it: the connection is closed once the answer is out instead.
                     answered = true;
