@@ -3,23 +3,18 @@ package io.keyway.http;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
 import io.micronaut.http.server.netty.NettyServerCustomizer;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -27,7 +22,6 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -146,10 +140,7 @@ final class BodyGuard implements BeanCreatedEventListener<NettyServerCustomizer.
                 if (declared > 0 || declared < 0 && HttpUtil.isTransferEncodingChunked(request)) {
                     long wanted = Math.max(0, declared);
                     if (!reserve(wanted)) {
-                        overloaded.increment();
-                        ReferenceCountUtil.release(msg);
-                        answer(ctx, 503, "server_error", "overloaded",
-                                "Keyway is receiving as many request bodies as it can hold; retry in a moment.");
+                        refuseOverloaded(ctx, msg);
                         return;
                     }
                     reserved = wanted;
@@ -168,10 +159,7 @@ final class BodyGuard implements BeanCreatedEventListener<NettyServerCustomizer.
                     // A chunked body (or one longer than it said, which the codec would refuse) grows its reservation.
                     long more = received - reserved;
                     if (!answering && !reserve(more)) {
-                        overloaded.increment();
-                        ReferenceCountUtil.release(msg);
-                        answer(ctx, 503, "server_error", "overloaded",
-                                "Keyway is receiving as many request bodies as it can hold; retry in a moment.");
+                        refuseOverloaded(ctx, msg);
                         return;
                     }
                     if (!answering) {
@@ -220,22 +208,20 @@ final class BodyGuard implements BeanCreatedEventListener<NettyServerCustomizer.
             }
         }
 
+        /** Bodies in flight hold the cap: 503 with Retry-After, and the message (and the rest of its body) dropped. */
+        private void refuseOverloaded(ChannelHandlerContext ctx, Object msg) {
+            overloaded.increment();
+            ReferenceCountUtil.release(msg);
+            answer(ctx, 503, "server_error", "overloaded", "Keyway is receiving as many request bodies as it can hold; retry in a moment.");
+        }
+
         /** Writes this guard's own answer and closes the connection after it. */
         private void answer(ChannelHandlerContext ctx, int status, String type, String code, String message) {
             answered = true;
             arriving = false;
             stopChecking();
             release();
-            String json = "{\"error\":{\"message\":" + JsonText.quote(message) + ",\"type\":\"" + type + "\",\"param\":null,\"code\":\"" + code + "\"}}";
-            ByteBuf body = Unpooled.copiedBuffer(json, StandardCharsets.UTF_8);
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), body);
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                    .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
-                    .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
-                    .set(RequestIds.HEADER, RequestIds.fresh());
-            if (status == 503) {
-                response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
-            }
+            FullHttpResponse response = GuardAnswers.closing(status, type, code, message);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
 

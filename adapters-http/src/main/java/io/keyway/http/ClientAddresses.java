@@ -1,5 +1,8 @@
 package io.keyway.http;
 
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+
 import io.micronaut.http.HttpRequest;
 import io.netty.handler.ipfilter.IpFilterRuleType;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
@@ -21,6 +24,7 @@ import java.util.List;
  * that walking through a block's addresses gains nothing. A client that writes the header itself writes only values to
  * the left of what its proxy appends, which the walk never reaches.
  */
+@Singleton
 final class ClientAddresses {
     private final String header;
     private final List<IpSubnetFilterRule> trusted;
@@ -29,11 +33,14 @@ final class ClientAddresses {
      * @param header         the forwarded header (e.g. {@code X-Forwarded-For}); null or blank: the peer always
      * @param trustedProxies addresses or CIDRs ({@code 10.0.0.0/8}, {@code fd00::/8}) whose header is believed
      */
-    ClientAddresses(String header, List<String> trustedProxies) {
+    ClientAddresses(@Value("${keyway.auth-failures.client-address-header:X-Forwarded-For}") String header,
+                    @Value("${keyway.auth-failures.trusted-proxies:}") List<String> trustedProxies) {
         this.header = header == null || header.isBlank() ? null : header.strip();
         List<IpSubnetFilterRule> rules = new ArrayList<>();
         for (String proxy : trustedProxies) {
-            rules.add(rule(proxy));
+            if (!proxy.isBlank()) {
+                rules.add(rule(proxy));
+            }
         }
         this.trusted = List.copyOf(rules);
     }

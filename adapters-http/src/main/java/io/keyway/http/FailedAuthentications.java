@@ -13,7 +13,6 @@ import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -55,12 +54,10 @@ final class FailedAuthentications {
             .expireAfterWrite(WINDOW)
             .build();
 
-    FailedAuthentications(@Value("${keyway.auth-failures.per-minute:20}") int limit,
-                          @Value("${keyway.auth-failures.client-address-header:X-Forwarded-For}") String addressHeader,
-                          @Value("${keyway.auth-failures.trusted-proxies:}") List<String> trustedProxies, GatewayMeters meters) {
+    FailedAuthentications(@Value("${keyway.auth-failures.per-minute:20}") int limit, ClientAddresses addresses, GatewayMeters meters) {
         this.limit = limit;
         this.meters = meters;
-        this.addresses = new ClientAddresses(addressHeader, trustedProxies.stream().filter(entry -> !entry.isBlank()).toList());
+        this.addresses = addresses;
     }
 
     @RequestFilter

@@ -3,13 +3,11 @@ package io.keyway.http;
 import io.keyway.domain.audit.AuditActor;
 import io.keyway.domain.audit.AuditActors;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.context.ServerRequestContext;
 import jakarta.inject.Singleton;
 
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -23,9 +21,8 @@ import java.util.Optional;
 final class HttpAuditActors implements AuditActors {
     private final ClientAddresses addresses;
 
-    HttpAuditActors(@Value("${keyway.auth-failures.client-address-header:X-Forwarded-For}") String addressHeader,
-                    @Value("${keyway.auth-failures.trusted-proxies:}") List<String> trustedProxies) {
-        this.addresses = new ClientAddresses(addressHeader, trustedProxies.stream().filter(entry -> !entry.isBlank()).toList());
+    HttpAuditActors(ClientAddresses addresses) {
+        this.addresses = addresses;
     }
 
     @Override
