@@ -102,7 +102,7 @@
       const row = document.createElement('tr');
       cell(row, date(event.at));
       cell(row, event.action);
-      cell(row, event.key_id || '—');
+      cell(row, event.key_id ? event.key_id + (event.key_deleted ? ' (deleted)' : '') : '—');
       cell(row, event.provider || '—');
       cell(row, event.actor);
       cell(row, describe(event.change));

@@ -87,7 +87,7 @@ class AuditController {
             if (i > 0) {
                 json.append(',');
             }
-            event(json, page.events().get(i));
+            event(json, page.events().get(i), page);
         }
         return json.append("],\"head\":\"").append(page.head()).append("\",\"next_cursor\":")
                 .append(page.next() == null ? "null" : "\"" + page.next() + "\"").append('}').toString();
@@ -96,20 +96,21 @@ class AuditController {
     private static String ndjson(AuditLog.Page page) {
         StringBuilder lines = new StringBuilder();
         for (AuditEvent event : page.events()) {
-            event(lines, event);
+            event(lines, event, page);
             lines.append('\n');
         }
         return lines.toString();
     }
 
     /** One row; its change is Keyway's own canonical JSON, written as the object it is. */
-    static void event(StringBuilder json, AuditEvent event) {
+    static void event(StringBuilder json, AuditEvent event, AuditLog.Page page) {
         json.append("{\"object\":\"audit.event\",\"id\":").append(event.sequence())
                 .append(",\"at\":").append(event.at().getEpochSecond())
                 .append(",\"at_micros\":").append(event.at().getEpochSecond() * 1_000_000L + event.at().getNano() / 1_000)
                 .append(",\"account_id\":").append(JsonText.quote(event.account().value().toString()))
                 .append(",\"action\":").append(JsonText.quote(event.action()))
                 .append(",\"key_id\":").append(text(event.keyId()))
+                .append(",\"key_deleted\":").append(event.keyId() == null ? "null" : Boolean.toString(page.keyDeleted(event)))
                 .append(",\"provider\":").append(text(event.provider()))
                 .append(",\"change\":").append(event.change())
                 .append(",\"actor\":").append(JsonText.quote(event.actor().actor()))

@@ -12,8 +12,13 @@ import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
 
+import io.keyway.domain.audit.SecurityEvents;
+
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -23,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is parsed or looked up. A failure is any 401 but an expired key's (whose holder proved the secret). The address is
  * the connection's peer, or, behind the operator's trusted proxies, the client they name in
  * {@code keyway.auth-failures.client-address-header} ({@link ClientAddresses}: never a value the client wrote). The
- * table holds at most 100,000 addresses of at most 45 characters each, whatever the input.
+ * table holds at most 100,000 addresses of at most 45 characters each, whatever the input. The failure that starts a
+ * lockout is put on the audit trail once ({@link SecurityEvents#lockedOut}), for the accounts whose keys were tried.
  * <p>
  * The filter matches every path and checks the prefix itself: one filter with a path pattern makes Micronaut match
  * every filter against every request's path (Ant patterns tokenized per request, ~4% of the event loop's samples).
@@ -37,6 +43,8 @@ final class FailedAuthentications {
     private static final class Window {
         final long openedAt = System.nanoTime();
         final AtomicInteger failures = new AtomicInteger();
+        /** The public ids of the keys tried (at most 8), naming the accounts a lockout concerns. */
+        final Set<String> keyIds = ConcurrentHashMap.newKeySet();
 
         long remainingNanos() {
             return WINDOW.toNanos() - (System.nanoTime() - openedAt);
@@ -46,6 +54,7 @@ final class FailedAuthentications {
     private final int limit;
     private final ClientAddresses addresses;
     private final GatewayMeters meters;
+    private final SecurityEvents events;
     private final Cache<String, Window> windows = Caffeine.newBuilder()
             // Read on every request: maintenance on the calling thread, as in KeyRecordCache, never a ForkJoinPool
             // thread woken on the event loop's core.
@@ -54,8 +63,10 @@ final class FailedAuthentications {
             .expireAfterWrite(WINDOW)
             .build();
 
-    FailedAuthentications(@Value("${keyway.auth-failures.per-minute:20}") int limit, ClientAddresses addresses, GatewayMeters meters) {
+    FailedAuthentications(@Value("${keyway.auth-failures.per-minute:20}") int limit, ClientAddresses addresses, GatewayMeters meters,
+                          SecurityEvents events) {
         this.limit = limit;
+        this.events = events;
         this.meters = meters;
         this.addresses = addresses;
     }
@@ -92,7 +103,14 @@ final class FailedAuthentications {
         }
         String address = address(request);
         Window window = windows.asMap().compute(address, (key, current) -> current == null || current.remainingNanos() <= 0 ? new Window() : current);
-        window.failures.incrementAndGet();
+        String keyId = Bearer.publicKeyId(Bearer.token(request.getHeaders().get(HttpHeaders.AUTHORIZATION)));
+        if (keyId != null && window.keyIds.size() < 8) {
+            window.keyIds.add(keyId);
+        }
+        if (window.failures.incrementAndGet() == limit) {
+            // The failure that starts the lockout, once per window: on the trail of the accounts whose keys were tried.
+            events.lockedOut(address, Set.copyOf(window.keyIds), limit, Instant.now().plusNanos(Math.max(0, window.remainingNanos())));
+        }
     }
 
     /** The API and the operator's endpoints, where keys are presented. */

@@ -40,12 +40,10 @@ final class HttpAuditActors implements AuditActors {
             return "admin";
         }
         String bearer = Bearer.token(request.getHeaders().get(HttpHeaders.AUTHORIZATION));
-        if (bearer != null && bearer.startsWith("kwm-") && bearer.length() > 20) {
-            return "management_key:" + bearer.substring(4, 20);
+        String id = Bearer.publicKeyId(bearer);
+        if (id == null) {
+            return "system";
         }
-        if (bearer != null && bearer.startsWith("kw-") && bearer.length() > 19) {
-            return "gateway_key:" + bearer.substring(3, 19);
-        }
-        return "system";
+        return (bearer.startsWith("kwm-") ? "management_key:" : "gateway_key:") + id;
     }
 }

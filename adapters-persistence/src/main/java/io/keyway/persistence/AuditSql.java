@@ -45,14 +45,56 @@ class AuditSql implements AuditLog {
 
     /** Appends one row to {@code account}'s chain; must run inside the change's transaction. */
     void append(UUID account, String action, String keyId, String provider, Map<String, Object> change) {
-        AuditActor actor = actors.map(AuditActors::current).orElse(AuditActor.SYSTEM);
-        Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        String changeJson = canonical(change);
+        append(currentActor(), account, action, keyId, provider, change);
+    }
+
+    /** Who is making the change being served, on the thread serving it. */
+    AuditActor currentActor() {
+        return actors.map(AuditActors::current).orElse(AuditActor.SYSTEM);
+    }
+
+    /**
+     * Appends one row made by {@code actor} in a transaction of its own, unless the account's trail already holds a
+     * row of this action for this key (checked under the account's chain lock, so two racing writers make one row).
+     *
+     * @return whether the row was written
+     */
+    @Transactional
+    public boolean appendOnce(AuditActor actor, UUID account, String action, String keyId, Map<String, Object> change) {
+        lockChain(account);
+        boolean present = jdbc.prepareStatement("SELECT 1 FROM audit_events WHERE account_id = ? AND key_id = ? AND action = ? LIMIT 1", statement -> {
+            statement.setObject(1, account);
+            statement.setString(2, keyId);
+            statement.setString(3, action);
+            try (ResultSet found = statement.executeQuery()) {
+                return found.next();
+            }
+        });
+        if (present) {
+            return false;
+        }
+        append(actor, account, action, keyId, null, change);
+        return true;
+    }
+
+    /** Appends one row made by {@code actor} in a transaction of its own. */
+    @Transactional
+    public void appendAlone(AuditActor actor, UUID account, String action, String keyId, Map<String, Object> change) {
+        append(actor, account, action, keyId, null, change);
+    }
+
+    private void lockChain(UUID account) {
         jdbc.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 23))", statement -> {
             statement.setString(1, account.toString());
             statement.executeQuery().close();
             return null;
         });
+    }
+
+    private void append(AuditActor actor, UUID account, String action, String keyId, String provider, Map<String, Object> change) {
+        Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        String changeJson = canonical(change);
+        lockChain(account);
         byte[] previous = jdbc.prepareStatement("SELECT hash FROM audit_events WHERE account_id = ? ORDER BY seq DESC LIMIT 1", statement -> {
             statement.setObject(1, account);
             try (ResultSet found = statement.executeQuery()) {
@@ -89,6 +131,17 @@ class AuditSql implements AuditLog {
             statement.setTimestamp(1, Timestamp.from(cutoff));
             return statement.executeUpdate();
         });
+    }
+
+    /** The accounts owning the given key ids (gateway or management), each with the ids it owns. */
+    @Transactional
+    public Map<UUID, java.util.SortedSet<String>> owners(java.util.Set<String> keyIds) {
+        Map<UUID, java.util.SortedSet<String>> owners = new java.util.LinkedHashMap<>();
+        for (String id : keyIds) {
+            accountOfGatewayKey(id).or(() -> accountOfManagementKey(id))
+                    .ifPresent(account -> owners.computeIfAbsent(account, a -> new java.util.TreeSet<>()).add(id));
+        }
+        return owners;
     }
 
     /** The account a gateway key belongs to, when it exists. */
@@ -199,7 +252,7 @@ class AuditSql implements AuditLog {
                 return found.next() ? AuditChain.hex(found.getBytes(1)) : AuditChain.hex(AuditChain.GENESIS);
             }
         });
-        return new Page(List.copyOf(rows), head, next);
+        return new Page(List.copyOf(rows), head, next, existing(rows));
     }
 
     @Override
@@ -210,6 +263,27 @@ class AuditSql implements AuditLog {
             return read(statement);
         });
         return AuditChain.verify(all);
+    }
+
+    /** Which of the keys the rows name still exist (gateway or management). */
+    private java.util.Set<String> existing(List<AuditEvent> rows) {
+        String[] named = rows.stream().map(AuditEvent::keyId).filter(java.util.Objects::nonNull).distinct().toArray(String[]::new);
+        if (named.length == 0) {
+            return java.util.Set.of();
+        }
+        return jdbc.prepareStatement("SELECT key_id FROM gateway_keys WHERE key_id = ANY (?) UNION SELECT key_id FROM management_keys WHERE key_id = ANY (?)",
+                statement -> {
+                    java.sql.Array ids = statement.getConnection().createArrayOf("text", named);
+                    statement.setArray(1, ids);
+                    statement.setArray(2, ids);
+                    java.util.Set<String> found = new java.util.HashSet<>();
+                    try (ResultSet result = statement.executeQuery()) {
+                        while (result.next()) {
+                            found.add(result.getString(1));
+                        }
+                    }
+                    return found;
+                });
     }
 
     private static void bind(PreparedStatement statement, List<Object> values) throws SQLException {

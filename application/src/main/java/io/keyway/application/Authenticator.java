@@ -1,5 +1,6 @@
 package io.keyway.application;
 
+import io.keyway.domain.audit.SecurityEvents;
 import io.keyway.domain.keys.KeyKind;
 import io.keyway.domain.keys.PresentedKey;
 import io.keyway.domain.keys.Verifier;
@@ -27,10 +28,17 @@ public final class Authenticator {
 
     private final KeyVault vault;
     private final Clock clock;
+    private final SecurityEvents events;
 
     public Authenticator(KeyVault vault, Clock clock) {
+        this(vault, clock, SecurityEvents.NONE);
+    }
+
+    /** @param events where a key first refused as expired is put on its account's trail */
+    public Authenticator(KeyVault vault, Clock clock, SecurityEvents events) {
         this.vault = vault;
         this.clock = clock;
+        this.events = events;
     }
 
     /**
@@ -93,6 +101,7 @@ public final class Authenticator {
         // Only the key's holder learns that it expired: the secret is checked first.
         if (record.expiredAt(now)) {
             key.destroy();
+            events.expiredKeyRefused(record.account(), record.id(), record.expiresAt());
             return Outcome.refused(new Refusal.Expired(record.expiresAt()));
         }
         return Outcome.done(caller);

@@ -43,7 +43,7 @@ final class AuditCommands {
                 List<String> lines = new ArrayList<>();
                 for (AuditEvent event : page.events()) {
                     lines.add(event.sequence() + "\t" + Instant.ofEpochSecond(event.at().getEpochSecond()) + "\t" + event.action() + "\t"
-                            + (event.keyId() == null ? "-" : event.keyId()) + "\t" + (event.provider() == null ? "-" : event.provider())
+                            + (event.keyId() == null ? "-" : event.keyId() + (page.keyDeleted(event) ? " (deleted)" : "")) + "\t" + (event.provider() == null ? "-" : event.provider())
                             + "\t" + event.actor().actor() + "\t" + event.change());
                 }
                 lines.add("head " + page.head());

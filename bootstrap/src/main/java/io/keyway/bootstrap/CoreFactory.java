@@ -210,8 +210,8 @@ class CoreFactory {
     }
 
     @Singleton
-    Authenticator authenticator(KeyVault vault, Clock clock) {
-        return new Authenticator(vault, clock);
+    Authenticator authenticator(KeyVault vault, Clock clock, io.keyway.domain.audit.SecurityEvents events) {
+        return new Authenticator(vault, clock, events);
     }
 
     @Singleton

@@ -97,7 +97,7 @@ class AdminCliTest {
 
         Run trail = cli("", "audit", "list", "--account", accountId);
         assertEquals(0, trail.status(), trail.err());
-        assertTrue(trail.out().contains("gateway_key.revoked\t" + keyId + "\t-\tcli") && trail.out().contains("account.created"), trail.out());
+        assertTrue(trail.out().contains("gateway_key.revoked\t" + keyId + " (deleted)\t-\tcli") && trail.out().contains("account.created"), trail.out());
         assertFalse(trail.out().contains(openRouterKey) || trail.out().contains(key), "the trail shows no secret");
         Run verified = cli("", "audit", "verify", "--account", accountId);
         assertEquals(0, verified.status(), verified.err());

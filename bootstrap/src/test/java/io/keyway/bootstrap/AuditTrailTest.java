@@ -3,6 +3,7 @@ package io.keyway.bootstrap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keyway.persistence.testkit.TestDatabase;
+import io.keyway.domain.testkit.Await;
 import io.keyway.testkit.Gateway;
 import io.keyway.testkit.KeywayExtension;
 import io.keyway.testkit.SecretLedger;
@@ -37,12 +38,8 @@ class AuditTrailTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Gateway gateway = keyway.gateway();
 
-    private List<JsonNode> trail(String management) throws Exception {
-        HttpResponse<String> page = gateway.get("/v1/audit?limit=500", management);
-        assertEquals(200, page.statusCode(), page.body());
-        List<JsonNode> rows = new ArrayList<>();
-        JSON.readTree(page.body()).get("data").forEach(rows::add);
-        return rows;
+    private List<JsonNode> trail(String management) {
+        return trailAt(gateway, management);
     }
 
     private static List<String> actions(List<JsonNode> rows) {
@@ -99,6 +96,9 @@ class AuditTrailTest {
         assertEquals("gateway_key:" + keyId, rotation.get("actor").asText());
         assertTrue(rotation.get("change").get("grace_until").asLong() > 0);
         assertEquals("admin", rows.get(rows.size() - 1).get("actor").asText(), "the account was created with the admin token");
+        assertTrue(rows.stream().filter(row -> keyId.equals(row.get("key_id").asText(null))).allMatch(row -> row.get("key_deleted").asBoolean()),
+                "the revoked key's rows stay, showing it deleted");
+        assertTrue(rows.get(rows.size() - 1).get("key_deleted").isNull(), "account.created names no key");
 
         String everything = gateway.get("/v1/audit?limit=500", management2).body()
                 + gateway.send("GET", "/v1/audit", management2, null, Map.of("Accept", "application/x-ndjson")).body();
@@ -173,5 +173,82 @@ class AuditTrailTest {
         assertEquals(200, operator.statusCode(), operator.body());
         assertEquals(rows.size() - 1, JSON.readTree(operator.body()).get("data").size());
         assertEquals(401, gateway.get("/admin/audit?account=" + account, management).statusCode());
+    }
+
+    private static List<JsonNode> rowsOf(List<JsonNode> rows, String action) {
+        return rows.stream().filter(row -> row.get("action").asText().equals(action)).toList();
+    }
+
+    @Test
+    void anExpiredKeyIsRecordedAtItsFirstRefusalOnly() throws Exception {
+        String management = gateway.createAccount("audit-expiring");
+        long expiresAt = java.time.Instant.now().getEpochSecond() + 2;
+        HttpResponse<String> created = gateway.post("/v1/keys", management, "{\"name\":\"brief\",\"expires_at\":" + expiresAt + "}");
+        assertEquals(201, created.statusCode(), created.body());
+        String key = SecretLedger.record(field(created.body(), "key"));
+        String keyId = key.substring(3, 19);
+        assertEquals(200, gateway.get("/v1/key", key).statusCode());
+        assertTrue(rowsOf(trail(management), "gateway_key.expired").isEmpty(), "not before it expired");
+
+        Await.until(() -> gateway.get("/v1/key", key).statusCode() == 401, java.time.Duration.ofSeconds(5), "the key expired");
+        for (int i = 0; i < 5; i++) {
+            Gateway.assertOpenAiError(gateway.get("/v1/key", key), 401, "expired_api_key");
+        }
+        String wrongSecret = key.substring(0, 20) + "A".repeat(43) + key.substring(key.length() - 8);
+        assertEquals(401, gateway.get("/v1/key", wrongSecret).statusCode());
+
+        Await.until(() -> !rowsOf(trail(management), "gateway_key.expired").isEmpty(), java.time.Duration.ofSeconds(5), "the refusal was recorded");
+        Thread.sleep(300);
+        List<JsonNode> expired = rowsOf(trail(management), "gateway_key.expired");
+        assertEquals(1, expired.size(), "one row for six refusals: " + expired);
+        assertEquals(keyId, expired.get(0).get("key_id").asText());
+        assertFalse(expired.get(0).get("key_deleted").asBoolean(), "an expired key still exists");
+        assertEquals("gateway_key:" + keyId, expired.get(0).get("actor").asText());
+        assertEquals(java.time.Instant.ofEpochSecond(expiresAt).toString(), expired.get(0).get("change").get("expired_at").asText());
+        assertTrue(JSON.readTree(gateway.get("/v1/audit/verify", management).body()).get("intact").asBoolean());
+    }
+
+    @Test
+    void aLockoutIsOneRowOnTheTrailOfTheAccountWhoseKeyWasTried() throws Exception {
+        try (Gateway guarded = Gateway.start(keyway.openRouter().baseUrl(), Map.of("keyway.auth-failures.per-minute", 3,
+                "keyway.auth-failures.trusted-proxies", List.of("127.0.0.1")))) {
+            String targeted = guarded.createAccount("audit-targeted");
+            String key = guarded.createGatewayKey(targeted, null);
+            String keyId = key.substring(3, 19);
+            String bystander = guarded.createAccount("audit-bystander");
+            String wrongSecret = key.substring(0, 20) + "A".repeat(43) + key.substring(key.length() - 8);
+            Map<String, String> from = Map.of("X-Forwarded-For", "198.51.100.23");
+            for (int i = 0; i < 3; i++) {
+                assertEquals(401, guarded.send("GET", "/v1/key", wrongSecret, null, from).statusCode(), "failure " + (i + 1));
+            }
+            for (int i = 0; i < 4; i++) {
+                assertEquals(429, guarded.send("GET", "/v1/key", wrongSecret, null, from).statusCode(), "locked out");
+            }
+
+            Gateway trails = guarded;
+            Await.until(() -> !rowsOf(trailAt(trails, targeted), "auth.locked_out").isEmpty(), java.time.Duration.ofSeconds(5), "the lockout was recorded");
+            Thread.sleep(300);
+            List<JsonNode> lockouts = rowsOf(trailAt(guarded, targeted), "auth.locked_out");
+            assertEquals(1, lockouts.size(), "once per lockout, not per failure: " + lockouts);
+            JsonNode lockout = lockouts.get(0);
+            assertEquals(keyId, lockout.get("key_id").asText());
+            assertEquals("198.51.100.23", lockout.get("client_address").asText());
+            assertEquals("system", lockout.get("actor").asText());
+            assertEquals(3, lockout.get("change").get("failures").asInt());
+            assertEquals(keyId, lockout.get("change").get("keys_tried").asText());
+            assertTrue(rowsOf(trailAt(guarded, bystander), "auth.locked_out").isEmpty(), "an account whose keys were not tried sees none");
+        }
+    }
+
+    private static List<JsonNode> trailAt(Gateway at, String management) {
+        HttpResponse<String> page = at.get("/v1/audit?limit=500", management);
+        assertEquals(200, page.statusCode(), page.body());
+        List<JsonNode> rows = new ArrayList<>();
+        try {
+            JSON.readTree(page.body()).get("data").forEach(rows::add);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return rows;
     }
 }

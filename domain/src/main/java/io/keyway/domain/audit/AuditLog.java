@@ -16,7 +16,18 @@ public interface AuditLog {
     record Query(Instant from, Instant to, String action, String keyId, int limit, Long before) {
     }
 
-    /** A page, the account's chain head (the newest row's hash) and the cursor of the next page, or null. */
-    record Page(List<AuditEvent> events, String head, Long next) {
+    /**
+     * A page, the account's chain head (the newest row's hash) and the cursor of the next page, or null; and which of
+     * the keys its rows name still exist when it was read (a revoked or deleted key's rows stay, showing it gone).
+     */
+    record Page(List<AuditEvent> events, String head, Long next, java.util.Set<String> existingKeys) {
+        public Page {
+            existingKeys = java.util.Set.copyOf(existingKeys);
+        }
+
+        /** Whether the key {@code event} names no longer exists; false when it names none. */
+        public boolean keyDeleted(AuditEvent event) {
+            return event.keyId() != null && !existingKeys.contains(event.keyId());
+        }
     }
 }

@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /** The public part of a key: safe to store, log and show. */
 public record KeyId(String value) {
-    static final int LENGTH = 16;
+    public static final int LENGTH = 16;
     private static final Pattern SHAPE = Pattern.compile("[0-9a-f]{" + LENGTH + "}");
 
     public KeyId {
