@@ -5,6 +5,7 @@ import io.micronaut.http.ByteBodyHttpResponse;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.body.stream.AvailableByteArrayBody;
+import io.micronaut.http.body.stream.BaseStreamingByteBody;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
@@ -119,7 +120,9 @@ final class UpstreamExchanges {
          * replaces showed in profiles of the hot path, each passed by every signal of every body.
          */
         Flux<byte[]> body(ByteBodyHttpResponse<?> answer, BodyWatchdog.BodyLimit limit, UnaryOperator<Throwable> mapping, String redacted) {
-            return new Body(Flux.from(answer.byteBody().toByteArrayPublisher()), limit == null ? null : new BodyWatchdog(limit, timers, call), mapping,
+            Flux<byte[]> source = answer.byteBody() instanceof BaseStreamingByteBody<?> streaming ? new DirectBody(streaming)
+                    : Flux.from(answer.byteBody().toByteArrayPublisher());
+            return new Body(source, limit == null ? null : new BodyWatchdog(limit, timers, call), mapping,
                     redacted == null || redacted.isEmpty() ? null : redacted);
         }
 
