@@ -8,7 +8,9 @@
 #     run in one-minute windows to show whether throughput decays.
 # Every Keyway request is authenticated (gateway key verified), unseals the OpenRouter key and splices the model.
 # Environment: WARMUP (s, default 90), DURATION (s per case, default 10), SOAK_STREAMS (default 1000), SOAK_SECONDS (20),
-# SUSTAIN (s of sustained JSON load, default 0 = skip), JAVA_OPTS (default: ./keyway's). Writes bench/last-run.md.
+# SUSTAIN (s of sustained JSON load, default 0 = skip), JAVA_OPTS (default: ./keyway's), PROBE (0 skips the many-live-
+# streams probe of bench/streams-probe.sh, both loads), PROBE_WARM (its warm-up per load and target, default 60 s).
+# Writes bench/last-run.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WARMUP=${WARMUP:-90}
@@ -16,6 +18,7 @@ DURATION=${DURATION:-10}
 SOAK_STREAMS=${SOAK_STREAMS:-1000}
 SOAK_SECONDS=${SOAK_SECONDS:-20}
 SUSTAIN=${SUSTAIN:-0}
+PROBE_WARM=${PROBE_WARM:-60}
 UP=18001 NGINX=18002 KW=18003
 LOAD_CPU=0 GATEWAY_CPU=1
 
@@ -224,6 +227,19 @@ if [ "$SUSTAIN" -gt 0 ]; then
     windows="$windows $(printf '%.0f' "$rps")"
   done
   echo "$windows" >> "$out"
+fi
+
+if [ "${PROBE:-1}" != 0 ]; then
+  # Issue #22's load: the shared probes' 1,000 and 2,000 live streams through direct, nginx and Keyway, each after a
+  # warm-up of the same load (bench/streams-probe.sh, its own processes and ports; PROBE=0 skips it).
+  echo "many live streams: bench/streams-probe.sh (WARM=$PROBE_WARM)" >&2
+  probe=$(WARM=$PROBE_WARM DURATION=20 bash bench/streams-probe.sh)
+  {
+    echo
+    echo "Many live streams (\`WARM=$PROBE_WARM DURATION=20 bench/streams-probe.sh\`: ../shared/probes, clients and mock on CPU 0, each target alone on CPU 1):"
+    echo
+    printf '%s\n' "$probe" | grep '^|'
+  } >> "$out"
 fi
 
 cp "$work/keyway.jfr" bootstrap/target/bench-keyway.jfr 2>/dev/null || true

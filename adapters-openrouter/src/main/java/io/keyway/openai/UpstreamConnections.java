@@ -36,6 +36,13 @@ import java.util.List;
  * thread hops and about three context switches per request, the largest item of issue #7's profile after the cache.
  */
 final class UpstreamConnections {
+    /**
+     * Connections to one upstream at once. Each carries one call in flight, and those are bounded by the clients'
+     * connections and the process's open files long before this.
+     */
+    static final int MAX_CONNECTIONS = 30_000;
+    /** Connections being opened to one upstream at once (a burst of new streams). */
+    static final int MAX_CONNECTING = 256;
     private final DefaultHttpClient client;
     private final InFlightConnections inFlight = new InFlightConnections();
     private final UpstreamTimers timers;
@@ -60,6 +67,11 @@ final class UpstreamConnections {
         configuration.setReadIdleTimeout(Duration.ofDays(1));
         configuration.setMaxContentLength(Integer.MAX_VALUE);
         configuration.setFollowRedirects(false);
+        // Micronaut's pool opens at most 1,000 HTTP/1.1 connections to a host and 4 at a time: at 2,000 live streams
+        // half of them queued for a connection and first events waited seconds (#22). A relay needs one connection
+        // per call in flight.
+        configuration.getConnectionPoolConfiguration().setMaxConcurrentHttp1Connections(MAX_CONNECTIONS);
+        configuration.getConnectionPoolConfiguration().setMaxPendingConnections(MAX_CONNECTING);
         // The client RawHttpClient.create builds, plus the in-flight customizer.
         this.client = new DefaultHttpClient(LoadBalancer.fixed(settings.baseUrl()), null, configuration, null,
                 new DefaultHttpClientFilterResolver(null, AnnotationMetadataResolver.DEFAULT, List.of()), null,
