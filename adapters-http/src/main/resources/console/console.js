@@ -6,6 +6,8 @@
   let managementKey = null;
   let revoking = null;
   let changing = null;
+  let limiting = null;
+  let keys = [];
 
   const $ = (id) => document.getElementById(id);
   // Each error is said next to what caused it: the sign-in form, the create form, or the keys table (revoking).
@@ -28,6 +30,7 @@
       const message = json && json.error && json.error.message ? json.error.message : 'The request failed with status ' + response.status + '.';
       const failure = new Error(message);
       failure.status = response.status;
+      failure.param = json && json.error ? json.error.param : null;
       throw failure;
     }
     return json;
@@ -56,7 +59,20 @@
       cell(row, date(key.expires_at));
       const providers = Object.entries(key.provider_keys || {}).map(([name, p]) => name + ' ' + p.hint);
       cell(row, providers.length ? providers.join(', ') : 'none');
+      cell(row, describeLimits(key.limits));
       const actions = cell(row, '');
+      const limits = document.createElement('button');
+      limits.type = 'button';
+      limits.textContent = 'Limits';
+      limits.setAttribute('aria-label', 'Limits of ' + key.name);
+      limits.addEventListener('click', () => askForLimits(key));
+      actions.appendChild(limits);
+      const rotate = document.createElement('button');
+      rotate.type = 'button';
+      rotate.textContent = 'Rotate';
+      rotate.setAttribute('aria-label', 'Rotate ' + key.name);
+      rotate.addEventListener('click', () => askToRotate(key));
+      actions.appendChild(rotate);
       const change = document.createElement('button');
       change.type = 'button';
       change.textContent = 'Provider keys';
@@ -76,9 +92,202 @@
 
   async function refresh() {
     const list = await api('GET', '/v1/keys');
+    keys = list.data;
     render(list.data);
-    await loadActivity();
+    listUsageScopes(list.data);
+    await Promise.all([loadUsage(), loadActivity()]);
   }
+
+  // ---- Limits: shown in each row, set and removed in a dialog, next to what each one has used.
+
+  const LIMITS = [
+    { field: 'limit-rpm', name: 'requests_per_minute', words: 'requests a minute' },
+    { field: 'limit-tpd', name: 'tokens_per_day', words: 'tokens a day' },
+    { field: 'limit-cpm', name: 'cost_per_month', words: 'USD a month' },
+  ];
+
+  function describeLimits(limits) {
+    const set = LIMITS.filter((limit) => limits && limits[limit.name] != null)
+      .map((limit) => limits[limit.name] + ' ' + limit.words);
+    return set.length ? set.join(', ') : 'none';
+  }
+
+  const utcDay = (date) => Math.floor(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()) / 1000);
+  const utcMonth = (date) => Math.floor(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1) / 1000);
+
+  async function showUsedNow(key) {
+    const now = new Date();
+    const path = '/v1/keys/' + encodeURIComponent(key.id) + '/usage?group_by=day&from=';
+    try {
+      const [minute, day, month] = await Promise.all([
+        api('GET', path + (Math.floor(now.getTime() / 1000) - 60)),
+        api('GET', path + utcDay(now)),
+        api('GET', path + utcMonth(now)),
+      ]);
+      $('limit-rpm-used').textContent = 'Used: ' + minute.total.requests + ' in the last minute.';
+      $('limit-tpd-used').textContent = 'Used: ' + day.total.total_tokens + ' tokens today (UTC).';
+      $('limit-cpm-used').textContent = 'Used: ' + money(month.total.cost) + ' USD this month (UTC).';
+    } catch (failure) {
+      $('limits-error').textContent = 'What this key used could not be read: ' + failure.message;
+    }
+  }
+
+  function askForLimits(key) {
+    limiting = key;
+    $('limits-name').textContent = key.name + ' (' + key.id + ')';
+    for (const limit of LIMITS) {
+      const value = key.limits ? key.limits[limit.name] : null;
+      $(limit.field).value = value == null ? '' : String(value);
+      $(limit.field + '-error').textContent = '';
+      $(limit.field + '-used').textContent = '';
+    }
+    $('limits-error').textContent = '';
+    $('limits-status').textContent = '';
+    $('limits-dialog').showModal();
+    $('limit-rpm').focus();
+    showUsedNow(key);
+  }
+
+  // A field's text goes as a number when it is one, else as typed: the API's own message then says what is wrong.
+  function limitValue(text) {
+    const trimmed = text.trim();
+    if (trimmed === '') return null;
+    const number = Number(trimmed);
+    return Number.isFinite(number) ? number : trimmed;
+  }
+
+  $('limits-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const key = limiting;
+    if (key === null) return;
+    for (const limit of LIMITS) $(limit.field + '-error').textContent = '';
+    $('limits-error').textContent = '';
+    $('limits-status').textContent = '';
+    const limits = {};
+    for (const limit of LIMITS) limits[limit.name] = limitValue($(limit.field).value);
+    try {
+      const changed = await api('PATCH', '/v1/keys/' + encodeURIComponent(key.id), { limits });
+      limiting = changed;
+      $('limits-status').textContent = 'Saved: ' + describeLimits(changed.limits) + '.';
+      try { await refresh(); } catch (failure) { showError('keys-error', failure.message); }
+    } catch (failure) {
+      const field = LIMITS.find((limit) => failure.param === 'limits.' + limit.name);
+      if (field) {
+        $(field.field + '-error').textContent = failure.message;
+        $(field.field).focus();
+      } else {
+        $('limits-error').textContent = 'The limits were not saved: ' + failure.message;
+      }
+    }
+  });
+  $('limits-close').addEventListener('click', () => $('limits-dialog').close());
+  $('limits-dialog').addEventListener('close', () => {
+    const key = limiting;
+    limiting = null;
+    // Focus goes back to the button that opened the dialog.
+    const opener = key && rowButton(key.id, 'Limits');
+    if (opener) opener.focus();
+  });
+
+  // ---- Usage: a chart of the last 30 days (uPlot, served from the jar), the same figures as a table, the top models.
+
+  const money = (value) => (value == null ? 0 : Number(value)).toFixed(4);
+
+  function listUsageScopes(list) {
+    const select = $('usage-scope');
+    const chosen = select.value;
+    const options = [new Option('The whole account', '')];
+    for (const key of list) options.push(new Option('Key ' + key.name + ' (' + key.id + ')', key.id));
+    select.replaceChildren(...options);
+    select.value = list.some((key) => key.id === chosen) ? chosen : '';
+  }
+
+  $('usage-scope').addEventListener('change', () => loadUsage());
+
+  async function loadUsage() {
+    $('usage-error').textContent = '';
+    const scope = $('usage-scope').value;
+    const now = new Date();
+    const last = utcDay(now);
+    const first = last - 29 * 86400;
+    const base = (scope ? '/v1/keys/' + encodeURIComponent(scope) + '/usage' : '/v1/usage') + '?from=' + first;
+    let days;
+    let models;
+    try {
+      [days, models] = await Promise.all([api('GET', base + '&group_by=day'), api('GET', base + '&group_by=model')]);
+    } catch (failure) {
+      $('usage-error').textContent = 'The usage could not be read: ' + failure.message;
+      return;
+    }
+    const byDay = new Map(days.data.map((row) => [row.group, row]));
+    const xs = [];
+    const tokens = [];
+    const costs = [];
+    const body = $('usage-body');
+    body.replaceChildren();
+    for (let day = first; day <= last; day += 86400) {
+      const label = new Date(day * 1000).toISOString().slice(0, 10);
+      const row = byDay.get(label);
+      xs.push(day);
+      tokens.push(row ? row.total_tokens : 0);
+      costs.push(row ? Number(row.cost || 0) : 0);
+      const tr = document.createElement('tr');
+      cell(tr, label);
+      cell(tr, String(row ? row.requests : 0));
+      cell(tr, String(row ? row.total_tokens : 0));
+      cell(tr, money(row ? row.cost : 0));
+      body.appendChild(tr);
+    }
+    const total = days.total;
+    $('usage-totals').textContent = (scope ? 'This key' : 'The account') + ': ' + total.requests + ' requests, '
+      + total.total_tokens + ' tokens, ' + money(total.cost) + ' USD in these 30 days'
+      + (total.estimated_requests ? ' (' + total.estimated_requests + ' streams estimated).' : '.');
+    const ranked = models.data.slice().sort((a, b) => Number(b.cost || 0) - Number(a.cost || 0) || b.total_tokens - a.total_tokens).slice(0, 5);
+    $('usage-models').replaceChildren(...ranked.map((row) => {
+      const item = document.createElement('li');
+      item.textContent = row.group + ': ' + money(row.cost) + ' USD, ' + row.total_tokens + ' tokens, ' + row.requests + ' requests';
+      return item;
+    }));
+    $('usage-models-empty').hidden = ranked.length !== 0;
+    drawChart([xs, tokens, costs]);
+  }
+
+  let chart = null;
+
+  // An axis label for a cost: enough decimals to tell small amounts apart (a day of a few requests costs fractions of
+  // a cent).
+  const usd = (v) => v === 0 ? '0' : Math.abs(v) < 0.01 ? v.toFixed(5) : Math.abs(v) < 1 ? v.toFixed(3) : v.toFixed(2);
+
+  function chartWidth() {
+    return Math.max(240, $('usage-chart').clientWidth || 600);
+  }
+
+  function drawChart(data) {
+    if (typeof uPlot === 'undefined') return;
+    if (chart !== null) {
+      chart.setData(data);
+      return;
+    }
+    chart = new uPlot({
+      width: chartWidth(),
+      height: 220,
+      scales: { x: { time: true }, tokens: { auto: true }, usd: { auto: true } },
+      series: [
+        {},
+        { label: 'Tokens', scale: 'tokens', stroke: '#1f4f99', fill: 'rgba(31, 79, 153, 0.35)', paths: uPlot.paths.bars({ size: [0.6, 40] }) },
+        { label: 'Cost (USD)', scale: 'usd', stroke: '#a40e26', width: 2, value: (u, v) => v == null ? '—' : v.toFixed(4) },
+      ],
+      axes: [
+        {},
+        { scale: 'tokens', label: 'Tokens' },
+        { scale: 'usd', side: 1, label: 'USD', grid: { show: false }, size: 70, values: (u, values) => values.map(usd) },
+      ],
+    }, data, $('usage-chart'));
+  }
+
+  window.addEventListener('resize', () => {
+    if (chart !== null) chart.setSize({ width: chartWidth(), height: 220 });
+  });
 
   // The change as words ("requests per minute: 5"), leaving out what was not set.
   const describe = (change) => Object.entries(change || {}).filter(([, value]) => value !== null)
@@ -129,7 +338,10 @@
     $('sign-in-section').hidden = yes;
     $('keys-section').hidden = !yes;
     $('activity-section').hidden = !yes;
-    $('sign-out').hidden = !yes;
+    $('usage-section').hidden = !yes;
+    $('account-actions').hidden = !yes;
+    // The chart was drawn while its section was hidden (no width yet): fitted now that it shows.
+    if (yes && chart !== null) chart.setSize({ width: chartWidth(), height: 220 });
   }
 
   $('sign-in-form').addEventListener('submit', async (event) => {
@@ -186,6 +398,8 @@
     managementKey = null;
     clearError();
     $('keys-body').replaceChildren();
+    $('usage-body').replaceChildren();
+    $('activity-body').replaceChildren();
     $('create-form').reset();
     signedIn(false);
     $('management-key').focus();
@@ -198,6 +412,16 @@
     const providerKey = $('provider-key').value.trim();
     const body = { name };
     if (providerKey) body.provider_keys = { [$('provider').value]: providerKey };
+    const expires = $('key-expires').value;
+    if (expires) {
+      const at = new Date(expires).getTime();
+      if (Number.isNaN(at)) {
+        showError('create-error', 'The key was not created: the expiry is not a date and time.');
+        $('key-expires').focus();
+        return;
+      }
+      body.expires_at = Math.floor(at / 1000);
+    }
     try {
       const created = await api('POST', '/v1/keys', body);
       $('create-form').reset();
@@ -209,7 +433,16 @@
     }
   });
 
-  function reveal(secret) {
+  // Where focus goes when the reveal closes: the name field after a creation, the row's Rotate after a rotation.
+  let revealReturn = null;
+
+  function rowButton(keyId, text) {
+    const row = document.querySelector('tr[data-key-id="' + keyId + '"]');
+    return row && Array.from(row.querySelectorAll('button')).find((button) => button.textContent === text);
+  }
+
+  function reveal(secret, returnTo) {
+    revealReturn = returnTo || null;
     const base = window.location.origin + '/v1';
     $('reveal-key').textContent = secret;
     $('reveal-curl').textContent = 'curl ' + base + '/chat/completions \\\n  -H "Authorization: Bearer ' + secret + '" \\\n'
@@ -225,7 +458,9 @@
   // The secret leaves the DOM whenever the dialog closes (Done, Escape).
   $('reveal-dialog').addEventListener('close', () => {
     for (const id of ['reveal-key', 'reveal-curl', 'reveal-python', 'copy-status']) $(id).textContent = '';
-    $('key-name').focus();
+    const target = revealReturn ? revealReturn() : null;
+    revealReturn = null;
+    (target || $('key-name')).focus();
   });
   $('reveal-close').addEventListener('click', () => $('reveal-dialog').close());
 
@@ -342,5 +577,93 @@
     } catch (failure) {
       showError('keys-error', 'The key was not revoked: ' + failure.message);
     }
+  });
+
+  // ---- A gateway key's rotation, from its row: it takes the key's current secret (its provider keys are sealed under
+  // it); the new secret is revealed once, like a new key's.
+
+  let rotating = null;
+
+  function askToRotate(key) {
+    rotating = key;
+    $('rotate-name').textContent = key.name + ' (' + key.id + ')';
+    $('rotate-error').textContent = '';
+    $('rotate-grace').value = '300';
+    $('rotate-dialog').showModal();
+    $('rotate-secret').focus();
+  }
+
+  $('rotate-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const key = rotating;
+    if (key === null) return;
+    $('rotate-error').textContent = '';
+    const secret = $('rotate-secret').value.trim();
+    if (!secret.startsWith('kw-' + key.id + '_')) {
+      $('rotate-error').textContent = 'That is not the secret of the key ' + key.name + ' (' + key.id + '): nothing was changed.';
+      $('rotate-secret').focus();
+      return;
+    }
+    let response;
+    try {
+      response = await fetch('/v1/key/rotate', {
+        method: 'POST', cache: 'no-store',
+        headers: { Authorization: 'Bearer ' + secret, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ grace_seconds: Number($('rotate-grace').value) }),
+      });
+    } catch (unreachable) {
+      $('rotate-error').textContent = 'Keyway could not be reached. Check your connection and try again.';
+      return;
+    }
+    let json = null;
+    try { json = await response.json(); } catch (notJson) { /* said below */ }
+    if (!response.ok) {
+      $('rotate-error').textContent = 'The key was not rotated: '
+        + (json && json.error && json.error.message ? json.error.message : 'the request failed with status ' + response.status + '.');
+      return;
+    }
+    $('rotate-dialog').close();
+    reveal(json.key, () => rowButton(key.id, 'Rotate'));
+    try { await refresh(); } catch (failure) { showError('keys-error', failure.message); }
+  });
+  $('rotate-close').addEventListener('click', () => $('rotate-dialog').close());
+  // The pasted secret leaves the page whenever the dialog closes (Cancel, Escape, done).
+  $('rotate-dialog').addEventListener('close', () => {
+    rotating = null;
+    $('rotate-secret').value = '';
+    $('rotate-error').textContent = '';
+  });
+
+  // ---- The management key's rotation: the page signs in again with the new key, shown once.
+
+  $('rotate-management').addEventListener('click', () => {
+    $('management-title').textContent = 'Rotate the management key?';
+    $('management-ask').hidden = false;
+    $('management-shown').hidden = true;
+    $('management-error').textContent = '';
+    $('management-dialog').showModal();
+    $('management-cancel').focus();
+  });
+  $('management-cancel').addEventListener('click', () => $('management-dialog').close());
+  $('management-confirm').addEventListener('click', async () => {
+    $('management-error').textContent = '';
+    try {
+      const rotated = await api('POST', '/v1/management-keys/rotate');
+      managementKey = rotated.key;
+      $('management-key-new').textContent = rotated.key;
+      $('management-title').textContent = 'Your new management key';
+      $('management-ask').hidden = true;
+      $('management-shown').hidden = false;
+      $('management-done').focus();
+    } catch (failure) {
+      $('management-error').textContent = 'The management key was not rotated: ' + failure.message;
+    }
+  });
+  $('management-done').addEventListener('click', () => $('management-dialog').close());
+  // The new key leaves the DOM when the dialog closes; the page keeps it in memory, like the one typed in.
+  $('management-dialog').addEventListener('close', async () => {
+    $('management-key-new').textContent = '';
+    $('rotate-management').focus();
+    try { await refresh(); } catch (failure) { showError('keys-error', failure.message); }
   });
 })();

@@ -23,9 +23,17 @@ class ConsoleController {
     private final byte[] page = resource("index.html");
     private final byte[] script = resource("console.js");
     private final byte[] style = resource("console.css");
+    /** uPlot's version, as adapters-http/pom.xml has it: its files are read from the webjar when the console starts. */
+    static final String UPLOT = "1.6.30";
+    private final byte[] chartScript = ClasspathResources.bytes("/META-INF/resources/webjars/uplot/" + UPLOT + "/dist/uPlot.iife.min.js",
+            "uPlot " + UPLOT + " is missing from the jar");
+    private final byte[] chartStyle = ClasspathResources.bytes("/META-INF/resources/webjars/uplot/" + UPLOT + "/dist/uPlot.min.css",
+            "uPlot " + UPLOT + " is missing from the jar");
 
     @Operation(summary = "The key console", tags = "Console",
-            description = "A page that signs in with a management key (kept in the page's memory only) and lists, creates and deletes the account's gateway keys.",
+            description = "A page that signs in with a management key (kept in the page's memory only): the account's gateway keys (created "
+                    + "with an expiry and provider keys, limits set in place, revoked), its usage of the last 30 days as a chart and a table, "
+                    + "its activity, and the management key's rotation.",
             responses = @ApiResponse(responseCode = "200", description = "The page.", content = @Content(mediaType = "text/html")))
     @Get(produces = "text/html; charset=utf-8")
     HttpResponse<byte[]> page() {
@@ -42,6 +50,18 @@ class ConsoleController {
     @Get(uri = "/console.css", produces = "text/css; charset=utf-8")
     HttpResponse<byte[]> style() {
         return secured(HttpResponse.ok(style), "text/css; charset=utf-8");
+    }
+
+    @Hidden
+    @Get(uri = "/uPlot.iife.min.js", produces = "text/javascript; charset=utf-8")
+    HttpResponse<byte[]> chartScript() {
+        return secured(HttpResponse.ok(chartScript), "text/javascript; charset=utf-8");
+    }
+
+    @Hidden
+    @Get(uri = "/uPlot.min.css", produces = "text/css; charset=utf-8")
+    HttpResponse<byte[]> chartStyle() {
+        return secured(HttpResponse.ok(chartStyle), "text/css; charset=utf-8");
     }
 
     private static MutableHttpResponse<byte[]> secured(MutableHttpResponse<byte[]> response, String type) {

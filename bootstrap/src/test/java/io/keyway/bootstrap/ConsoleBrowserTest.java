@@ -1,5 +1,6 @@
 package io.keyway.bootstrap;
 
+import io.keyway.domain.testkit.Await;
 import io.keyway.domain.testkit.FakeUpstream;
 import io.keyway.testkit.Gateway;
 import io.keyway.testkit.KeywayExtension;
@@ -49,6 +50,7 @@ class ConsoleBrowserTest {
     static final KeywayExtension keyway = KeywayExtension.builder()
             .property("keyway.providers.groq.base-url", groq.baseUrl())
             .property("keyway.providers.groq.retries", 0)
+            .property("keyway.usage.flush-interval", "100ms")
             .build();
 
     private static WebDriver browser;
@@ -184,7 +186,8 @@ class ConsoleBrowserTest {
         waiting().until(ExpectedConditions.textToBePresentInElement(activity, "gateway_key.revoked"));
         String keyId = gatewayKey.substring(3, 19);
         for (String action : List.of("gateway_key.created", "provider_key.attached", "gateway_key.revoked")) {
-            assertEquals(1, browser.findElements(By.xpath("//tbody[@id='activity-body']/tr[td[2]='" + action + "' and td[3]='" + keyId + "']")).size(),
+            // The key was revoked: its rows stay and say so.
+            assertEquals(1, browser.findElements(By.xpath("//tbody[@id='activity-body']/tr[td[2]='" + action + "' and td[3]='" + keyId + " (deleted)']")).size(),
                     action + " in the activity:\n" + activity.getText());
         }
         assertTrue(activity.getText().contains("last four: " + openRouterKey.substring(openRouterKey.length() - 4)), activity.getText());
@@ -270,6 +273,172 @@ class ConsoleBrowserTest {
         assertEquals(before, openRouter.received().size(), "a request went to OpenRouter after its key was removed");
     }
 
+    /** Starts counting the page's Content-Security-Policy violations; {@link #cspViolations} reads them. */
+    private static void watchForCspViolations() {
+        ((JavascriptExecutor) browser).executeScript("window.cspViolations = [];"
+                + "document.addEventListener('securitypolicyviolation', e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));");
+    }
+
+    private static Object cspViolations() {
+        return ((JavascriptExecutor) browser).executeScript("return window.cspViolations.join('\\n');");
+    }
+
+    private static void narrow(boolean phone) {
+        browser.manage().window().setSize(phone ? new org.openqa.selenium.Dimension(375, 900) : new org.openqa.selenium.Dimension(1280, 1100));
+    }
+
+    @Test
+    void anAccountSeesItsUsageChartedSetsALimitCreatesAnExpiringKeyAndRotatesItsManagementKey() throws Exception {
+        Gateway gateway = keyway.gateway();
+        FakeUpstream openRouter = keyway.openRouter();
+        openRouter.answer("chat/completions", FakeUpstream.json(200, FakeUpstream.chatCompletion("a/b", "hi")));
+        String management = gateway.createAccount("console-usage");
+        String gatewayKey = SecretLedger.record(gateway.createGatewayKey(management, "sk-or-v1-usage-" + UUID.randomUUID()));
+        String id = gatewayKey.substring(3, 19);
+        String chat = "{\"model\":\"openrouter-a/b\",\"messages\":[]}";
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, gateway.post("/v1/chat/completions", gatewayKey, chat).statusCode());
+        }
+        Await.until(() -> gateway.get("/v1/usage", management).body().contains("\"total\":{\"requests\":3"), Duration.ofSeconds(5),
+                "the three requests were recorded");
+
+        browser.get(gateway.baseUrl() + "/console");
+        watchForCspViolations();
+        field("Management key").sendKeys(management);
+        button("Sign in", "//form[@id='sign-in-form']").click();
+
+        // Usage: the account's, then the key's, made by the requests above.
+        WebElement totals = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("usage-totals")));
+        waiting().until(ExpectedConditions.textToBePresentInElement(totals, "3 requests"));
+        assertTrue(totals.getText().startsWith("The account: 3 requests, 36 tokens, 0.0004 USD"), totals.getText());
+        assertFalse(browser.findElements(By.cssSelector("#usage-chart canvas")).isEmpty(), "no chart was drawn");
+        assertEquals(30, browser.findElements(By.xpath("//tbody[@id='usage-body']/tr")).size(), "one row a day");
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        browser.findElement(By.xpath("//details[@id='usage-figures']/summary")).click();
+        WebElement todayRow = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.xpath("//tbody[@id='usage-body']/tr[td[1]='" + today + "']")));
+        assertEquals(today + " 3 36 0.0004", todayRow.getText());
+        assertTrue(browser.findElement(By.id("usage-models")).getText().startsWith("openrouter-a/b: 0.0004 USD, 36 tokens, 3 requests"),
+                browser.findElement(By.id("usage-models")).getText());
+        new org.openqa.selenium.support.ui.Select(field("Usage of")).selectByValue(id);
+        waiting().until(ExpectedConditions.textToBePresentInElement(totals, "This key: 3 requests"));
+        screenshot("13-usage");
+        accessible("the usage chart, its table and the top models");
+        narrow(true);
+        Object overflow = ((JavascriptExecutor) browser).executeScript("return Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth);");
+        assertEquals(0L, overflow, "the page scrolls sideways at 375 px");
+        screenshot("13b-usage-375px");
+        accessible("the page at 375 px");
+        narrow(false);
+
+        // Limits: a refused value is said next to its field; a saved one answers 429 past it.
+        WebElement open = browser.findElement(By.xpath("//tbody[@id='keys-body']/tr[td[2]='" + id + "']//button[text()='Limits']"));
+        assertTrue(open.getAccessibleName().startsWith("Limits of "), open.getAccessibleName());
+        open.click();
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("limits-dialog")));
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("limit-rpm-used"), "Used: 3 in the last minute."));
+        assertTrue(browser.findElement(By.id("limit-tpd-used")).getText().contains("36 tokens today"));
+        assertEquals(browser.findElement(By.id("limit-rpm")), browser.switchTo().activeElement(), "focus moved into the dialog");
+        field("Requests per minute").sendKeys("0");
+        button("Save limits", "//dialog[@id='limits-dialog']").click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("limit-rpm-error"), "whole number"));
+        assertEquals("alert", browser.findElement(By.id("limit-rpm-error")).getAttribute("role"));
+        screenshot("14-limit-refused");
+        accessible("the limits dialog with a refused value");
+        field("Requests per minute").clear();
+        field("Requests per minute").sendKeys("3");
+        button("Save limits", "//dialog[@id='limits-dialog']").click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("limits-status"), "Saved: 3 requests a minute."));
+        assertEquals("", browser.findElement(By.id("limit-rpm-error")).getText());
+        button("Close", "//dialog[@id='limits-dialog']").click();
+        waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.id("limits-dialog")));
+        WebElement focused = browser.switchTo().activeElement();
+        assertEquals("Limits", focused.getText(), "focus went back to what opened the dialog");
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.xpath("//tbody[@id='keys-body']/tr[td[2]='" + id + "']"),
+                "3 requests a minute"));
+        int allowed = 0;
+        HttpResponse<String> answer = null;
+        for (int i = 0; i < 4; i++) {
+            answer = gateway.post("/v1/chat/completions", gatewayKey, chat);
+            if (answer.statusCode() != 200) {
+                break;
+            }
+            allowed++;
+        }
+        Gateway.assertOpenAiError(answer, 429, "rate_limit_exceeded");
+        assertTrue(allowed <= 3, allowed + " requests passed a limit of 3 a minute");
+
+        // A key created with an expiry is refused from then on.
+        field("Name").sendKeys("brief");
+        Object expiresAt = ((JavascriptExecutor) browser).executeScript("const d = new Date(Date.now() + 3000), p = n => String(n).padStart(2, '0');"
+                + "arguments[0].value = d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + 'T' + p(d.getHours()) + ':'"
+                + " + p(d.getMinutes()) + ':' + p(d.getSeconds()); return Math.floor(d.getTime() / 1000);", field("Expires (optional)"));
+        button("Create key", "//form[@id='create-form']").click();
+        String brief = SecretLedger.record(waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("reveal-key"))).getText());
+        button("Done", "//dialog[@id='reveal-dialog']").click();
+        WebElement briefRow = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.xpath("//tbody[@id='keys-body']/tr[td[1]='brief']")));
+        assertTrue(briefRow.getText().contains(java.time.Instant.ofEpochSecond((Long) expiresAt).toString().replace('T', ' ').replace("Z", " UTC")),
+                briefRow.getText());
+        Await.until(() -> gateway.get("/v1/key", brief).statusCode() == 401, Duration.ofSeconds(8), "the key expired");
+        Gateway.assertOpenAiError(gateway.get("/v1/key", brief), 401, "expired_api_key");
+
+        // The management key's rotation: shown once, and the page goes on with the new one.
+        button("Rotate management key", "//header").click();
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("management-dialog")));
+        button("Rotate", "//dialog[@id='management-dialog']").click();
+        String rotated = SecretLedger.record(waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("management-key-new"))).getText());
+        assertTrue(rotated.startsWith("kwm-"), rotated);
+        screenshot("15-management-key-rotated");
+        accessible("the new management key, shown once");
+        button("Done", "//dialog[@id='management-dialog']").click();
+        waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.id("management-dialog")));
+        assertFalse(browser.getPageSource().contains(rotated), "the new management key stayed in the page");
+        assertEquals("Rotate management key", browser.switchTo().activeElement().getText());
+        assertEquals(401, gateway.get("/v1/keys", management).statusCode(), "the old management key still works");
+        assertEquals(200, gateway.get("/v1/keys", rotated).statusCode());
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("activity-table"), "management_key.rotated"));
+        assertEquals("", cspViolations(), "the page broke its Content-Security-Policy");
+    }
+
+    @Test
+    void aKeyIsRotatedFromItsRowWithAGracePeriodAndBothSecretsServeDuringIt() throws Exception {
+        Gateway gateway = keyway.gateway();
+        String management = gateway.createAccount("console-rotation");
+        String old = SecretLedger.record(gateway.createGatewayKey(management, "sk-or-v1-rotate-" + UUID.randomUUID()));
+        String other = SecretLedger.record(gateway.createGatewayKey(management, null));
+        String id = old.substring(3, 19);
+        browser.get(gateway.baseUrl() + "/console");
+        watchForCspViolations();
+        field("Management key").sendKeys(management);
+        button("Sign in", "//form[@id='sign-in-form']").click();
+        WebElement open = waiting().until(ExpectedConditions.visibilityOfElementLocated(
+                By.xpath("//tbody[@id='keys-body']/tr[td[2]='" + id + "']//button[text()='Rotate']")));
+        assertTrue(open.getAccessibleName().startsWith("Rotate "), open.getAccessibleName());
+        open.click();
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("rotate-dialog")));
+        assertEquals(browser.findElement(By.id("rotate-secret")), browser.switchTo().activeElement());
+        field("Current secret (kw-…)").sendKeys(other);
+        button("Rotate key", "//dialog[@id='rotate-dialog']").click();
+        waiting().until(ExpectedConditions.textToBePresentInElement(alert("rotate-form"), "not the secret of the key"));
+        screenshot("16-rotate-wrong-secret");
+        accessible("the rotation dialog");
+        field("Current secret (kw-…)").clear();
+        field("Current secret (kw-…)").sendKeys(old);
+        new org.openqa.selenium.support.ui.Select(field("Grace period for the old secret")).selectByVisibleText("5 minutes");
+        button("Rotate key", "//dialog[@id='rotate-dialog']").click();
+        String fresh = SecretLedger.record(waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("reveal-key"))).getText());
+        assertTrue(fresh.startsWith("kw-" + id + "_") && !fresh.equals(old), "the same key with a new secret");
+        assertEquals("", browser.findElement(By.id("rotate-secret")).getAttribute("value"), "the old secret stayed in the dialog's field");
+        button("Done", "//dialog[@id='reveal-dialog']").click();
+        waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.id("reveal-dialog")));
+        assertEquals("Rotate", browser.switchTo().activeElement().getText(), "focus went back to the row's Rotate");
+        assertFalse(browser.getPageSource().contains(fresh) || browser.getPageSource().contains(old), "a secret stayed in the page");
+
+        assertEquals(200, gateway.get("/v1/key", fresh).statusCode(), "the new secret serves");
+        assertEquals(200, gateway.get("/v1/key", old).statusCode(), "the old secret serves during its grace");
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("activity-table"), "gateway_key.rotated"));
+        assertEquals("", cspViolations(), "the page broke its Content-Security-Policy");
+    }
+
     @Test
     void aRefusedOpenRouterKeyIsSaidNextToTheForm() throws Exception {
         Gateway gateway = keyway.gateway();
@@ -309,5 +478,9 @@ class ConsoleBrowserTest {
         assertFalse(html.contains("http://") || html.contains("https://"), "an asset from another origin");
         assertEquals(200, gateway.get("/console/console.js", null).statusCode());
         assertEquals(200, gateway.get("/console/console.css", null).statusCode());
+        HttpResponse<String> chart = gateway.get("/console/uPlot.iife.min.js", null);
+        assertEquals(200, chart.statusCode());
+        assertTrue(chart.body().contains("uPlot"), "the chart library is served from the jar");
+        assertEquals(200, gateway.get("/console/uPlot.min.css", null).statusCode());
     }
 }
