@@ -1,5 +1,6 @@
 'use strict';
-// The Keyway console: a management key's holder lists, creates and revokes gateway keys through the JSON API.
+// The Keyway console: a management key's holder manages the account's gateway keys (create, limits, rotation, provider
+// keys, revocation), sees their usage and the account's activity, and rotates the management key, through the JSON API.
 // The management key lives in this closure only (no storage, no cookie); a revealed gateway key is in the DOM only
 // while its dialog is open.
 (function () {
@@ -7,7 +8,6 @@
   let revoking = null;
   let changing = null;
   let limiting = null;
-  let keys = [];
 
   const $ = (id) => document.getElementById(id);
   // Each error is said next to what caused it: the sign-in form, the create form, or the keys table (revoking).
@@ -61,38 +61,27 @@
       cell(row, providers.length ? providers.join(', ') : 'none');
       cell(row, describeLimits(key.limits));
       const actions = cell(row, '');
-      const limits = document.createElement('button');
-      limits.type = 'button';
-      limits.textContent = 'Limits';
-      limits.setAttribute('aria-label', 'Limits of ' + key.name);
-      limits.addEventListener('click', () => askForLimits(key));
-      actions.appendChild(limits);
-      const rotate = document.createElement('button');
-      rotate.type = 'button';
-      rotate.textContent = 'Rotate';
-      rotate.setAttribute('aria-label', 'Rotate ' + key.name);
-      rotate.addEventListener('click', () => askToRotate(key));
-      actions.appendChild(rotate);
-      const change = document.createElement('button');
-      change.type = 'button';
-      change.textContent = 'Provider keys';
-      change.setAttribute('aria-label', 'Provider keys of ' + key.name);
-      change.addEventListener('click', () => askToChangeProviderKeys(key));
-      actions.appendChild(change);
-      const revoke = document.createElement('button');
-      revoke.type = 'button';
-      revoke.textContent = 'Revoke';
-      revoke.className = 'danger';
-      revoke.setAttribute('aria-label', 'Revoke ' + key.name);
-      revoke.addEventListener('click', () => askToRevoke(key));
-      actions.appendChild(revoke);
+      // Each button's accessible name says which key it acts on ("Revoke laptop"), its text what it does.
+      for (const [text, name, open, danger] of [
+        ['Limits', 'Limits of ', askForLimits, false],
+        ['Rotate', 'Rotate ', askToRotate, false],
+        ['Provider keys', 'Provider keys of ', askToChangeProviderKeys, false],
+        ['Revoke', 'Revoke ', askToRevoke, true],
+      ]) {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.textContent = text;
+        if (danger) button.className = 'danger';
+        button.setAttribute('aria-label', name + key.name);
+        button.addEventListener('click', () => open(key));
+        actions.appendChild(button);
+      }
       body.appendChild(row);
     }
   }
 
   async function refresh() {
     const list = await api('GET', '/v1/keys');
-    keys = list.data;
     render(list.data);
     listUsageScopes(list.data);
     await Promise.all([loadUsage(), loadActivity()]);
