@@ -117,9 +117,14 @@ class ConsoleBrowserTest {
         assertEquals("", found, "axe-core found accessibility violations in " + view);
     }
 
+    /** A screenshot at 1280 px ({@code name}.png) and one at 375 px ({@code name}-375px.png), of the page as it is. */
     private static void screenshot(String name) throws Exception {
         File shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        narrow(true);
+        File phone = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(phone.toPath(), SCREENSHOTS.resolve(name + "-375px.png"), StandardCopyOption.REPLACE_EXISTING);
+        narrow(false);
     }
 
     @Test
@@ -131,6 +136,7 @@ class ConsoleBrowserTest {
         String openRouterKey = SecretLedger.record("sk-or-v1-console-" + UUID.randomUUID());
 
         browser.get(gateway.baseUrl() + "/console");
+        watchForCspViolations();
         screenshot("01-sign-in");
         accessible("the sign-in view");
 
@@ -138,6 +144,7 @@ class ConsoleBrowserTest {
         button("Sign in", "//form[@id='sign-in-form']").click();
         waiting().until(ExpectedConditions.textToBePresentInElement(alert("sign-in-form"), "not accepted"));
         screenshot("02-wrong-management-key");
+        accessible("the sign-in view with its error");
 
         field("Management key").clear();
         field("Management key").sendKeys(management);
@@ -176,6 +183,7 @@ class ConsoleBrowserTest {
         revoke.click();
         waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("revoke-dialog")));
         screenshot("06-revoke-confirmation");
+        accessible("the revoke confirmation");
         button("Revoke", "//dialog[@id='revoke-dialog']").click();
         waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("keys-empty")));
         assertTrue(browser.findElements(By.xpath("//tbody/tr[td[1]='laptop']")).isEmpty());
@@ -203,6 +211,7 @@ class ConsoleBrowserTest {
 
         button("Sign out", "//header").click();
         waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in-section")));
+        assertEquals("", cspViolations(), "the page broke its Content-Security-Policy");
         assertFalse(browser.findElement(By.id("keys-section")).isDisplayed());
         screenshot("08-signed-out");
     }
@@ -221,6 +230,7 @@ class ConsoleBrowserTest {
         String groqKey = SecretLedger.record("gsk_row_" + UUID.randomUUID().toString().replace("-", ""));
 
         browser.get(gateway.baseUrl() + "/console");
+        watchForCspViolations();
         field("Management key").sendKeys(management);
         button("Sign in", "//form[@id='sign-in-form']").click();
         String id = gatewayKey.substring(3, 19);
@@ -239,6 +249,7 @@ class ConsoleBrowserTest {
         button("Save provider key", "//dialog[@id='provider-dialog']").click();
         waiting().until(ExpectedConditions.textToBePresentInElement(alert("provider-form"), "not the secret of the key"));
         screenshot("10-provider-keys-wrong-secret");
+        accessible("the provider keys dialog with its error");
         assertEquals(0, groq.count("models"), "a key was checked although the secret was another key's");
 
         field("Gateway key (kw-…)").clear();
@@ -271,6 +282,7 @@ class ConsoleBrowserTest {
         Gateway.assertOpenAiError(gateway.post("/v1/chat/completions", gatewayKey, "{\"model\":\"openrouter-a/b\",\"messages\":[]}"),
                 403, "provider_key_missing");
         assertEquals(before, openRouter.received().size(), "a request went to OpenRouter after its key was removed");
+        assertEquals("", cspViolations(), "the page broke its Content-Security-Policy");
     }
 
     /** Starts counting the page's Content-Security-Policy violations; {@link #cspViolations} reads them. */
@@ -326,7 +338,6 @@ class ConsoleBrowserTest {
         narrow(true);
         Object overflow = ((JavascriptExecutor) browser).executeScript("return Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth);");
         assertEquals(0L, overflow, "the page scrolls sideways at 375 px");
-        screenshot("13b-usage-375px");
         accessible("the page at 375 px");
         narrow(false);
 
@@ -440,6 +451,40 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void theKeyboardAloneSignsInSetsALimitAndFocusComesBackToWhatOpenedTheDialog() throws Exception {
+        Gateway gateway = keyway.gateway();
+        String management = gateway.createAccount("console-keyboard");
+        String gatewayKey = SecretLedger.record(gateway.createGatewayKey(management, null));
+        String id = gatewayKey.substring(3, 19);
+        browser.get(gateway.baseUrl() + "/console");
+        org.openqa.selenium.interactions.Actions keys = new org.openqa.selenium.interactions.Actions(browser);
+        // Tab from the top of the page reaches the field; Enter submits.
+        keys.sendKeys(org.openqa.selenium.Keys.TAB).perform();
+        assertEquals("management-key", browser.switchTo().activeElement().getAttribute("id"));
+        keys.sendKeys(management).sendKeys(org.openqa.selenium.Keys.ENTER).perform();
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("keys-table")));
+        assertEquals("key-name", browser.switchTo().activeElement().getAttribute("id"), "focus moved to the first thing to do");
+
+        // Shift+Tab back from the create form walks the keys table's buttons: the row's Limits is among them.
+        WebElement limits = browser.findElement(By.xpath("//tbody[@id='keys-body']/tr[td[2]='" + id + "']//button[text()='Limits']"));
+        for (int i = 0; i < 10 && !limits.equals(browser.switchTo().activeElement()); i++) {
+            keys.keyDown(org.openqa.selenium.Keys.SHIFT).sendKeys(org.openqa.selenium.Keys.TAB).keyUp(org.openqa.selenium.Keys.SHIFT).perform();
+        }
+        assertEquals(limits, browser.switchTo().activeElement(), "Shift+Tab reached the row's Limits");
+        keys.sendKeys(org.openqa.selenium.Keys.ENTER).perform();
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("limits-dialog")));
+        assertEquals("limit-rpm", browser.switchTo().activeElement().getAttribute("id"));
+        keys.sendKeys("5").sendKeys(org.openqa.selenium.Keys.ENTER).perform();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("limits-status"), "Saved: 5 requests a minute."));
+        keys.sendKeys(org.openqa.selenium.Keys.ESCAPE).perform();
+        waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.id("limits-dialog")));
+        WebElement back = browser.switchTo().activeElement();
+        assertEquals("Limits", back.getText());
+        assertTrue(back.getAccessibleName().startsWith("Limits of "), back.getAccessibleName());
+        assertTrue(gateway.get("/v1/keys/" + id, management).body().contains("\"requests_per_minute\":5"), "the limit was saved");
+    }
+
+    @Test
     void aRefusedOpenRouterKeyIsSaidNextToTheForm() throws Exception {
         Gateway gateway = keyway.gateway();
         String management = gateway.createAccount("console-errors");
@@ -456,6 +501,7 @@ class ConsoleBrowserTest {
         assertTrue(alert("create-form").getText().contains("8 to 1024 printable ASCII characters without spaces"), alert("create-form").getText());
         assertTrue(browser.findElement(By.id("keys-empty")).isDisplayed(), "no key was created");
         screenshot("09-refused-openrouter-key");
+        accessible("the create form with its error");
     }
 
     @Test
