@@ -541,6 +541,9 @@
   $('row-close').addEventListener('click', () => $('provider-dialog').close());
   // The pasted secret and provider key leave the page whenever the dialog closes (Close, Escape).
   $('provider-dialog').addEventListener('close', () => {
+    // Focus goes back to the row's button (the row may have been drawn again after a change).
+    const opener = changing && rowButton(changing.id, 'Provider keys');
+    if (opener) opener.focus();
     changing = null;
     for (const id of ['row-gateway-key', 'row-provider-key']) $(id).value = '';
     for (const id of ['provider-error', 'provider-status', 'provider-dialog-current']) $(id).textContent = '';
@@ -556,13 +559,20 @@
   $('revoke-dialog').addEventListener('close', async () => {
     const key = revoking;
     revoking = null;
-    if ($('revoke-dialog').returnValue !== 'revoke' || key === null) return;
+    if (key === null) return;
+    if ($('revoke-dialog').returnValue !== 'revoke') {
+      const opener = rowButton(key.id, 'Revoke');
+      if (opener) opener.focus();
+      return;
+    }
     clearError();
     try {
       await api('DELETE', '/v1/keys/' + encodeURIComponent(key.id));
       const row = document.querySelector('tr[data-key-id="' + key.id + '"]');
       if (row) row.remove();
       await refresh();
+      // The row that opened the dialog is gone: focus goes to the list's heading.
+      $('keys-title').focus();
     } catch (failure) {
       showError('keys-error', 'The key was not revoked: ' + failure.message);
     }

@@ -187,6 +187,7 @@ class ConsoleBrowserTest {
         button("Revoke", "//dialog[@id='revoke-dialog']").click();
         waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("keys-empty")));
         assertTrue(browser.findElements(By.xpath("//tbody/tr[td[1]='laptop']")).isEmpty());
+        waiting().until(driver -> "keys-title".equals(driver.switchTo().activeElement().getAttribute("id")));
         screenshot("07-revoked");
 
         assertEquals(401, gateway.post("/v1/chat/completions", gatewayKey, "{\"model\":\"openrouter-a/b\"}").statusCode());
@@ -271,6 +272,7 @@ class ConsoleBrowserTest {
 
         button("Close", "//dialog[@id='provider-dialog']").click();
         waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.id("provider-dialog")));
+        assertEquals("Provider keys", browser.switchTo().activeElement().getText(), "focus went back to the row's button");
         assertEquals("", browser.findElement(By.id("row-gateway-key")).getAttribute("value"), "the gateway key stayed in the dialog's field");
         assertFalse(browser.getPageSource().contains(groqKey) || browser.getPageSource().contains(gatewayKey), "a secret stayed in the page");
         screenshot("12-provider-keys-closed");
