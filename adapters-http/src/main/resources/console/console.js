@@ -14,8 +14,10 @@
   const showError = (where, text) => { $(where).textContent = text; };
   const clearError = () => { for (const id of ['sign-in-error', 'create-error', 'keys-error']) $(id).textContent = ''; };
 
-  async function api(method, path, body) {
-    const headers = { Authorization: 'Bearer ' + managementKey };
+  // Calls the JSON API with the management key, or with a gateway key's own secret (bearer) for the changes only that
+  // secret may make (its provider keys, its rotation).
+  async function api(method, path, body, bearer) {
+    const headers = { Authorization: 'Bearer ' + (bearer === undefined ? managementKey : bearer) };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let response;
     try {
@@ -487,6 +489,14 @@
     $('row-gateway-key').focus();
   }
 
+  // A pasted secret must be the row's own key before anything is sent: else the error says so beside the field.
+  function isSecretOf(key, secret, errorId, fieldId) {
+    if (secret.startsWith('kw-' + key.id + '_')) return true;
+    $(errorId).textContent = 'That is not the secret of the key ' + key.name + ' (' + key.id + '): nothing was changed.';
+    $(fieldId).focus();
+    return false;
+  }
+
   async function changeProviderKey(method) {
     const key = changing;
     if (key === null) return;
@@ -494,33 +504,20 @@
     const secret = $('row-gateway-key').value.trim();
     const provider = $('row-provider').value;
     const title = $('row-provider').selectedOptions[0] ? $('row-provider').selectedOptions[0].textContent : provider;
-    if (!secret.startsWith('kw-' + key.id + '_')) {
-      $('provider-error').textContent = 'That is not the secret of the key ' + key.name + ' (' + key.id + '): nothing was changed.';
-      $('row-gateway-key').focus();
-      return;
-    }
+    if (!isSecretOf(key, secret, 'provider-error', 'row-gateway-key')) return;
     const providerKey = $('row-provider-key').value.trim();
     if (method === 'PUT' && !providerKey) {
       $('provider-error').textContent = 'Enter the new key at ' + title + ' to save it.';
       $('row-provider-key').focus();
       return;
     }
-    const headers = { Authorization: 'Bearer ' + secret };
-    if (method === 'PUT') headers['Content-Type'] = 'application/json';
-    let response;
+    let json;
     try {
-      response = await fetch('/v1/key/provider-keys/' + encodeURIComponent(provider), {
-        method, headers, cache: 'no-store', body: method === 'PUT' ? JSON.stringify({ api_key: providerKey }) : undefined,
-      });
-    } catch (unreachable) {
-      $('provider-error').textContent = 'Keyway could not be reached. Check your connection and try again.';
-      return;
-    }
-    let json = null;
-    try { json = await response.json(); } catch (notJson) { /* said below */ }
-    if (!response.ok) {
-      const message = json && json.error && json.error.message ? json.error.message : 'The request failed with status ' + response.status + '.';
-      $('provider-error').textContent = (method === 'PUT' ? 'The ' + title + ' key was not saved: ' : 'The ' + title + ' key was not removed: ') + message;
+      json = await api(method, '/v1/key/provider-keys/' + encodeURIComponent(provider),
+        method === 'PUT' ? { api_key: providerKey } : undefined, secret);
+    } catch (failure) {
+      $('provider-error').textContent = (method === 'PUT' ? 'The ' + title + ' key was not saved: ' : 'The ' + title + ' key was not removed: ')
+        + failure.message;
       return;
     }
     $('row-provider-key').value = '';
@@ -598,27 +595,12 @@
     if (key === null) return;
     $('rotate-error').textContent = '';
     const secret = $('rotate-secret').value.trim();
-    if (!secret.startsWith('kw-' + key.id + '_')) {
-      $('rotate-error').textContent = 'That is not the secret of the key ' + key.name + ' (' + key.id + '): nothing was changed.';
-      $('rotate-secret').focus();
-      return;
-    }
-    let response;
+    if (!isSecretOf(key, secret, 'rotate-error', 'rotate-secret')) return;
+    let json;
     try {
-      response = await fetch('/v1/key/rotate', {
-        method: 'POST', cache: 'no-store',
-        headers: { Authorization: 'Bearer ' + secret, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ grace_seconds: Number($('rotate-grace').value) }),
-      });
-    } catch (unreachable) {
-      $('rotate-error').textContent = 'Keyway could not be reached. Check your connection and try again.';
-      return;
-    }
-    let json = null;
-    try { json = await response.json(); } catch (notJson) { /* said below */ }
-    if (!response.ok) {
-      $('rotate-error').textContent = 'The key was not rotated: '
-        + (json && json.error && json.error.message ? json.error.message : 'the request failed with status ' + response.status + '.');
+      json = await api('POST', '/v1/key/rotate', { grace_seconds: Number($('rotate-grace').value) }, secret);
+    } catch (failure) {
+      $('rotate-error').textContent = 'The key was not rotated: ' + failure.message;
       return;
     }
     $('rotate-dialog').close();
