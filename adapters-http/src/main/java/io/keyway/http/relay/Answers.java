@@ -99,11 +99,13 @@ final class Answers {
     private static HttpResponse<?> stream(UpstreamReply.Answered answered, Flux<byte[]> body, RelayedRequest request) {
         BodyWatcher watcher = new BodyWatcher(request, BodyWatcher.Kind.STREAM, -1);
         request.answerStarted();
-        MutableHttpResponse<Flux<byte[]>> response = HttpResponse.<Flux<byte[]>>status(answered.status(), null)
+        Flux<byte[]> events = endTruthfully(new WatchedBody(body, watcher), watcher, request.upstreamName());
+        io.netty.channel.Channel channel = request.channel();
+        MutableHttpResponse<Object> response = HttpResponse.status(answered.status(), null)
                 .contentType(answered.header("Content-Type"))
                 .header("Cache-Control", "no-cache")
                 .header("X-Accel-Buffering", "no")
-                .body(endTruthfully(new WatchedBody(body, watcher), watcher, request.upstreamName()));
+                .body(channel == null ? events : StreamedBody.of(events, channel));
         copyHeaders(answered.headers(), response);
         return response;
     }

@@ -65,6 +65,11 @@ public final class RelayedRequest implements CompletionEvents {
         this.startedNanos = startedNanos;
     }
 
+    /** The client's connection, when the request came over Netty (always, but in unit tests of the relay). */
+    io.netty.channel.Channel channel() {
+        return request instanceof io.micronaut.http.server.netty.NettyHttpRequest<?> netty ? netty.getChannelHandlerContext().channel() : null;
+    }
+
     /** The client's response: complete once, whatever happens. */
     public CompletableFuture<HttpResponse<?>> response() {
         return response;
