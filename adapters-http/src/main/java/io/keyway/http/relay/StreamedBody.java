@@ -136,6 +136,17 @@ final class StreamedBody implements CoreSubscriber<byte[]>, BufferConsumer.Upstr
 
     @Override
     public void onNext(byte[] chunk) {
+        if (loop.inEventLoop() && !draining && chunks.isEmpty()) {
+            // The usual case (the upstream's connection lives on this loop): nothing waits, so no queue.
+            draining = true;
+            try {
+                add(chunk);
+            } finally {
+                draining = false;
+            }
+            drain();
+            return;
+        }
         chunks.offer(chunk);
         signal();
     }
@@ -173,11 +184,7 @@ final class StreamedBody implements CoreSubscriber<byte[]>, BufferConsumer.Upstr
                 Throwable finished = end;
                 byte[] chunk = chunks.poll();
                 if (chunk != null) {
-                    asked--;
-                    if (!ended) {
-                        unconsumed += chunk.length;
-                        buffer.add(factory.readBufferFactory().adapt(chunk));
-                    }
+                    add(chunk);
                     continue;
                 }
                 if (finished != null && !ended) {
@@ -194,6 +201,15 @@ final class StreamedBody implements CoreSubscriber<byte[]>, BufferConsumer.Upstr
             draining = false;
         }
         askMore();
+    }
+
+    /** One chunk into the server's buffer; only inside a drain. */
+    private void add(byte[] chunk) {
+        asked--;
+        if (!ended) {
+            unconsumed += chunk.length;
+            buffer.add(factory.readBufferFactory().adapt(chunk));
+        }
     }
 
     private void askMore() {
