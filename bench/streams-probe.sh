@@ -64,7 +64,9 @@ account=$(curl -fsS -X POST "http://127.0.0.1:$KW/admin/accounts" -H "Authorizat
 management=$(printf '%s' "$account" | sed -E 's/.*"management_key":"([^"]+)".*/\1/')
 key=$(curl -fsS -X POST "http://127.0.0.1:$KW/v1/keys" -H "Authorization: Bearer $management" -H 'Content-Type: application/json' \
   -d '{"name":"probe","provider_keys":{"openrouter":"sk-or-v1-probe-0000000000000000"}}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
-nginx_pid=$(pgrep -f "nginx: worker process" | head -1)
+# This run's worker: a child of this run's master (bench/bench.sh has its own nginx running when it calls this script).
+for _ in $(seq 1 20); do [ -s "$work/nginx.pid" ] && break; sleep 0.5; done
+nginx_pid=$(pgrep -P "$(cat "$work/nginx.pid")" | head -1)
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 peak_sampler() { local pid=$1 out=$2; local peak=0; while kill -0 "$pid" 2>/dev/null && [ ! -f "$out.stop" ]; do
