@@ -121,7 +121,19 @@ final class DirectBody extends Flux<byte[]> {
         }
 
         private void deliver(byte[] bytes) {
-            actual.onNext(bytes);
+            try {
+                actual.onNext(bytes);
+            } catch (RuntimeException | Error broken) {
+                // A reader must not throw (Reactive Streams 2.13). One that does is treated as Reactor treats it: the
+                // body is cancelled and the failure signalled, so the exchange is given up and its connection closed,
+                // instead of the exception unwinding this drain with its counter held and the body stalled for good
+                // (how #22's StreamedBody once stopped streams).
+                if (!cancelled) {
+                    cancel();
+                    actual.onError(broken);
+                }
+                return;
+            }
             upstream.onBytesConsumed(bytes.length);
         }
 

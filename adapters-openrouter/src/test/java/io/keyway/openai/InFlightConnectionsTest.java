@@ -87,6 +87,49 @@ class InFlightConnectionsTest {
     }
 
     @Test
+    void aReaderThatThrowsOnAChunkGivesTheStreamUpAndLaterCallsStillWork() throws Exception {
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            many.add("data: " + i + "\n\n");
+        }
+        fake.answer("chat/completions", FakeUpstream.eventStream(many, Duration.ofMillis(20)));
+        UpstreamCall streamed = new UpstreamCall(Endpoint.CHAT_COMPLETIONS, "{\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8),
+                true, Optional.empty(), "req-throwing-reader", Map.of());
+        UpstreamReply reply = upstream.send(streamed).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        java.util.concurrent.atomic.AtomicInteger chunks = new java.util.concurrent.atomic.AtomicInteger();
+        ((UpstreamReply.Answered) reply).body().subscribe(new java.util.concurrent.Flow.Subscriber<byte[]>() {
+            @Override
+            public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(byte[] chunk) {
+                chunks.incrementAndGet();
+                throw new IllegalStateException("a broken reader");
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+            }
+
+            @Override
+            public void onComplete() {
+            }
+        });
+        // Given up at once, not left waiting for its 100 events: its connection leaves the table well before 2 s.
+        io.keyway.domain.testkit.Await.until(() -> connections.inFlight().inFlight() == 0, Duration.ofSeconds(1),
+                "the stream whose reader threw was given up");
+        Thread.sleep(200);
+        assertEquals(1, chunks.get(), "nothing more reached the reader that threw");
+
+        fake.answer("chat/completions", FakeUpstream.json(200, "{\"after\":true}"));
+        BodyProbe after = call(false);
+        assertNull(after.awaitEnd(Duration.ofSeconds(5)));
+        assertEquals("{\"after\":true}", after.text());
+    }
+
+    @Test
     void thousandsOfCallsHowEverTheyEndLeaveTheTableEmpty() throws Exception {
         fake.answer("chat/completions", FakeUpstream.json(200, "{\"ok\":true}"));
         ExecutorService clients = Executors.newFixedThreadPool(16);
