@@ -12,6 +12,7 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.body.ByteBody;
 import io.micronaut.http.body.ByteBodyFactory;
 import org.reactivestreams.FlowAdapters;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -93,7 +94,7 @@ final class Answers {
                     copyHeaders(answered.headers(), response);
                     return response;
                 })
-                .onErrorResume(cause -> Mono.just(request.unfinishedAnswer(cause)));
+                .onErrorResume(cause -> Mono.just(unfinishedAnswer(cause, request.upstreamName())));
     }
 
     private static HttpResponse<?> stream(UpstreamReply.Answered answered, Flux<byte[]> body, RelayedRequest request) {
@@ -117,7 +118,7 @@ final class Answers {
         // is read by the server afterwards, so its completion must not cancel the source.
         return body.<HttpResponse<?>>switchOnFirst((first, whole) -> {
                     if (first.isOnError()) {
-                        return Flux.just(request.unfinishedAnswer(first.getThrowable()));
+                        return Flux.just(unfinishedAnswer(first.getThrowable(), request.upstreamName()));
                     }
                     request.answerStarted();
                     // A ByteBody is written as it is; a publisher of chunks would be framed as a JSON array.
@@ -164,6 +165,24 @@ final class Answers {
                 + ",\"type\":\"upstream_error\",\"param\":null,\"code\":\"" + (timeout ? "upstream_timeout" : "upstream_stream_interrupted")
                 + "\",\"provider\":" + JsonText.quote(upstream) + "}}\n\n";
         return event.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The response for an answer whose body failed before any of it was passed on. */
+    static HttpResponse<?> unfinishedAnswer(Throwable cause, String upstream) {
+        boolean timeout = cause instanceof UpstreamFailure upstreamFailure && upstreamFailure.isTimeout();
+        return gatewayError(timeout ? 504 : 502, timeout ? "upstream_timeout" : "upstream_unreachable",
+                cause instanceof UpstreamFailure ? cause.getMessage() : "The upstream '" + upstream + "' answer could not be read.",
+                upstream);
+    }
+
+    /** An answer made for a client that has gone: its body is given up unread, which gives up the call upstream. */
+    static void discard(HttpResponse<?> answer) {
+        Object body = answer.body();
+        if (body instanceof ByteBody byteBody) {
+            Flux.from(byteBody.toByteArrayPublisher()).take(0).subscribe();
+        } else if (body instanceof Publisher<?> publisher) {
+            Flux.from(publisher).take(0).subscribe();
+        }
     }
 
     static MutableHttpResponse<OpenAiError> gatewayError(int status, String code, String message, String upstream) {

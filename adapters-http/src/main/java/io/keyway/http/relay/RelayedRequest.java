@@ -13,9 +13,7 @@ import io.keyway.http.RequestIds;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpResponse;
-import io.micronaut.http.body.ByteBody;
 import org.reactivestreams.FlowAdapters;
-import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -168,7 +166,7 @@ public final class RelayedRequest implements CompletionEvents {
 
     /**
      * The answer's body failed. Before the response was made that is a failed request (502, or 504 for a timeout),
-     * answered with {@link #unfinishedAnswer}; after, the transfer is cut.
+     * answered with {@link Answers#unfinishedAnswer}; after, the transfer is cut.
      */
     void bodyFailed(Throwable failure, TokenUsage usage, long relayed, boolean eventStream) {
         if (!answerStarted) {
@@ -206,14 +204,6 @@ public final class RelayedRequest implements CompletionEvents {
         }
     }
 
-    /** The response for an answer whose body failed before any of it was passed on. */
-    HttpResponse<?> unfinishedAnswer(Throwable cause) {
-        boolean timeout = cause instanceof UpstreamFailure upstreamFailure && upstreamFailure.isTimeout();
-        return Answers.gatewayError(timeout ? 504 : 502, timeout ? "upstream_timeout" : "upstream_unreachable",
-                cause instanceof UpstreamFailure ? cause.getMessage() : "The upstream '" + upstreamName() + "' answer could not be read.",
-                upstreamName());
-    }
-
     /** No answer could be had: the gateway's own error, recorded as failed. */
     HttpResponse<?> noAnswer(int status, String code, String reason) {
         end(End.FAILED, status, TokenUsage.NONE);
@@ -243,7 +233,7 @@ public final class RelayedRequest implements CompletionEvents {
             RoutingHeaders.add(mutable, deployment, attempts);
         }
         if (gone || !response.complete(answer)) {
-            discard(answer);
+            Answers.discard(answer);
         }
     }
 
@@ -293,15 +283,5 @@ public final class RelayedRequest implements CompletionEvents {
             }
         }
         return true;
-    }
-
-    /** An answer made for a client that has gone: its body is given up unread, which gives up the call upstream. */
-    private static void discard(HttpResponse<?> answer) {
-        Object body = answer.body();
-        if (body instanceof ByteBody byteBody) {
-            Flux.from(byteBody.toByteArrayPublisher()).take(0).subscribe();
-        } else if (body instanceof Publisher<?> publisher) {
-            Flux.from(publisher).take(0).subscribe();
-        }
     }
 }
