@@ -266,9 +266,14 @@ class ConsoleBrowserTest {
         new org.openqa.selenium.support.ui.Select(field("Provider to change")).selectByVisibleText("OpenRouter");
         button("Remove provider key", "//dialog[@id='provider-dialog']").click();
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("provider-status"), "The OpenRouter key was removed."));
-        WebElement changed = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.xpath("//tbody/tr[td[2]='" + id + "']")));
-        waiting().until(driver -> !changed.getText().contains("openrouter"));
-        assertTrue(changed.getText().contains("groq …"), changed.getText());
+        // The row is found afresh on each look: the list is drawn again after the change, which leaves an element
+        // found before it stale (this failed once in CI).
+        By changedRow = By.xpath("//tbody/tr[td[2]='" + id + "']");
+        String changed = waiting().ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(driver -> {
+            String text = driver.findElement(changedRow).getText();
+            return text.contains("openrouter") ? null : text;
+        });
+        assertTrue(changed.contains("groq …"), changed);
 
         button("Close", "//dialog[@id='provider-dialog']").click();
         waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.id("provider-dialog")));
