@@ -11,6 +11,7 @@
 # (another build's jar, for a paired comparison).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/keyway-setup.sh
 WARM=${WARM:-20}
 SECONDS_RUN=${DURATION:-20}
 LOADS=${LOADS:-"1000:100 2000:200"}
@@ -58,12 +59,9 @@ MALLOC_ARENA_MAX=2 KEYWAY_DATA_DIR="$work/data" KEYWAY_ADMIN_TOKEN="$admin" MICR
   ${PROFILE_OPTS:-} -jar ${KEYWAY_JAR:-bootstrap/target/keyway.jar} > "$work/keyway.log" 2>&1 &
 kw_pid=$!
 pids+=($kw_pid)
-for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$KW/health" 2>/dev/null && break; sleep 1; done
-for pid in $(pgrep -f "$work/data" || true); do taskset -a -p -c 0 "$pid" >/dev/null 2>&1 || true; done
-account=$(curl -fsS -X POST "http://127.0.0.1:$KW/admin/accounts" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' -d '{"name":"probe"}')
-management=$(printf '%s' "$account" | sed -E 's/.*"management_key":"([^"]+)".*/\1/')
-key=$(curl -fsS -X POST "http://127.0.0.1:$KW/v1/keys" -H "Authorization: Bearer $management" -H 'Content-Type: application/json' \
-  -d '{"name":"probe","provider_keys":{"openrouter":"sk-or-v1-probe-0000000000000000"}}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
+keyway_wait $KW
+keyway_pin_database 0 "$work/data"
+key=$(keyway_gateway_key $KW "$admin" probe)
 # This run's worker: a child of this run's master (bench/bench.sh has its own nginx running when it calls this script).
 for _ in $(seq 1 20); do [ -s "$work/nginx.pid" ] && break; sleep 0.5; done
 nginx_pid=$(pgrep -P "$(cat "$work/nginx.pid")" | head -1)

@@ -2,6 +2,7 @@
 # Paired wrk, streams of the fake upstream at 16 connections (bench/post.lua, stream=true): one jar at a time, fake upstream + wrk on CPU 0, Keyway on CPU 1; WARM s of the case, then 10 s measured.
 # Usage: WARM=50 bench/wrk-ab.sh before.jar after.jar; prints, per round and jar, direct req/s and the jar's wrk line.
 cd "$(dirname "$0")/.."
+. bench/keyway-setup.sh
 UP=18051 KW=18053
 taskset -c 0 node bench/fake-upstream.js $UP > /dev/null 2>&1 & up=$!
 trap 'kill $up 2>/dev/null' EXIT
@@ -14,12 +15,9 @@ for jar in "$@"; do
     taskset -c 1 java -Xms96m -Xmx256m -Xmn48m -XX:+UseSerialGC -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -Xss512k -XX:ReservedCodeCacheSize=64m \
     -jar "$jar" > $work/kw.log 2>&1 &
   kw=$!
-  for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$KW/health" 2>/dev/null && break; sleep 1; done
-  for pid in $(pgrep -f "$work/data" || true); do taskset -a -p -c 0 "$pid" >/dev/null 2>&1 || true; done
-  account=$(curl -fsS -X POST "http://127.0.0.1:$KW/admin/accounts" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' -d '{"name":"probe"}')
-  management=$(printf '%s' "$account" | sed -E 's/.*"management_key":"([^"]+)".*/\1/')
-  key=$(curl -fsS -X POST "http://127.0.0.1:$KW/v1/keys" -H "Authorization: Bearer $management" -H 'Content-Type: application/json' \
-    -d '{"name":"probe","provider_keys":{"openrouter":"sk-or-v1-probe-0000000000000000"}}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
+  keyway_wait $KW
+  keyway_pin_database 0 "$work/data"
+  key=$(keyway_gateway_key $KW "$admin" probe)
   export BENCH_KEY=$key BENCH_MODEL=openrouter-bench/model BENCH_STREAM=true
   taskset -c 0 wrk -t1 -c16 -d${WARM:-60}s -s bench/post.lua http://127.0.0.1:$KW/v1/chat/completions > /dev/null
   d=$(BENCH_KEY= BENCH_MODEL=bench/model taskset -c 0 wrk -t1 -c16 -d10s -s bench/post.lua http://127.0.0.1:$UP/api/v1/chat/completions | grep BENCH | sed -E 's/.*rps=([0-9.]+).*/\1/')
