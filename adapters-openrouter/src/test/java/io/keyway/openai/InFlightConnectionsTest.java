@@ -49,10 +49,13 @@ class InFlightConnectionsTest {
     }
 
     private BodyProbe call(boolean stream) throws Exception {
+        return BodyProbe.of(answer(stream).body());
+    }
+
+    private UpstreamReply.Answered answer(boolean stream) throws Exception {
         UpstreamCall call = new UpstreamCall(Endpoint.CHAT_COMPLETIONS, "{\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8),
                 stream, Optional.empty(), "req-in-flight", Map.of());
-        UpstreamReply reply = upstream.send(call).toCompletableFuture().get(5, TimeUnit.SECONDS);
-        return BodyProbe.of(((UpstreamReply.Answered) reply).body());
+        return (UpstreamReply.Answered) upstream.send(call).toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 
     @Test
@@ -93,11 +96,8 @@ class InFlightConnectionsTest {
             many.add("data: " + i + "\n\n");
         }
         fake.answer("chat/completions", FakeUpstream.eventStream(many, Duration.ofMillis(20)));
-        UpstreamCall streamed = new UpstreamCall(Endpoint.CHAT_COMPLETIONS, "{\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8),
-                true, Optional.empty(), "req-throwing-reader", Map.of());
-        UpstreamReply reply = upstream.send(streamed).toCompletableFuture().get(5, TimeUnit.SECONDS);
         java.util.concurrent.atomic.AtomicInteger chunks = new java.util.concurrent.atomic.AtomicInteger();
-        ((UpstreamReply.Answered) reply).body().subscribe(new java.util.concurrent.Flow.Subscriber<byte[]>() {
+        answer(true).body().subscribe(new java.util.concurrent.Flow.Subscriber<byte[]>() {
             @Override
             public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
                 subscription.request(Long.MAX_VALUE);
