@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -49,12 +50,9 @@ final class UpstreamExchanges {
         InFlightConnections.Call call = connections.inFlight().open();
         request.header(InFlightConnections.TAG_HEADER, call.tag());
         CompletableFuture<ByteBodyHttpResponse<?>> response = new CompletableFuture<>();
-        Disposable subscription = Flux.from(connections.client().exchange(request,
-                        body == null ? null : AvailableByteArrayBody.create(ByteArrayBufferFactory.INSTANCE, body), null))
-                .<ByteBodyHttpResponse<?>>map(answer -> (ByteBodyHttpResponse<?>) answer)
-                .singleOrEmpty()
-                .contextWrite(IGNORE_DROPPED_ERRORS)
-                .subscribe(response::complete, response::completeExceptionally, () -> response.complete(null));
+        Answer subscription = new Answer(response);
+        connections.client().exchange(request, body == null ? null : AvailableByteArrayBody.create(ByteArrayBufferFactory.INSTANCE, body), null)
+                .subscribe(subscription);
         Future<?> firstByteTimer = connections.timers().schedule(() -> {
             if (response.completeExceptionally(new TimeoutException("no answer within " + firstByte))) {
                 subscription.dispose();
@@ -71,6 +69,63 @@ final class UpstreamExchanges {
             }
         });
         return exchange;
+    }
+
+    /**
+     * Waits for the client's one answer (status line and headers) and completes {@code response} with it: one
+     * subscriber in place of the five Reactor operators ({@code from}, {@code map}, {@code singleOrEmpty},
+     * {@code contextWrite}, a lambda subscriber) that every request passed before. Disposing it cancels the request.
+     */
+    private static final class Answer implements CoreSubscriber<HttpResponse<?>>, Disposable {
+        private final CompletableFuture<ByteBodyHttpResponse<?>> response;
+        private static final AtomicReferenceFieldUpdater<Answer, Subscription> SUBSCRIPTION =
+                AtomicReferenceFieldUpdater.newUpdater(Answer.class, Subscription.class, "subscription");
+        /** The client's subscription; {@link Operators#cancelledSubscription()} once disposed. */
+        private volatile Subscription subscription;
+
+        Answer(CompletableFuture<ByteBodyHttpResponse<?>> response) {
+            this.response = response;
+        }
+
+        @Override
+        public Context currentContext() {
+            return IGNORE_DROPPED_ERRORS;
+        }
+
+        @Override
+        public void onSubscribe(Subscription given) {
+            if (Operators.setOnce(SUBSCRIPTION, this, given)) {
+                given.request(1);
+            }
+        }
+
+        @Override
+        public void onNext(HttpResponse<?> answer) {
+            if (!response.complete((ByteBodyHttpResponse<?>) answer)) {
+                // Too late: the try timed out or was given up, and its connection is closed.
+                ((ByteBodyHttpResponse<?>) answer).close();
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            response.completeExceptionally(failure);
+        }
+
+        @Override
+        public void onComplete() {
+            response.complete(null);
+        }
+
+        @Override
+        public void dispose() {
+            Operators.terminate(SUBSCRIPTION, this);
+        }
+
+        @Override
+        public boolean isDisposed() {
+            return subscription == Operators.cancelledSubscription();
+        }
     }
 
     /** One request and its answer. */
