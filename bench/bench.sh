@@ -27,6 +27,7 @@ command -v wrk >/dev/null || need+=(wrk)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v node >/dev/null || need+=(nodejs)
 command -v bc >/dev/null || need+=(bc)
+command -v python3 >/dev/null || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
@@ -183,18 +184,15 @@ ttfe() {
 field() { printf '%s\n' "$1" | sed -E "s/.*\"$2\":([^,}]+).*/\1/"; }
 {
   echo
-  echo "Time to the first event of a paced stream (5 events 50 ms apart, 20 streams one after another in 4 waves of 5):"
+  echo "Time to the first event of a paced stream at one kept-alive connection (bench/first_event.py: 3 events 30 ms apart,"
+  echo "direct, nginx and Keyway taken in turn request by request, 200 streams each after 10, 20 ms between streams):"
   echo
-  echo "| through | first event p50 (ms) | p99 (ms) |"
-  echo "|---|---:|---:|"
+  echo "| through | first event p50 (ms) | p90 (ms) | p50 over direct (ms) |"
+  echo "|---|---:|---:|---:|"
+  taskset -c $LOAD_CPU python3 bench/first_event.py $UP $KW "$key" $NGINX | while read -r name p50 p90 over; do
+    printf '| %s | %s | %s | %s |\n' "$name" "$p50" "$p90" "$over"
+  done
 } >> "$out"
-for target in direct nginx keyway; do
-  all=()
-  for _ in 1 2 3 4; do all+=("$(ttfe $target 5 5 50)"); done
-  p50s=$(for r in "${all[@]}"; do field "$r" first_event_p50_ms; done | sort -n | sed -n 2p)
-  p99s=$(for r in "${all[@]}"; do field "$r" first_event_p99_ms; done | sort -n | tail -1)
-  printf '| %s | %.2f | %.2f |\n' "$target" "$p50s" "$p99s" >> "$out"
-done
 
 echo "soak: $SOAK_STREAMS concurrent streams of 20 events 100 ms apart for ${SOAK_SECONDS}s, direct and through Keyway" >&2
 soak_direct=$(ttfe direct "$SOAK_STREAMS" 20 100 "$SOAK_SECONDS")
