@@ -13,6 +13,7 @@
 # Writes bench/last-run.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/keyway-setup.sh
 WARMUP=${WARMUP:-90}
 DURATION=${DURATION:-10}
 SOAK_STREAMS=${SOAK_STREAMS:-1000}
@@ -98,13 +99,13 @@ admin="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 KEYWAY_DATA_DIR="$work/data" KEYWAY_ADMIN_TOKEN="$admin" MICRONAUT_SERVER_PORT=$KW \
   KEYWAY_OPENROUTER_BASE_URL="http://127.0.0.1:$UP/v1" \
   taskset -c $GATEWAY_CPU java ${JAVA_OPTS:--Xms96m -Xmx256m -Xmn48m -XX:+UseSerialGC -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -Xss512k -XX:ReservedCodeCacheSize=64m} \
-  -XX:StartFlightRecording=filename="$work/keyway.jfr",settings=profile,delay=$((WARMUP > 20 ? WARMUP - 20 : 0))s,duration=20s \
+  -XX:StartFlightRecording=filename="$work/keyway.jfr",settings=profile,delay=$((WARMUP > 21 ? WARMUP - 20 : 1))s,duration=20s \
   -jar bootstrap/target/keyway.jar > "$work/keyway.log" 2>&1 &
 kw_pid=$!
 pids+=($kw_pid)
 wait_for "http://127.0.0.1:$UP/v1/models"
 wait_for "http://127.0.0.1:$NGINX/v1/models"
-wait_for "http://127.0.0.1:$KW/health"
+keyway_wait $KW || { echo "Keyway did not start" >&2; exit 1; }
 if [ -n "$have_relay" ]; then
   for _ in $(seq 1 60); do
     code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$RELAY/v1/chat/completions" -d '{}' || true)
@@ -113,13 +114,8 @@ if [ -n "$have_relay" ]; then
   done
 fi
 # The embedded PostgreSQL was started by the JVM and inherited its CPU: move it to the load's CPU.
-for pid in $(pgrep -f "$work/data" || true); do taskset -a -p -c $LOAD_CPU "$pid" >/dev/null 2>&1 || true; done
-
-account=$(curl -fsS -X POST "http://127.0.0.1:$KW/admin/accounts" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' -d '{"name":"bench"}')
-management=$(printf '%s' "$account" | sed -E 's/.*"management_key":"([^"]+)".*/\1/')
-created=$(curl -fsS -X POST "http://127.0.0.1:$KW/v1/keys" -H "Authorization: Bearer $management" -H 'Content-Type: application/json' \
-  -d '{"name":"bench","provider_keys":{"openrouter":"sk-or-v1-bench-0000000000000000"}}')
-key=$(printf '%s' "$created" | sed -E 's/.*"key":"([^"]+)".*/\1/')
+keyway_pin_database $LOAD_CPU "$work/data"
+key=$(keyway_gateway_key $KW "$admin" bench sk-or-v1-bench-0000000000000000)
 
 # run TARGET MODE CONNECTIONS SECONDS -> "rps p50 p99 errors"
 run() {

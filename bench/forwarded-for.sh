@@ -6,6 +6,7 @@
 # the live heap after a full collection is printed before and after). Environment: DURATION (default 60).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/keyway-setup.sh
 PORT=18023
 DURATION=${DURATION:-60}
 [ -f bootstrap/target/keyway.jar ] || ./mvnw -B -q -ntp -DskipTests install
@@ -18,7 +19,7 @@ MALLOC_ARENA_MAX=2 KEYWAY_DATA_DIR="$work/data" KEYWAY_ADMIN_TOKEN="bench-admin-
   taskset -c 1 java ${JAVA_OPTS:--Xms96m -Xmx256m -Xmn48m -XX:+UseSerialGC -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -Xss512k -XX:ReservedCodeCacheSize=64m} \
   -jar bootstrap/target/keyway.jar > "$work/keyway.log" 2>&1 &
 kw_pid=$!
-for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/health" 2>/dev/null && break; sleep 1; done
+keyway_wait $PORT
 live_heap() { jcmd $kw_pid GC.run >/dev/null; jcmd $kw_pid GC.heap_info | awk '/def new generation|tenured generation/ {for (i=1;i<=NF;i++) if ($i=="used") {gsub("K,","",$(i+1)); s+=$(i+1)}} END {printf "%.1f MB", s/1024}'; }
 echo "live heap at start: $(live_heap)"
 count() { grep -c " -> $1 " "$work/keyway.log" || true; }

@@ -13,11 +13,12 @@ keyway_pin_database() {
   for pid in $(pgrep -f "$2" || true); do taskset -a -p -c "$1" "$pid" >/dev/null 2>&1 || true; done
 }
 
-# Prints a new gateway key of Keyway on port $1, made with admin token $2 for an account named $3.
+# Prints a new gateway key of Keyway on port $1, made with admin token $2 for an account named $3, carrying the
+# OpenRouter key $4 (a fixed stand-in when not given).
 keyway_gateway_key() {
-  local account management
+  local account management provider=${4:-sk-or-v1-probe-0000000000000000}
   account=$(curl -fsS -X POST "http://127.0.0.1:$1/admin/accounts" -H "Authorization: Bearer $2" -H 'Content-Type: application/json' -d "{\"name\":\"$3\"}")
   management=$(printf '%s' "$account" | sed -E 's/.*"management_key":"([^"]+)".*/\1/')
   curl -fsS -X POST "http://127.0.0.1:$1/v1/keys" -H "Authorization: Bearer $management" -H 'Content-Type: application/json' \
-    -d "{\"name\":\"$3\",\"provider_keys\":{\"openrouter\":\"sk-or-v1-probe-0000000000000000\"}}" | sed -E 's/.*"key":"([^"]+)".*/\1/'
+    -d "{\"name\":\"$3\",\"provider_keys\":{\"openrouter\":\"$provider\"}}" | sed -E 's/.*"key":"([^"]+)".*/\1/'
 }

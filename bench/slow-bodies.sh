@@ -5,6 +5,7 @@
 # flood on CPU 0. Prints bench/slow-bodies.py's lines for both. Environment: JAVA_OPTS (default ./keyway's), SECONDS (20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/keyway-setup.sh
 PORT=18013
 [ -f bootstrap/target/keyway.jar ] || ./mvnw -B -q -ntp -DskipTests install
 work=$(mktemp -d)
@@ -17,13 +18,10 @@ for with_key in no yes; do
     taskset -c 1 java ${JAVA_OPTS:--Xms96m -Xmx256m -Xmn48m -XX:+UseSerialGC -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -Xss512k -XX:ReservedCodeCacheSize=64m} \
     -jar bootstrap/target/keyway.jar > "$work/keyway-$with_key.log" 2>&1 &
   kw_pid=$!
-  for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/health" 2>/dev/null && break; sleep 1; done
+  keyway_wait $PORT
   bearer=-
   if [ $with_key = yes ]; then
-    account=$(curl -fsS -X POST "http://127.0.0.1:$PORT/admin/accounts" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' -d '{"name":"flood"}')
-    management=$(printf '%s' "$account" | sed -E 's/.*"management_key":"([^"]+)".*/\1/')
-    bearer=$(curl -fsS -X POST "http://127.0.0.1:$PORT/v1/keys" -H "Authorization: Bearer $management" -H 'Content-Type: application/json' \
-      -d '{"name":"flood","provider_keys":{"openrouter":"sk-or-v1-flood-0000000000000000"}}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
+    bearer=$(keyway_gateway_key $PORT "$admin" flood sk-or-v1-flood-0000000000000000)
   fi
   taskset -c 0 python3 bench/slow-bodies.py $PORT $kw_pid "$bearer" 30 9000000 "${SECONDS_OF_FLOOD:-20}"
   echo "500s in Keyway's log: $(grep -c ' -> 500 ' "$work/keyway-$with_key.log" || true); OutOfMemoryError: $(grep -c OutOfMemoryError "$work/keyway-$with_key.log" || true)"
