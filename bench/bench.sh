@@ -181,11 +181,12 @@ field() { printf '%s\n' "$1" | sed -E "s/.*\"$2\":([^,}]+).*/\1/"; }
 {
   echo
   echo "Time to the first event of a paced stream at one kept-alive connection (bench/first_event.py: 3 events 30 ms apart,"
-  echo "direct, nginx and Keyway taken in turn request by request, 200 streams each after 10, 20 ms between streams):"
+  echo "direct, nginx, the Micronaut relay when present and Keyway taken in turn request by request, 200 streams each after 10,"
+  echo "20 ms between streams):"
   echo
   echo "| through | first event p50 (ms) | p90 (ms) | p50 over direct (ms) |"
   echo "|---|---:|---:|---:|"
-  taskset -c $LOAD_CPU python3 bench/first_event.py $UP $KW "$key" $NGINX | while read -r name p50 p90 over; do
+  taskset -c $LOAD_CPU python3 bench/first_event.py $UP $KW "$key" $NGINX ${have_relay:+$RELAY} | while read -r name p50 p90 over; do
     printf '| %s | %s | %s | %s |\n' "$name" "$p50" "$p90" "$over"
   done
 } >> "$out"

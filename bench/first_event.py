@@ -4,14 +4,16 @@ against a running fake upstream (bench/fake-upstream.js), optionally nginx in fr
 OpenRouter base URL points at it.
 
 Default: a paced stream's first event over one kept-alive connection per target (issue #22's "at one connection"),
-the targets taken in turn request by request (direct, nginx, Keyway, direct, ...), so that all of them meet the
+the targets taken in turn request by request (direct, nginx, the relay, Keyway, direct, ...), so that all of them meet the
 machine in the same state; SAMPLES streams each (default 200) after 10 left out, 20 ms between streams, each stream
 3 events 30 ms apart. Prints one line per target: p50, p90 and the p50's difference to direct, in ms.
 
 With --new-connections: also a whole JSON answer, the first event of a burst stream and of a paced stream, each over
 a new connection per request (direct and Keyway, 30 each).
 
-Usage: taskset -c 0 python3 bench/first_event.py UPSTREAM_PORT KEYWAY_PORT GATEWAY_KEY [NGINX_PORT] [--new-connections]"""
+A RELAY_PORT adds the bare Micronaut relay of ../shared/anchors/mn-relay: the framework's own floor on this path.
+
+Usage: taskset -c 0 python3 bench/first_event.py UPSTREAM_PORT KEYWAY_PORT GATEWAY_KEY [NGINX_PORT [RELAY_PORT]] [--new-connections]"""
 import json
 import os
 import socket
@@ -93,6 +95,7 @@ if __name__ == "__main__":
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     upstream, keyway, key = int(args[0]), int(args[1]), args[2]
     nginx = int(args[3]) if len(args) > 3 else None
+    relay = int(args[4]) if len(args) > 4 else None
     if "--new-connections" in sys.argv:
         pair = [("direct", upstream, "none", "bench/model"), ("keyway", keyway, key, "openrouter-bench/model")]
         for label, stream, pace in [("whole JSON answer, new connection", False, None),
@@ -102,6 +105,8 @@ if __name__ == "__main__":
     targets = [("direct", upstream, "none", "bench/model")]
     if nginx:
         targets.append(("nginx", nginx, "none", "bench/model"))
+    if relay:
+        targets.append(("relay", relay, "none", "bench/model"))
     targets.append(("keyway", keyway, key, "openrouter-bench/model"))
     results = kept_alive_in_turn(targets, int(os.environ.get("SAMPLES", "200")))
     direct = results["direct"][0]
