@@ -18,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -33,7 +32,7 @@ final class UpstreamExchanges {
      * that is already gone; Reactor would log that as an error. It is not one: the call has been answered for.
      * ({@code reactor.onErrorDropped.local} is Reactor's context key for a subscription's own dropped-error hook.)
      */
-    private static final Context IGNORE_DROPPED_ERRORS = Context.of("reactor.onErrorDropped.local", (Consumer<Throwable>) dropped -> { });
+    static final Context IGNORE_DROPPED_ERRORS = Context.of("reactor.onErrorDropped.local", (Consumer<Throwable>) dropped -> { });
 
     private final UpstreamConnections connections;
 
@@ -50,7 +49,7 @@ final class UpstreamExchanges {
         InFlightConnections.Call call = connections.inFlight().open();
         request.header(InFlightConnections.TAG_HEADER, call.tag());
         CompletableFuture<ByteBodyHttpResponse<?>> response = new CompletableFuture<>();
-        Answer subscription = new Answer(response);
+        UpstreamAnswer subscription = new UpstreamAnswer(response);
         connections.client().exchange(request, body == null ? null : AvailableByteArrayBody.create(ByteArrayBufferFactory.INSTANCE, body), null)
                 .subscribe(subscription);
         Future<?> firstByteTimer = connections.timers().schedule(() -> {
@@ -69,63 +68,6 @@ final class UpstreamExchanges {
             }
         });
         return exchange;
-    }
-
-    /**
-     * Waits for the client's one answer (status line and headers) and completes {@code response} with it: one
-     * subscriber in place of the five Reactor operators ({@code from}, {@code map}, {@code singleOrEmpty},
-     * {@code contextWrite}, a lambda subscriber) that every request passed before. Disposing it cancels the request.
-     */
-    private static final class Answer implements CoreSubscriber<HttpResponse<?>>, Disposable {
-        private final CompletableFuture<ByteBodyHttpResponse<?>> response;
-        private static final AtomicReferenceFieldUpdater<Answer, Subscription> SUBSCRIPTION =
-                AtomicReferenceFieldUpdater.newUpdater(Answer.class, Subscription.class, "subscription");
-        /** The client's subscription; {@link Operators#cancelledSubscription()} once disposed. */
-        private volatile Subscription subscription;
-
-        Answer(CompletableFuture<ByteBodyHttpResponse<?>> response) {
-            this.response = response;
-        }
-
-        @Override
-        public Context currentContext() {
-            return IGNORE_DROPPED_ERRORS;
-        }
-
-        @Override
-        public void onSubscribe(Subscription given) {
-            if (Operators.setOnce(SUBSCRIPTION, this, given)) {
-                given.request(1);
-            }
-        }
-
-        @Override
-        public void onNext(HttpResponse<?> answer) {
-            if (!response.complete((ByteBodyHttpResponse<?>) answer)) {
-                // Too late: the try timed out or was given up, and its connection is closed.
-                ((ByteBodyHttpResponse<?>) answer).close();
-            }
-        }
-
-        @Override
-        public void onError(Throwable failure) {
-            response.completeExceptionally(failure);
-        }
-
-        @Override
-        public void onComplete() {
-            response.complete(null);
-        }
-
-        @Override
-        public void dispose() {
-            Operators.terminate(SUBSCRIPTION, this);
-        }
-
-        @Override
-        public boolean isDisposed() {
-            return subscription == Operators.cancelledSubscription();
-        }
     }
 
     /** One request and its answer. */
