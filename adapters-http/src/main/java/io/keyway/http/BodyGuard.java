@@ -50,12 +50,6 @@ final class BodyGuard implements BeanCreatedEventListener<NettyServerCustomizer.
     private static final long CHECK_EVERY_MILLIS = 500;
     /** The unread rest of a body, past which an early answer closes the connection rather than read it to drop it. */
     private static final long DRAIN_AT_MOST = 64 * 1024;
-    /**
-     * How long a connection closed after an answer, with its request's body still arriving, goes on reading (and
-     * dropping) that body first. Closing a socket with unread bytes makes the kernel send a reset, which can reach the
-     * client before the answer does (the JDK's client then saw no answer at all, in one CI run of ResilienceTest's 413).
-     */
-    private static final long LINGER_MILLIS = 1000;
 
     private final BodySettings settings;
     private final AtomicLong held = new AtomicLong();
@@ -257,35 +251,12 @@ final class BodyGuard implements BeanCreatedEventListener<NettyServerCustomizer.
                     answered = true;
                     arriving = false;
                     stopChecking();
-                    ctx.write(msg, promise.unvoid()).addListener(written -> lingerThenClose(ctx));
+                    // The rest of the body is read and dropped (answered drops every read) while the close lingers.
+                    ctx.write(msg, promise.unvoid()).addListener(written -> LingeringClose.of(ctx));
                     return;
                 }
             }
             ctx.write(msg, promise);
-        }
-
-        /**
-         * Ends the connection after an answer whose request's body is still arriving: the output is shut (the client
-         * reads the answer, then the end), the rest of the body is read and dropped ({@code answered} drops every
-         * read), and the connection is closed when the client closes its side or after {@link #LINGER_MILLIS},
-         * whichever comes first. The cost of reading the rest is bounded by that time.
-         */
-        private void lingerThenClose(ChannelHandlerContext ctx) {
-            Channel channel = ctx.channel();
-            if (!(channel instanceof io.netty.channel.socket.DuplexChannel duplex) || !channel.isActive()) {
-                ctx.close();
-                return;
-            }
-            channel.config().setAutoRead(true);
-            duplex.shutdownOutput().addListener(shut -> {
-                if (!shut.isSuccess()) {
-                    ctx.close();
-                    return;
-                }
-                ctx.executor().schedule(() -> {
-                    ctx.close();
-                }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
-            });
         }
 
         @Override
