@@ -72,11 +72,7 @@ class InFlightConnectionsTest {
 
     @Test
     void aCancelledStreamLeavesNothingInFlightAndLaterCallsStillWork() throws Exception {
-        List<String> many = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            many.add("data: " + i + "\n\n");
-        }
-        fake.answer("chat/completions", FakeUpstream.eventStream(many, Duration.ofMillis(20)));
+        fake.answer("chat/completions", FakeUpstream.eventStream(hundredEvents(), Duration.ofMillis(20)));
         BodyProbe probe = call(true);
         probe.awaitChunks(1, Duration.ofSeconds(5));
         probe.cancel();
@@ -91,11 +87,7 @@ class InFlightConnectionsTest {
 
     @Test
     void aReaderThatThrowsOnAChunkGivesTheStreamUpAndLaterCallsStillWork() throws Exception {
-        List<String> many = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            many.add("data: " + i + "\n\n");
-        }
-        fake.answer("chat/completions", FakeUpstream.eventStream(many, Duration.ofMillis(20)));
+        fake.answer("chat/completions", FakeUpstream.eventStream(hundredEvents(), Duration.ofMillis(20)));
         java.util.concurrent.atomic.AtomicInteger chunks = new java.util.concurrent.atomic.AtomicInteger();
         answer(true).body().subscribe(new java.util.concurrent.Flow.Subscriber<byte[]>() {
             @Override
@@ -169,5 +161,14 @@ class InFlightConnectionsTest {
         BodyProbe second = call(false);
         assertNull(second.awaitEnd(Duration.ofSeconds(5)));
         assertEquals(1, fake.connectionsSeen(), "a finished call's connection was closed by a late cancel");
+    }
+
+    /** A stream long enough to be cut in the middle: 100 numbered events. */
+    private static List<String> hundredEvents() {
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            events.add("data: " + i + "\n\n");
+        }
+        return events;
     }
 }
