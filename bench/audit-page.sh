@@ -5,6 +5,7 @@
 # one action, one key. Prints p50 and p95 in ms. Needs psql (apt-get install -y postgresql-client).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/keyway-setup.sh
 PORT=18043
 ROWS=${ROWS:-1000000}
 [ -f bootstrap/target/keyway.jar ] || ./mvnw -B -q -ntp -DskipTests install
@@ -15,9 +16,9 @@ cleanup() { [ -n "$kw_pid" ] && kill "$kw_pid" 2>/dev/null; sleep 2; rm -rf "$wo
 trap cleanup EXIT
 admin="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 MALLOC_ARENA_MAX=2 KEYWAY_DATA_DIR="$work/data" KEYWAY_ADMIN_TOKEN="$admin" MICRONAUT_SERVER_PORT=$PORT \
-  java -Xms96m -Xmx256m -Xmn48m -XX:+UseSerialGC -Xss512k -jar bootstrap/target/keyway.jar > "$work/keyway.log" 2>&1 &
+  java $KEYWAY_JVM -jar bootstrap/target/keyway.jar > "$work/keyway.log" 2>&1 &
 kw_pid=$!
-for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/health" 2>/dev/null && break; sleep 1; done
+keyway_wait $PORT
 account_json=$(curl -fsS -X POST "http://127.0.0.1:$PORT/admin/accounts" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' -d '{"name":"audited"}')
 account=$(printf '%s' "$account_json" | sed -E 's/.*"id":"([^"]+)".*/\1/')
 management=$(printf '%s' "$account_json" | sed -E 's/.*"management_key":"([^"]+)".*/\1/')

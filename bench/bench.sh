@@ -81,24 +81,19 @@ pids+=($!)
 # The framework's own ceiling, when shared/anchors/mn-relay is beside the project: a 60-line Micronaut relay (no
 # auth, no database), pinned like Keyway.
 RELAY=18004
-relay_src=../shared/anchors/mn-relay
 have_relay=""
-if [ -d "$relay_src" ]; then
-  cp -r "$relay_src" "$work/mn-relay"
-  if ./mvnw -q -B -ntp -f "$work/mn-relay/pom.xml" package -DskipTests >/dev/null 2>&1; then
-    RELAY_PORT=$RELAY RELAY_UPSTREAM="http://127.0.0.1:$UP" \
-      taskset -c $GATEWAY_CPU java ${JAVA_OPTS:--Xms96m -Xmx256m -Xmn48m -XX:+UseSerialGC -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -Xss512k -XX:ReservedCodeCacheSize=64m} -jar "$(ls "$work"/mn-relay/target/*.jar | grep -v original | head -1)" \
-      > "$work/relay.log" 2>&1 &
-    pids+=($!)
-    have_relay=yes
-  fi
+if relay_pid=$(relay_start "$work" $RELAY "http://127.0.0.1:$UP" $GATEWAY_CPU); then
+  pids+=($relay_pid)
+  have_relay=yes
+elif [ -n "$relay_pid" ]; then
+  pids+=($relay_pid)
 fi
 
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}   # as ./keyway
 admin="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 KEYWAY_DATA_DIR="$work/data" KEYWAY_ADMIN_TOKEN="$admin" MICRONAUT_SERVER_PORT=$KW \
   KEYWAY_OPENROUTER_BASE_URL="http://127.0.0.1:$UP/v1" \
-  taskset -c $GATEWAY_CPU java ${JAVA_OPTS:--Xms96m -Xmx256m -Xmn48m -XX:+UseSerialGC -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -Xss512k -XX:ReservedCodeCacheSize=64m} \
+  taskset -c $GATEWAY_CPU java $KEYWAY_JVM \
   -XX:StartFlightRecording=filename="$work/keyway.jfr",settings=profile,delay=$((WARMUP > 21 ? WARMUP - 20 : 1))s,duration=20s \
   -jar bootstrap/target/keyway.jar > "$work/keyway.log" 2>&1 &
 kw_pid=$!
@@ -106,13 +101,6 @@ pids+=($kw_pid)
 wait_for "http://127.0.0.1:$UP/v1/models"
 wait_for "http://127.0.0.1:$NGINX/v1/models"
 keyway_wait $KW || { echo "Keyway did not start" >&2; exit 1; }
-if [ -n "$have_relay" ]; then
-  for _ in $(seq 1 60); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$RELAY/v1/chat/completions" -d '{}' || true)
-    [ "$code" = 200 ] && break
-    sleep 1
-  done
-fi
 # The embedded PostgreSQL was started by the JVM and inherited its CPU: move it to the load's CPU.
 keyway_pin_database $LOAD_CPU "$work/data"
 key=$(keyway_gateway_key $KW "$admin" bench sk-or-v1-bench-0000000000000000)
@@ -146,7 +134,7 @@ out=bench/last-run.md
 {
   echo "## $(date -u +%Y-%m-%d): \`WARMUP=$WARMUP DURATION=$DURATION SOAK_STREAMS=$SOAK_STREAMS SUSTAIN=$SUSTAIN bench/bench.sh\`"
   echo
-  echo "$(nproc) cores; upstream, wrk and PostgreSQL on CPU $LOAD_CPU; nginx, the Micronaut relay and Keyway, each measured alone, on CPU $GATEWAY_CPU. JVM: \`${JAVA_OPTS:--Xms96m -Xmx256m -Xmn48m -XX:+UseSerialGC -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -Xss512k -XX:ReservedCodeCacheSize=64m}\`."
+  echo "$(nproc) cores; upstream, wrk and PostgreSQL on CPU $LOAD_CPU; nginx, the Micronaut relay and Keyway, each measured alone, on CPU $GATEWAY_CPU. JVM: \`$KEYWAY_JVM\`."
   echo
   echo "| body | connections | direct req/s | nginx req/s | Micronaut relay req/s | Keyway req/s | nginx/direct | relay/direct | Keyway/direct | p50 direct / nginx / relay / Keyway (ms) | p99 direct / nginx / relay / Keyway (ms) | errors (d/n/r/k) |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|"

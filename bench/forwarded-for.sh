@@ -16,7 +16,7 @@ cleanup() { [ -n "$kw_pid" ] && kill "$kw_pid" 2>/dev/null; sleep 2; rm -rf "$wo
 trap cleanup EXIT
 MALLOC_ARENA_MAX=2 KEYWAY_DATA_DIR="$work/data" KEYWAY_ADMIN_TOKEN="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
   MICRONAUT_SERVER_PORT=$PORT KEYWAY_AUTH_FAILURES_CLIENT_ADDRESS_HEADER=X-Forwarded-For KEYWAY_AUTH_FAILURES_TRUSTED_PROXIES=127.0.0.1 \
-  taskset -c 1 java ${JAVA_OPTS:--Xms96m -Xmx256m -Xmn48m -XX:+UseSerialGC -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -Xss512k -XX:ReservedCodeCacheSize=64m} \
+  taskset -c 1 java $KEYWAY_JVM \
   -jar bootstrap/target/keyway.jar > "$work/keyway.log" 2>&1 &
 kw_pid=$!
 keyway_wait $PORT

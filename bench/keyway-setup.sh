@@ -22,3 +22,30 @@ keyway_gateway_key() {
   curl -fsS -X POST "http://127.0.0.1:$1/v1/keys" -H "Authorization: Bearer $management" -H 'Content-Type: application/json' \
     -d "{\"name\":\"$3\",\"provider_keys\":{\"openrouter\":\"$provider\"}}" | sed -E 's/.*"key":"([^"]+)".*/\1/'
 }
+
+# The JVM options Keyway runs with: $JAVA_OPTS when set, else the defaults of ./keyway (read from it, so that every
+# bench script measures what users run). Word-split on use: java $KEYWAY_JVM -jar ...
+KEYWAY_JVM=${JAVA_OPTS:-$(sed -n 's/.*\${JAVA_OPTS:-\([^}]*\)}.*/\1/p' "$(dirname "${BASH_SOURCE[0]}")/../keyway")}
+[ -n "$KEYWAY_JVM" ] || { echo "keyway-setup.sh: no JVM options found in ./keyway" >&2; exit 1; }
+
+# The framework's own floor: builds ../shared/anchors/mn-relay (a 60-line Micronaut relay, no auth, no database) in
+# work directory $1 and starts it on port $2, relaying to $3, pinned to CPU $4, with Keyway's JVM options; prints its
+# pid and waits until it relays. Returns 1 (and prints nothing) when the anchor is absent or does not build.
+relay_start() {
+  local src
+  src="$(dirname "${BASH_SOURCE[0]}")/../../shared/anchors/mn-relay"
+  [ -d "$src" ] || return 1
+  cp -r "$src" "$1/mn-relay"
+  "$(dirname "${BASH_SOURCE[0]}")/../mvnw" -q -B -ntp -f "$1/mn-relay/pom.xml" package -DskipTests >/dev/null 2>&1 || return 1
+  # shellcheck disable=SC2086
+  RELAY_PORT=$2 RELAY_UPSTREAM=$3 taskset -c "$4" java $KEYWAY_JVM \
+    -jar "$(ls "$1"/mn-relay/target/*.jar | grep -v original | head -1)" > "$1/relay.log" 2>&1 &
+  echo $!
+  local code
+  for _ in $(seq 1 60); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$2/v1/chat/completions" -d '{}' || true)
+    [ "$code" = 200 ] && return 0
+    sleep 1
+  done
+  return 1
+}

@@ -15,7 +15,7 @@ trap cleanup EXIT
 admin="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 for with_key in no yes; do
   MALLOC_ARENA_MAX=2 KEYWAY_DATA_DIR="$work/data" KEYWAY_ADMIN_TOKEN="$admin" MICRONAUT_SERVER_PORT=$PORT \
-    taskset -c 1 java ${JAVA_OPTS:--Xms96m -Xmx256m -Xmn48m -XX:+UseSerialGC -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -Xss512k -XX:ReservedCodeCacheSize=64m} \
+    taskset -c 1 java $KEYWAY_JVM \
     -jar bootstrap/target/keyway.jar > "$work/keyway-$with_key.log" 2>&1 &
   kw_pid=$!
   keyway_wait $PORT

@@ -6,9 +6,10 @@
 #   2,000 connections, 20 events 200 ms apart (the same rate, twice the connections).
 # Prints, per load and target: streams finished, errors, streams without [DONE], first event p50/p99, peak RSS, and the
 # CPU time the target used per relayed event (its utime+stime over the measured run / events; 23 events a stream:
-# role, 20 contents, the last with usage, [DONE]). Environment: WARM (20), DURATION (20), LOADS ("1000:100 2000:200"),
-# TARGETS ("direct nginx keyway"), PROFILE_OPTS (more JVM options for Keyway, e.g. a flight recording), KEYWAY_JAR
-# (another build's jar, for a paired comparison).
+# role, 20 contents, the last with usage, [DONE]). The bare Micronaut relay of ../shared/anchors/mn-relay, when present,
+# is measured too, pinned like Keyway: the framework's own floor. Environment: WARM (20), DURATION (20), LOADS
+# ("1000:100 2000:200"), TARGETS ("direct nginx relay keyway"), PROFILE_OPTS (more JVM options for Keyway, e.g. a
+# flight recording), KEYWAY_JAR (another build's jar, for a paired comparison).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/keyway-setup.sh
@@ -16,7 +17,7 @@ WARM=${WARM:-20}
 SECONDS_RUN=${DURATION:-20}
 LOADS=${LOADS:-"1000:100 2000:200"}
 PROBES=../shared/probes
-UP=18031 NGINX=18032 KW=18033
+UP=18031 NGINX=18032 KW=18033 RELAY=18034
 ulimit -n 65536 2>/dev/null || true
 [ -f bootstrap/target/keyway.jar ] || ./mvnw -B -q -ntp -DskipTests install
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
@@ -55,13 +56,20 @@ pids+=($!)
 admin="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 MALLOC_ARENA_MAX=2 KEYWAY_DATA_DIR="$work/data" KEYWAY_ADMIN_TOKEN="$admin" MICRONAUT_SERVER_PORT=$KW \
   KEYWAY_OPENROUTER_BASE_URL="http://127.0.0.1:$UP/api/v1" \
-  taskset -c 1 java ${JAVA_OPTS:--Xms96m -Xmx256m -Xmn48m -XX:+UseSerialGC -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -Xss512k -XX:ReservedCodeCacheSize=64m} \
-  ${PROFILE_OPTS:-} -jar ${KEYWAY_JAR:-bootstrap/target/keyway.jar} > "$work/keyway.log" 2>&1 &
+  taskset -c 1 java $KEYWAY_JVM ${PROFILE_OPTS:-} -jar ${KEYWAY_JAR:-bootstrap/target/keyway.jar} > "$work/keyway.log" 2>&1 &
 kw_pid=$!
 pids+=($kw_pid)
 keyway_wait $KW
 keyway_pin_database 0 "$work/data"
 key=$(keyway_gateway_key $KW "$admin" probe)
+# The bare Micronaut relay (../shared/anchors/mn-relay), when present: the framework's own floor, pinned like Keyway.
+relay_pid=""
+if [[ " ${TARGETS:-relay} " == *" relay "* ]] && relay_pid=$(relay_start "$work" $RELAY "http://127.0.0.1:$UP" 1); then
+  pids+=($relay_pid)
+else
+  [ -n "$relay_pid" ] && { pids+=($relay_pid); relay_pid=""; }
+  echo "(the Micronaut relay is not measured: ../shared/anchors/mn-relay absent, not built or not answering)" >&2
+fi
 # This run's worker: a child of this run's master (bench/bench.sh has its own nginx running when it calls this script).
 for _ in $(seq 1 20); do [ -s "$work/nginx.pid" ] && break; sleep 0.5; done
 nginx_pid=$(pgrep -P "$(cat "$work/nginx.pid")" | head -1)
@@ -77,10 +85,12 @@ echo "| load | through | finished | errors | no [DONE] | first event p50 | p99 |
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
 for load in $LOADS; do
   conns=${load%%:*}; delay=${load##*:}
-  for target in ${TARGETS:-direct nginx keyway}; do
+  for target in ${TARGETS:-direct nginx ${relay_pid:+relay} keyway}; do
+    [ "$target" = relay ] && [ -z "$relay_pid" ] && continue
     case $target in
       direct) url="http://127.0.0.1:$UP/v1/chat/completions"; model="openai/gpt-4o-mini-delay-$delay"; header=""; pid="" ;;
       nginx) url="http://127.0.0.1:$NGINX/v1/chat/completions"; model="openai/gpt-4o-mini-delay-$delay"; header=""; pid=$nginx_pid ;;
+      relay) url="http://127.0.0.1:$RELAY/v1/chat/completions"; model="openai/gpt-4o-mini-delay-$delay"; header=""; pid=$relay_pid ;;
       keyway) url="http://127.0.0.1:$KW/v1/chat/completions"; model="openrouter-openai/gpt-4o-mini-delay-$delay"; header="Authorization: Bearer $key"; pid=$kw_pid ;;
     esac
     probe "$url" "$model" "$header" "$conns" "$WARM" > /dev/null

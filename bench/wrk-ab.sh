@@ -12,7 +12,7 @@ for jar in "$@"; do
   admin="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   MALLOC_ARENA_MAX=2 KEYWAY_DATA_DIR="$work/data" KEYWAY_ADMIN_TOKEN="$admin" MICRONAUT_SERVER_PORT=$KW \
     KEYWAY_OPENROUTER_BASE_URL="http://127.0.0.1:$UP/api/v1" \
-    taskset -c 1 java -Xms96m -Xmx256m -Xmn48m -XX:+UseSerialGC -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -Xss512k -XX:ReservedCodeCacheSize=64m \
+    taskset -c 1 java $KEYWAY_JVM \
     -jar "$jar" > $work/kw.log 2>&1 &
   kw=$!
   keyway_wait $KW
