@@ -10,6 +10,7 @@ keyway_wait() {
 
 # Pins every process whose command line names $2 (a data directory: the embedded PostgreSQL) to CPU $1.
 keyway_pin_database() {
+  local pid
   for pid in $(pgrep -f "$2" || true); do taskset -a -p -c "$1" "$pid" >/dev/null 2>&1 || true; done
 }
 
