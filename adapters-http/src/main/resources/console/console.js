@@ -49,6 +49,11 @@
 
   function render(keys) {
     const body = $('keys-body');
+    // A list redrawn under the user's focus (a refresh that lands after a dialog gave focus back to its row's button)
+    // keeps it: the same action of the same key is focused again.
+    const active = document.activeElement;
+    const focusedRow = active && body.contains(active) ? active.closest('tr') : null;
+    const keep = focusedRow ? { id: focusedRow.dataset.keyId, text: active.textContent } : null;
     body.replaceChildren();
     $('keys-empty').hidden = keys.length !== 0;
     $('keys-table').hidden = keys.length === 0;
@@ -80,6 +85,8 @@
       }
       body.appendChild(row);
     }
+    const again = keep && rowButton(keep.id, keep.text);
+    if (again) again.focus();
   }
 
   async function refresh() {
