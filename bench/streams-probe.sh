@@ -64,11 +64,13 @@ keyway_pin_database 0 "$work/data"
 key=$(keyway_gateway_key $KW "$admin" probe)
 # The bare Micronaut relay (../shared/anchors/mn-relay), when present: the framework's own floor, pinned like Keyway.
 relay_pid=""
-if [[ " ${TARGETS:-relay} " == *" relay "* ]] && relay_pid=$(relay_start "$work" $RELAY "http://127.0.0.1:$UP" 1); then
-  pids+=($relay_pid)
-else
-  [ -n "$relay_pid" ] && { pids+=($relay_pid); relay_pid=""; }
-  echo "(the Micronaut relay is not measured: ../shared/anchors/mn-relay absent, not built or not answering)" >&2
+if [[ " ${TARGETS:-relay} " == *" relay "* ]]; then
+  if relay_pid=$(relay_start "$work" $RELAY "http://127.0.0.1:$UP" 1); then
+    pids+=($relay_pid)
+  else
+    if [ -n "$relay_pid" ]; then pids+=($relay_pid); relay_pid=""; fi
+    echo "(the Micronaut relay is not measured: ../shared/anchors/mn-relay absent, not built or not answering)" >&2
+  fi
 fi
 # This run's worker: a child of this run's master (bench/bench.sh has its own nginx running when it calls this script).
 for _ in $(seq 1 20); do [ -s "$work/nginx.pid" ] && break; sleep 0.5; done
