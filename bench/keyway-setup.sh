@@ -31,7 +31,8 @@ KEYWAY_JVM=${JAVA_OPTS:-$(sed -n 's/.*\${JAVA_OPTS:-\([^}]*\)}.*/\1/p' "$(dirnam
 
 # The framework's own floor: builds ../shared/anchors/mn-relay (a 60-line Micronaut relay, no auth, no database) in
 # work directory $1 and starts it on port $2, relaying to $3, pinned to CPU $4, with Keyway's JVM options; prints its
-# pid and waits until it relays. Returns 1 (and prints nothing) when the anchor is absent or does not build.
+# pid and waits until it relays. Returns 1 and prints nothing when the anchor is absent or does not build; returns 1
+# after printing the pid (the caller stops it) when the relay does not answer within 60 s.
 relay_start() {
   local src
   src="$(dirname "${BASH_SOURCE[0]}")/../../shared/anchors/mn-relay"
