@@ -32,13 +32,13 @@ final class UsageReading {
     /** The last event whose data carries usage (top-level, or in {@code response} for the Responses API). */
     @SuppressWarnings("unchecked")
     static TokenUsage fromEvents(byte[] captured) throws IOException {
-        String[] events = new String(captured, StandardCharsets.UTF_8).replace("\r\n", "\n").split("\n\n");
-        for (int i = events.length - 1; i >= 0; i--) {
-            if (!events[i].contains("\"usage\"")) {
+        java.util.List<String> events = events(new String(captured, StandardCharsets.UTF_8).replace("\r\n", "\n"));
+        for (int i = events.size() - 1; i >= 0; i--) {
+            if (!events.get(i).contains("\"usage\"")) {
                 continue;
             }
             StringBuilder data = new StringBuilder();
-            for (String line : events[i].split("\n")) {
+            for (String line : events.get(i).split("\n")) {
                 if (line.startsWith("data:")) {
                     data.append(line.substring(line.startsWith("data: ") ? 6 : 5));
                 }
@@ -55,6 +55,21 @@ final class UsageReading {
             }
         }
         return TokenUsage.NONE;
+    }
+
+    /**
+     * The events of a stream's text, each up to the blank line that ends it (a plain search: {@code split("\n\n")}
+     * compiles a regular expression on every call, once per stream here).
+     */
+    private static java.util.List<String> events(String text) {
+        java.util.List<String> events = new java.util.ArrayList<>();
+        int from = 0;
+        for (int at = text.indexOf("\n\n"); at >= 0; at = text.indexOf("\n\n", from)) {
+            events.add(text.substring(from, at));
+            from = at + 2;
+        }
+        events.add(text.substring(from));
+        return events;
     }
 
     /** The object after the last {@code "usage":} in these bytes (a fragment of JSON is fine), or null. */
