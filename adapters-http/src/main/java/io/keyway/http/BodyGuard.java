@@ -3,7 +3,6 @@ package io.keyway.http;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
 import io.micronaut.http.server.netty.NettyServerCustomizer;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -22,6 +21,7 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -63,22 +63,13 @@ final class BodyGuard implements BeanCreatedEventListener<NettyServerCustomizer.
     @Override
     public NettyServerCustomizer.Registry onCreated(BeanCreatedEvent<NettyServerCustomizer.Registry> event) {
         NettyServerCustomizer.Registry registry = event.getBean();
-        registry.register(new NettyServerCustomizer() {
-            @Override
-            public NettyServerCustomizer specializeForChannel(Channel channel, ChannelRole role) {
-                if (role != ChannelRole.CONNECTION && role != ChannelRole.REQUEST_STREAM) {
-                    return this;
-                }
-                return new NettyServerCustomizer() {
-                    @Override
-                    public void onStreamPipelineBuilt() {
-                        if (channel.pipeline().get(MICRONAUT_INBOUND) != null && channel.pipeline().get(OnChannel.class) == null) {
-                            channel.pipeline().addBefore(MICRONAUT_INBOUND, "keyway-body-guard", new OnChannel());
-                        }
+        ServerChannelHooks.register(registry,
+                EnumSet.of(NettyServerCustomizer.ChannelRole.CONNECTION, NettyServerCustomizer.ChannelRole.REQUEST_STREAM),
+                channel -> { }, channel -> {
+                    if (channel.pipeline().get(MICRONAUT_INBOUND) != null && channel.pipeline().get(OnChannel.class) == null) {
+                        channel.pipeline().addBefore(MICRONAUT_INBOUND, "keyway-body-guard", new OnChannel());
                     }
-                };
-            }
-        });
+                });
         return registry;
     }
 

@@ -4,7 +4,6 @@ import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
 import io.micronaut.http.netty.channel.ChannelPipelineCustomizer;
 import io.micronaut.http.server.netty.NettyServerCustomizer;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -15,6 +14,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import jakarta.inject.Singleton;
 
+import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,25 +33,8 @@ final class IdleConnections implements BeanCreatedEventListener<NettyServerCusto
     @Override
     public NettyServerCustomizer.Registry onCreated(BeanCreatedEvent<NettyServerCustomizer.Registry> event) {
         NettyServerCustomizer.Registry registry = event.getBean();
-        registry.register(new NettyServerCustomizer() {
-            @Override
-            public NettyServerCustomizer specializeForChannel(Channel channel, ChannelRole role) {
-                if (role != ChannelRole.CONNECTION) {
-                    return this;
-                }
-                return new NettyServerCustomizer() {
-                    @Override
-                    public void onInitialPipelineBuilt() {
-                        replace(channel.pipeline());
-                    }
-
-                    @Override
-                    public void onStreamPipelineBuilt() {
-                        replace(channel.pipeline());
-                    }
-                };
-            }
-        });
+        ServerChannelHooks.register(registry, EnumSet.of(NettyServerCustomizer.ChannelRole.CONNECTION),
+                channel -> replace(channel.pipeline()), channel -> replace(channel.pipeline()));
         return registry;
     }
 
