@@ -7,7 +7,6 @@ import io.keyway.domain.usage.TokenUsage;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,47 +28,135 @@ final class UsageReading {
         return usage == null ? TokenUsage.NONE : tokens(usage);
     }
 
-    /** The last event whose data carries usage (top-level, or in {@code response} for the Responses API). */
-    @SuppressWarnings("unchecked")
+    /**
+     * The last event whose data carries usage (top-level, or in {@code response} for the Responses API). Read on the
+     * bytes: an event's data is parsed in place (joined first only when it spans several {@code data:} lines), and
+     * only its {@code usage} is built; the rest of the event (its choices, a long Responses API output) is skipped.
+     */
     static TokenUsage fromEvents(byte[] captured) throws IOException {
-        java.util.List<String> events = events(new String(captured, StandardCharsets.UTF_8).replace("\r\n", "\n"));
-        for (int i = events.size() - 1; i >= 0; i--) {
-            if (!events.get(i).contains("\"usage\"")) {
+        int[] bounds = eventBounds(captured);
+        for (int i = bounds.length - 2; i >= 0; i -= 2) {
+            int from = bounds[i];
+            int to = bounds[i + 1];
+            if (indexOf(captured, from, to) < 0) {
                 continue;
             }
-            StringBuilder data = new StringBuilder();
-            for (String line : events.get(i).split("\n")) {
-                if (line.startsWith("data:")) {
-                    data.append(line.substring(line.startsWith("data: ") ? 6 : 5));
-                }
-            }
-            Object parsed = parse(data.toString().getBytes(StandardCharsets.UTF_8), 0);
-            if (parsed instanceof Map<?, ?> event) {
-                Object usage = event.get("usage");
-                if (!(usage instanceof Map) && event.get("response") instanceof Map<?, ?> response) {
-                    usage = response.get("usage");
-                }
-                if (usage instanceof Map<?, ?> found) {
-                    return tokens((Map<String, Object>) found);
-                }
+            Map<String, Object> usage = eventUsage(captured, from, to);
+            if (usage != null) {
+                return tokens(usage);
             }
         }
         return TokenUsage.NONE;
     }
 
     /**
-     * The events of a stream's text, each up to the blank line that ends it (a plain search: {@code split("\n\n")}
-     * compiles a regular expression on every call, once per stream here).
+     * Where each event begins and ends, in pairs: events end at a blank line ({@code \n\n}, with or without a
+     * {@code \r} before either line feed); the last runs to the end of what was kept.
      */
-    private static java.util.List<String> events(String text) {
-        java.util.List<String> events = new java.util.ArrayList<>();
+    private static int[] eventBounds(byte[] bytes) {
+        int[] bounds = new int[8];
+        int count = 0;
         int from = 0;
-        for (int at = text.indexOf("\n\n"); at >= 0; at = text.indexOf("\n\n", from)) {
-            events.add(text.substring(from, at));
-            from = at + 2;
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] != '\n') {
+                continue;
+            }
+            int next = i + 1 < bytes.length && bytes[i + 1] == '\r' ? i + 2 : i + 1;
+            if (next < bytes.length && bytes[next] == '\n') {
+                if (count + 2 > bounds.length) {
+                    bounds = java.util.Arrays.copyOf(bounds, bounds.length * 2);
+                }
+                bounds[count++] = from;
+                bounds[count++] = i > from && bytes[i - 1] == '\r' ? i - 1 : i;
+                from = next + 1;
+                i = next;
+            }
         }
-        events.add(text.substring(from));
-        return events;
+        if (count + 2 > bounds.length) {
+            bounds = java.util.Arrays.copyOf(bounds, count + 2);
+        }
+        bounds[count++] = from;
+        bounds[count++] = bytes.length;
+        return java.util.Arrays.copyOf(bounds, count);
+    }
+
+    /** The usage in one event's data, or null: its {@code data:} lines, joined as SSE joins them, read as JSON. */
+    private static Map<String, Object> eventUsage(byte[] bytes, int from, int to) throws IOException {
+        int dataFrom = -1;
+        int dataTo = -1;
+        java.io.ByteArrayOutputStream joined = null;
+        for (int line = from; line < to; ) {
+            int end = line;
+            while (end < to && bytes[end] != '\n') {
+                end++;
+            }
+            int next = end + 1;
+            if (end > line && bytes[end - 1] == '\r') {
+                end--;
+            }
+            if (startsWithData(bytes, line, end)) {
+                int start = line + 5 < end && bytes[line + 5] == ' ' ? line + 6 : line + 5;
+                if (dataFrom < 0) {
+                    dataFrom = start;
+                    dataTo = end;
+                } else {
+                    if (joined == null) {
+                        joined = new java.io.ByteArrayOutputStream();
+                        joined.write(bytes, dataFrom, dataTo - dataFrom);
+                    }
+                    joined.write('\n');
+                    joined.write(bytes, start, end - start);
+                }
+            }
+            line = next;
+        }
+        if (dataFrom < 0) {
+            return null;
+        }
+        if (joined != null) {
+            byte[] data = joined.toByteArray();
+            return usageOf(data, 0, data.length);
+        }
+        return usageOf(bytes, dataFrom, dataTo - dataFrom);
+    }
+
+    private static boolean startsWithData(byte[] bytes, int from, int to) {
+        return to - from >= 5 && bytes[from] == 'd' && bytes[from + 1] == 'a' && bytes[from + 2] == 't'
+                && bytes[from + 3] == 'a' && bytes[from + 4] == ':';
+    }
+
+    /** An event's {@code usage} object, or its {@code response}'s when it has none of its own; nothing else is built. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> usageOf(byte[] bytes, int offset, int length) throws IOException {
+        try (JsonParser parser = JSON.createParser(bytes, offset, length)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            Object own = null;
+            Object nested = null;
+            for (JsonToken next = parser.nextToken(); next == JsonToken.FIELD_NAME; next = parser.nextToken()) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("usage".equals(name)) {
+                    own = value(parser, value);
+                } else if ("response".equals(name) && value == JsonToken.START_OBJECT) {
+                    nested = null;
+                    for (JsonToken field = parser.nextToken(); field == JsonToken.FIELD_NAME; field = parser.nextToken()) {
+                        String inner = parser.currentName();
+                        JsonToken innerValue = parser.nextToken();
+                        if ("usage".equals(inner)) {
+                            nested = value(parser, innerValue);
+                        } else {
+                            parser.skipChildren();
+                        }
+                    }
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            return own instanceof Map<?, ?> usage ? (Map<String, Object>) usage
+                    : nested instanceof Map<?, ?> usage ? (Map<String, Object>) usage : null;
+        }
     }
 
     /** The object after the last {@code "usage":} in these bytes (a fragment of JSON is fine), or null. */
@@ -154,6 +241,20 @@ final class UsageReading {
 
     private static Long first(Long a, Long b) {
         return a != null ? a : b;
+    }
+
+    /** The first {@code "usage"} in {@code bytes[from, to)}, or -1. */
+    private static int indexOf(byte[] bytes, int from, int to) {
+        outer:
+        for (int i = from; i <= to - NEEDLE.length; i++) {
+            for (int j = 0; j < NEEDLE.length; j++) {
+                if (bytes[i + j] != NEEDLE[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     private static int lastIndexOf(byte[] bytes, int from) {

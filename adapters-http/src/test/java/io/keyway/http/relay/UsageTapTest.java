@@ -49,6 +49,23 @@ class UsageTapTest {
     }
 
     @Test
+    void anEventsDataOverSeveralLinesAndWithoutTheSpace() {
+        String split = "data: {\"choices\":[],\n"
+                + "data:\"usage\":{\"prompt_tokens\":3,\r\n"
+                + "data:  \"completion_tokens\":4,\"total_tokens\":7}}\r\n\r\n"
+                + "data: [DONE]\n\n";
+        String ownNullNested = "event: response.completed\ndata:{\"usage\":null,\"response\":{\"id\":\"r\",\"output\":[{\"usage\":1}],"
+                + "\"usage\":{\"input_tokens\":1,\"output_tokens\":2,\"total_tokens\":3}}}\n\n";
+        String quotedOnlyAfterTheReal = "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":8,\"completion_tokens\":1,\"total_tokens\":9}}\n\n"
+                + "data: {\"choices\":[{\"delta\":{\"content\":\"say \\\"usage\\\"\"}}]}\n\n";
+        for (int chunk : new int[]{1, 3, 100_000}) {
+            assertEquals(new TokenUsage(3L, 4L, 7L, null, null, null), tapped(true, split, chunk), "chunks of " + chunk);
+            assertEquals(new TokenUsage(1L, 2L, 3L, null, null, null), tapped(true, ownNullNested, chunk), "chunks of " + chunk);
+            assertEquals(new TokenUsage(8L, 1L, 9L, null, null, null), tapped(true, quotedOnlyAfterTheReal, chunk), "chunks of " + chunk);
+        }
+    }
+
+    @Test
     void noUsageIsNoUsage() {
         assertEquals(TokenUsage.NONE, tapped(false, "{\"data\":[]}", 4));
         assertEquals(TokenUsage.NONE, tapped(true, "data: {\"x\":1}\n\ndata: [DONE]\n\n", 4));
