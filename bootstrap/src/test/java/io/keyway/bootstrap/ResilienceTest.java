@@ -28,6 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ResilienceTest {
     private static final RawSocketUpstream resetting = RawSocketUpstream.start(RawSocketUpstream.streamThenReset(List.of(
             "data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n", "data: {\"choices\":[{\"delta\":{\"content\":\"lo\"}}]}\n\n")));
+    /** Cut in the middle of its second event. */
+    private static final RawSocketUpstream halfway = RawSocketUpstream.start(RawSocketUpstream.streamThenReset(List.of(
+            "data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n", "data: {\"choices\":[{\"del")));
 
     @RegisterExtension
     static final KeywayExtension keyway = KeywayExtension.builder()
@@ -38,6 +41,9 @@ class ResilienceTest {
             .property("keyway.upstreams.flaky.base-url", resetting.baseUrl())
             .property("keyway.upstreams.flaky.models", List.of("flaky-model"))
             .property("keyway.upstreams.flaky.retries", 0)
+            .property("keyway.upstreams.halfway.base-url", halfway.baseUrl())
+            .property("keyway.upstreams.halfway.models", List.of("halfway-model"))
+            .property("keyway.upstreams.halfway.retries", 0)
             .build();
 
     private final FakeUpstream openRouter = keyway.openRouter();
@@ -47,6 +53,7 @@ class ResilienceTest {
     @AfterAll
     static void stop() {
         resetting.close();
+        halfway.close();
     }
 
 
@@ -87,6 +94,18 @@ class ResilienceTest {
         assertTrue(last.startsWith("data: {\"error\":{"), last);
         assertEquals("upstream_stream_interrupted", field(last, "code"));
         assertEquals("flaky", field(last, "provider"));
+        assertEquals(1, body.split("\"error\"", -1).length - 1, "exactly one error event: " + body);
+    }
+
+    @Test
+    void aStreamCutInTheMiddleOfAnEventGetsItsErrorEventAfterABlankLine() throws Exception {
+        Streamed streamed = stream("halfway-model");
+        String body = streamed.body();
+
+        assertFalse(streamed.endedCleanly(), body);
+        // The half event is passed on as it came; the error event must not be glued onto it, or an SDK reads one
+        // broken event and never sees the error.
+        assertTrue(body.contains("data: {\"choices\":[{\"del\n\ndata: {\"error\":{"), body);
         assertEquals(1, body.split("\"error\"", -1).length - 1, "exactly one error event: " + body);
     }
 

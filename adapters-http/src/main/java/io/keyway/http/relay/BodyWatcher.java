@@ -16,8 +16,6 @@ final class BodyWatcher implements WatchedBody.Watcher {
         ERROR
     }
 
-    private static final byte[] NOTHING = new byte[0];
-
     private final RelayedRequest request;
     private final Kind kind;
     private final UsageTap tap;
@@ -27,7 +25,11 @@ final class BodyWatcher implements WatchedBody.Watcher {
     /** Reads passed on: a stream's reads are its events, one or a few tokens each. */
     private long reads;
     private boolean first = true;
-    private byte[] last = NOTHING;
+    /**
+     * Whether the stream's last chunk ended an event (or nothing was sent): decided as each chunk passes, so that the
+     * chunk itself is not held for the stream's life.
+     */
+    private boolean endedAnEvent = true;
     /** The whole body was told as completed at its declared length: its usage is not read a second time at its end. */
     private boolean toldComplete;
 
@@ -55,7 +57,8 @@ final class BodyWatcher implements WatchedBody.Watcher {
         relayed += chunk.length;
         reads++;
         if (kind == Kind.STREAM) {
-            last = chunk;
+            int n = chunk.length;
+            endedAnEvent = n == 0 || (n >= 2 && chunk[n - 1] == '\n' && chunk[n - 2] == '\n');
         }
         // A body of declared length is complete with its last byte, which the client may act on (a next request
         // counted against the tokens this one used) before the end of the upstream's body travels here: its end is
@@ -93,8 +96,7 @@ final class BodyWatcher implements WatchedBody.Watcher {
 
     /** Whether the stream's last chunk ended an event (or nothing was sent): where an error event may begin. */
     boolean endedAnEvent() {
-        int n = last.length;
-        return n == 0 || (n >= 2 && last[n - 1] == '\n' && last[n - 2] == '\n');
+        return endedAnEvent;
     }
 
     private void closeStream() {
