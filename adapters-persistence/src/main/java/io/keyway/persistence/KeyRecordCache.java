@@ -172,6 +172,11 @@ final class KeyRecordCache {
             if (evictions.get() == before) {
                 long readAt = clock.getAsLong();
                 entries.put(keyId, loaded.<Entry>map(key -> new Present(key, readAt)).orElse(new Absent(readAt)));
+                // An eviction between the check above and the put would have found nothing to remove and left what
+                // this load read (from before the change) in place for the whole maximum age: checked again after.
+                if (evictions.get() != before) {
+                    entries.invalidate(keyId);
+                }
             }
             return loaded;
         } catch (KeyVaultUnavailable failed) {
