@@ -38,7 +38,7 @@ final class UsageReading {
         for (int i = bounds.length - 2; i >= 0; i -= 2) {
             int from = bounds[i];
             int to = bounds[i + 1];
-            if (indexOf(captured, from, to) < 0) {
+            if (UsageTap.indexOf(captured, from, to) < 0) {
                 continue;
             }
             Map<String, Object> usage = eventUsage(captured, from, to);
@@ -241,20 +241,6 @@ final class UsageReading {
 
     private static Long first(Long a, Long b) {
         return a != null ? a : b;
-    }
-
-    /** The first {@code "usage"} in {@code bytes[from, to)}, or -1. */
-    private static int indexOf(byte[] bytes, int from, int to) {
-        outer:
-        for (int i = from; i <= to - NEEDLE.length; i++) {
-            for (int j = 0; j < NEEDLE.length; j++) {
-                if (bytes[i + j] != NEEDLE[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     private static int lastIndexOf(byte[] bytes, int from) {

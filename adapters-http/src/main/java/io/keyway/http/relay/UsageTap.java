@@ -69,7 +69,7 @@ final class UsageTap {
     }
 
     private void acceptEvents(byte[] chunk) {
-        boolean hit = indexOf(chunk, 0) >= 0 || completesAcrossTheSeam(chunk);
+        boolean hit = indexOf(chunk, 0, chunk.length) >= 0 || completesAcrossTheSeam(chunk);
         if (hit && (!capturing || kept.size() + chunk.length > CAPTURE)) {
             // Start (or restart, when over the bound) with what came just before: the hit's event may begin there.
             kept = new ByteArrayOutputStream();
@@ -190,10 +190,13 @@ final class UsageTap {
         }
     }
 
-    /** The first {@code "usage"} at or after {@code from}: Boyer-Moore-Horspool, most bytes of a chunk never looked at. */
-    private static int indexOf(byte[] bytes, int from) {
+    /**
+     * The first {@code "usage"} in {@code bytes[from, to)}, or -1: Boyer-Moore-Horspool, most bytes never looked at.
+     * {@link UsageReading} finds the events that carry usage with it too.
+     */
+    static int indexOf(byte[] bytes, int from, int to) {
         int last = NEEDLE.length - 1;
-        for (int i = from; i <= bytes.length - NEEDLE.length; i += SHIFT[bytes[i + last] & 0xff]) {
+        for (int i = from; i <= to - NEEDLE.length; i += SHIFT[bytes[i + last] & 0xff]) {
             int j = last;
             while (j >= 0 && bytes[i + j] == NEEDLE[j]) {
                 j--;
