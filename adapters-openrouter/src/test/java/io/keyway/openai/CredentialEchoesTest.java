@@ -60,5 +60,10 @@ class CredentialEchoesTest {
         assertTrue(CredentialEchoes.echoes(KEY.replace("-", "\\u002d"), KEY));
         assertFalse(CredentialEchoes.echoes("Bearer realm=\"openrouter\"", KEY));
         assertFalse(CredentialEchoes.echoes("sk-or-v1", KEY));
+        // The shortest echo is the key alone; one character less cannot be one.
+        assertTrue(CredentialEchoes.echoes(KEY, KEY));
+        assertTrue(CredentialEchoes.echoes(KEY.replace("/", "\\/"), KEY));
+        assertFalse(CredentialEchoes.echoes(KEY.substring(1), KEY));
+        assertFalse(CredentialEchoes.echoes(KEY.substring(0, KEY.length() - 1), KEY));
     }
 }

@@ -109,6 +109,7 @@ class CompletionRoutingTest {
             assertTrue(response.headers().firstValue(dropped).isEmpty(), dropped + " was relayed");
         }
         assertEquals(List.of("openrouter"), response.headers().allValues("x-keyway-upstream"), "an upstream forged Keyway's own header");
+        assertEquals(1, response.headers().allValues("Date").size(), "one Date, the gateway's: " + response.headers().allValues("Date"));
         assertFalse(response.headers().map().toString().contains(openRouterKey));
     }
 

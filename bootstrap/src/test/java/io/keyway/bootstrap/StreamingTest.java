@@ -11,6 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,6 +47,11 @@ class StreamingTest {
 
         assertEquals(200, response.statusCode());
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+        // One Date, the gateway's own (HTTP requires it of an origin's 200), for the second it answered in.
+        List<String> dates = response.headers().allValues("Date");
+        assertEquals(1, dates.size(), "Date headers: " + dates);
+        long skew = Duration.between(ZonedDateTime.parse(dates.get(0), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant(), Instant.now()).abs().toSeconds();
+        assertTrue(skew <= 5, "Date " + dates.get(0) + " is " + skew + " s from now");
         List<Arrival> arrivals = new ArrayList<>();
         StringBuilder all = new StringBuilder();
         try (InputStream in = response.body()) {

@@ -106,6 +106,7 @@ final class Answers {
                 .contentType(answered.header("Content-Type"))
                 .header("Cache-Control", "no-cache")
                 .header("X-Accel-Buffering", "no")
+                .header("Date", HttpDate.now())
                 .body(channel == null ? events : StreamedBody.of(events, channel));
         copyHeaders(answered.headers(), response);
         return response;
@@ -124,6 +125,7 @@ final class Answers {
                     // A ByteBody is written as it is; a publisher of chunks would be framed as a JSON array.
                     MutableHttpResponse<ByteBody> response = HttpResponse.<ByteBody>status(answered.status(), null)
                             .contentType(contentType == null ? MediaType.APPLICATION_JSON : contentType)
+                            .header("Date", HttpDate.now())
                             .body(BODIES.adapt(whole.map(READ_BUFFERS::adapt), length));
                     copyHeaders(answered.headers(), response);
                     return Flux.just(response);
