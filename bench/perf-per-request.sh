@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Where a streamed request's CPU goes, Keyway beside the bare Micronaut relay: one target at a time on CPU 1 (frame
+# pointers, ./keyway's JVM options), the fake upstream and wrk (streams, 16 connections) on CPU 0; WARM s of the load,
+# then `perf record -F 999 -g` for 15 s of a 20 s wrk run. perf's samples over the requests served meanwhile give
+# microseconds of CPU per request, split by bench/perf_categories.py (kernel, Netty, Micronaut, Keyway's own code and
+# key crypto, the other threads...).
+# Usage: WARM=50 bench/perf-per-request.sh keyway|relay   (KEYWAY_JAR for another build's jar)
+set -u
+cd "$(dirname "$0")/.."
+. bench/keyway-setup.sh
+which=${1:-keyway}
+UP=18091 PORT=18093
+work=$(mktemp -d)
+taskset -c 0 node bench/fake-upstream.js $UP > "$work/up.log" 2>&1 & up=$!
+KEYWAY_JVM="$KEYWAY_JVM -XX:+PreserveFramePointer"
+if [ "$which" = keyway ]; then
+  admin="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  MALLOC_ARENA_MAX=2 KEYWAY_DATA_DIR="$work/data" KEYWAY_ADMIN_TOKEN="$admin" MICRONAUT_SERVER_PORT=$PORT \
+    KEYWAY_OPENROUTER_BASE_URL="http://127.0.0.1:$UP/api/v1" \
+    taskset -c 1 java $KEYWAY_JVM -jar "${KEYWAY_JAR:-bootstrap/target/keyway.jar}" > "$work/kw.log" 2>&1 &
+  pid=$!
+  keyway_wait $PORT || { echo "Keyway did not start"; exit 1; }
+  keyway_pin_database 0 "$work/data"
+  export BENCH_KEY=$(keyway_gateway_key $PORT "$admin" probe) BENCH_MODEL=openrouter-bench/model
+else
+  pid=$(relay_start "$work" $PORT "http://127.0.0.1:$UP" 1) || { echo "no relay"; exit 1; }
+  export BENCH_KEY= BENCH_MODEL=bench/model
+fi
+trap 'kill $pid $up 2>/dev/null; wait $pid 2>/dev/null; sleep 2; rm -rf "$work"' EXIT
+export BENCH_STREAM=true
+url=http://127.0.0.1:$PORT/v1/chat/completions
+taskset -c 0 wrk -t1 -c16 -d"${WARM:-50}"s -s bench/post.lua "$url" | grep BENCH
+taskset -c 0 wrk -t1 -c16 -d20s -s bench/post.lua "$url" > "$work/wrk.out" &
+w=$!
+sleep 3
+jcmd $pid Compiler.perfmap > /dev/null
+perf record -F 999 -g -p $pid -o "$work/perf.data" -- sleep 15 2>&1 | tail -1
+jcmd $pid Compiler.perfmap > /dev/null
+wait $w
+grep BENCH "$work/wrk.out"
+rps=$(sed -nE 's/.*rps=([0-9.]+).*/\1/p' "$work/wrk.out")
+perf script -i "$work/perf.data" 2> /dev/null > "$work/perf.txt"
+python3 bench/perf_categories.py "$work/perf.txt" "$(awk -v r="$rps" 'BEGIN { print int(r * 15) }')"
