@@ -12,6 +12,8 @@ which=${1:-keyway}
 UP=18091 PORT=18093
 work=$(mktemp -d)
 taskset -c 0 node bench/fake-upstream.js $UP > "$work/up.log" 2>&1 & up=$!
+pid=
+trap 'kill $pid $up 2>/dev/null; [ -n "$pid" ] && wait $pid 2>/dev/null; sleep 2; rm -rf "$work"' EXIT
 KEYWAY_JVM="$KEYWAY_JVM -XX:+PreserveFramePointer"
 if [ "$which" = keyway ]; then
   admin="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
@@ -23,10 +25,9 @@ if [ "$which" = keyway ]; then
   keyway_pin_database 0 "$work/data"
   export BENCH_KEY=$(keyway_gateway_key $PORT "$admin" probe) BENCH_MODEL=openrouter-bench/model
 else
-  pid=$(relay_start "$work" $PORT "http://127.0.0.1:$UP" 1) || { echo "no relay"; exit 1; }
+  pid=$(relay_start "$work" $PORT "http://127.0.0.1:$UP" 1) || { echo "the relay did not start"; exit 1; }
   export BENCH_KEY= BENCH_MODEL=bench/model
 fi
-trap 'kill $pid $up 2>/dev/null; wait $pid 2>/dev/null; sleep 2; rm -rf "$work"' EXIT
 export BENCH_STREAM=true
 url=http://127.0.0.1:$PORT/v1/chat/completions
 taskset -c 0 wrk -t1 -c16 -d"${WARM:-50}"s -s bench/post.lua "$url" | grep BENCH
