@@ -29,6 +29,25 @@ keyway_gateway_key() {
 KEYWAY_JVM=${JAVA_OPTS:-$(sed -n 's/.*\${JAVA_OPTS:-\([^}]*\)}.*/\1/p' "$(dirname "${BASH_SOURCE[0]}")/../keyway")}
 [ -n "$KEYWAY_JVM" ] || { echo "keyway-setup.sh: no JVM options found in ./keyway" >&2; exit 1; }
 
+# Starts Keyway's jar $5 on port $2, its data in work directory $1, sending `openrouter-` models to the OpenAI-compatible
+# base URL $3, pinned to CPU $4 with ./keyway's JVM options (and any further arguments as more JVM options), its log in
+# $1/keyway.log; waits for it to answer, moves its embedded PostgreSQL to CPU 0 and makes it a gateway key. Call it
+# directly, not in $(...), so that Keyway is the caller's child: it sets KEYWAY_PID and KEYWAY_KEY. Returns 1 when
+# Keyway does not answer within 120 s (KEYWAY_PID is set: the caller stops it).
+keyway_start() {
+  local work=$1 port=$2 upstream=$3 cpu=$4 jar=$5 admin
+  shift 5
+  admin="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  # shellcheck disable=SC2086
+  MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} KEYWAY_DATA_DIR="$work/data" KEYWAY_ADMIN_TOKEN="$admin" \
+    MICRONAUT_SERVER_PORT=$port KEYWAY_OPENROUTER_BASE_URL="$upstream" \
+    taskset -c "$cpu" java $KEYWAY_JVM "$@" -jar "$jar" > "$work/keyway.log" 2>&1 &
+  KEYWAY_PID=$!
+  keyway_wait "$port" || return 1
+  keyway_pin_database 0 "$work/data"
+  KEYWAY_KEY=$(keyway_gateway_key "$port" "$admin" probe)
+}
+
 # The framework's own floor: builds ../shared/anchors/mn-relay (a 60-line Micronaut relay, no auth, no database) in
 # work directory $1 and starts it on port $2, relaying to $3, pinned to CPU $4, with Keyway's JVM options; prints its
 # pid and waits until it relays. Returns 1 and prints nothing when the anchor is absent or does not build; returns 1

@@ -16,14 +16,11 @@ pid=
 trap 'kill $pid $up 2>/dev/null; [ -n "$pid" ] && wait $pid 2>/dev/null; sleep 2; rm -rf "$work"' EXIT
 KEYWAY_JVM="$KEYWAY_JVM -XX:+PreserveFramePointer"
 if [ "$which" = keyway ]; then
-  admin="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-  MALLOC_ARENA_MAX=2 KEYWAY_DATA_DIR="$work/data" KEYWAY_ADMIN_TOKEN="$admin" MICRONAUT_SERVER_PORT=$PORT \
-    KEYWAY_OPENROUTER_BASE_URL="http://127.0.0.1:$UP/api/v1" \
-    taskset -c 1 java $KEYWAY_JVM -jar "${KEYWAY_JAR:-bootstrap/target/keyway.jar}" > "$work/kw.log" 2>&1 &
-  pid=$!
-  keyway_wait $PORT || { echo "Keyway did not start"; exit 1; }
-  keyway_pin_database 0 "$work/data"
-  export BENCH_KEY=$(keyway_gateway_key $PORT "$admin" probe) BENCH_MODEL=openrouter-bench/model
+  keyway_start "$work" $PORT "http://127.0.0.1:$UP/api/v1" 1 "${KEYWAY_JAR:-bootstrap/target/keyway.jar}"
+  started=$?
+  pid=$KEYWAY_PID
+  [ $started = 0 ] || { echo "Keyway did not start"; exit 1; }
+  export BENCH_KEY=$KEYWAY_KEY BENCH_MODEL=openrouter-bench/model
 else
   pid=$(relay_start "$work" $PORT "http://127.0.0.1:$UP" 1) || { echo "the relay did not start"; exit 1; }
   export BENCH_KEY= BENCH_MODEL=bench/model

@@ -10,16 +10,13 @@ command -v strace > /dev/null || { echo "needs strace (apt-get install -y strace
 UP=18081 KW=18083 RP=18084
 work=$(mktemp -d)
 taskset -c 0 node bench/fake-upstream.js $UP > "$work/up.log" 2>&1 & up=$!
-admin="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-MALLOC_ARENA_MAX=2 KEYWAY_DATA_DIR="$work/data" KEYWAY_ADMIN_TOKEN="$admin" MICRONAUT_SERVER_PORT=$KW \
-  KEYWAY_OPENROUTER_BASE_URL="http://127.0.0.1:$UP/api/v1" \
-  taskset -c 1 java $KEYWAY_JVM -jar "${1:-bootstrap/target/keyway.jar}" > "$work/kw.log" 2>&1 &
-kw=$!
-rp=
-trap 'kill $kw $rp $up 2>/dev/null; wait $kw 2>/dev/null; sleep 2; rm -rf "$work"' EXIT
-keyway_wait $KW || { echo "Keyway did not start"; exit 1; }
-keyway_pin_database 0 "$work/data"
-key=$(keyway_gateway_key $KW "$admin" probe)
+kw= rp=
+trap 'kill $kw $rp $up 2>/dev/null; [ -n "$kw" ] && wait $kw 2>/dev/null; sleep 2; rm -rf "$work"' EXIT
+keyway_start "$work" $KW "http://127.0.0.1:$UP/api/v1" 1 "${1:-bootstrap/target/keyway.jar}"
+started=$?
+kw=$KEYWAY_PID
+[ $started = 0 ] || { echo "Keyway did not start"; exit 1; }
+key=$KEYWAY_KEY
 rp=$(relay_start "$work" $RP "http://127.0.0.1:$UP" 1) || echo "(no relay)"
 export BENCH_STREAM=true
 for target in keyway relay; do

@@ -14,15 +14,12 @@ pids=() ports=() keys=() works=() jars=("$@")
 trap 'kill $up "${pids[@]}" 2>/dev/null; wait "${pids[@]}" 2>/dev/null; sleep 2; rm -rf "${works[@]}"' EXIT
 i=0
 for jar in "$@"; do
-  port=$((18063 + i)); work=$(mktemp -d)
-  admin="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-  MALLOC_ARENA_MAX=2 KEYWAY_DATA_DIR="$work/data" KEYWAY_ADMIN_TOKEN="$admin" MICRONAUT_SERVER_PORT=$port \
-    KEYWAY_OPENROUTER_BASE_URL="http://127.0.0.1:$UP/api/v1" \
-    taskset -c 1 java $KEYWAY_JVM -jar "$jar" > "$work/kw.log" 2>&1 &
-  pids+=($!); ports+=($port); works+=("$work")
-  keyway_wait $port || { echo "$jar did not start"; exit 1; }
-  keyway_pin_database 0 "$work/data"
-  keys+=("$(keyway_gateway_key $port "$admin" probe)")
+  port=$((18063 + i)); work=$(mktemp -d); works+=("$work")
+  keyway_start "$work" $port "http://127.0.0.1:$UP/api/v1" 1 "$jar"
+  started=$?
+  pids+=($KEYWAY_PID); ports+=($port)
+  [ $started = 0 ] || { echo "$jar did not start"; exit 1; }
+  keys+=("$KEYWAY_KEY")
   i=$((i + 1))
 done
 export BENCH_MODEL=openrouter-bench/model BENCH_STREAM=true
