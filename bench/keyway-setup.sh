@@ -8,10 +8,16 @@ keyway_wait() {
   return 1
 }
 
-# Pins every process whose command line names $2 (a data directory: the embedded PostgreSQL) to CPU $1.
+# Pins every process whose command line names $2 (a data directory: the embedded PostgreSQL's postmaster) to CPU $1,
+# and the processes it has already started: its background workers and the backends of the connections Keyway opened
+# at start-up (the usage writer's among them) keep the CPU they were forked on, which is the gateway's. Processes it
+# starts later inherit the postmaster's CPU.
 keyway_pin_database() {
-  local pid
-  for pid in $(pgrep -f "$2" || true); do taskset -a -p -c "$1" "$pid" >/dev/null 2>&1 || true; done
+  local pid child
+  for pid in $(pgrep -f "$2" || true); do
+    taskset -a -p -c "$1" "$pid" >/dev/null 2>&1 || true
+    for child in $(pgrep -P "$pid" || true); do taskset -a -p -c "$1" "$child" >/dev/null 2>&1 || true; done
+  done
 }
 
 # Prints a new gateway key of Keyway on port $1, made with admin token $2 for an account named $3, carrying the
