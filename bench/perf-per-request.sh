@@ -4,7 +4,9 @@
 # then `perf record -F 999 -g` for 15 s of a 20 s wrk run. perf's samples over the requests served meanwhile give
 # microseconds of CPU per request, split by bench/perf_categories.py (kernel, Netty, Micronaut, Keyway's own code and
 # key crypto, the other threads...).
-# Usage: WARM=50 bench/perf-per-request.sh keyway|relay   (KEYWAY_JAR for another build's jar)
+# With LOAD=paced, perf records 40 s of paced streams sent one at a time over one connection instead (the load of
+# bench/first_event.py): the CPU a request costs on a core that idles between requests.
+# Usage: WARM=50 [LOAD=paced] bench/perf-per-request.sh keyway|relay   (KEYWAY_JAR for another build's jar)
 set -u
 cd "$(dirname "$0")/.."
 . bench/keyway-setup.sh
@@ -28,6 +30,31 @@ fi
 export BENCH_STREAM=true
 url=http://127.0.0.1:$PORT/v1/chat/completions
 taskset -c 0 wrk -t1 -c16 -d"${WARM:-50}"s -s bench/post.lua "$url" | grep BENCH
+if [ "${LOAD:-wrk}" = paced ]; then
+  # One kept-alive connection, one paced stream at a time (3 events 30 ms apart, 20 ms between streams): the CPU a
+  # request takes when the core has been idle between requests, as in bench/first_event.py. perf samples at 9,999 Hz.
+  jcmd $pid Compiler.perfmap > /dev/null
+  perf record -F 9999 -g -p $pid -o "$work/perf.data" -- sleep 40 > /dev/null 2>&1 &
+  rec=$!
+  sleep 1
+  n=$(BENCH_KEY=$BENCH_KEY BENCH_MODEL=$BENCH_MODEL PORT=$PORT taskset -c 0 python3 -c '
+import os, sys, time
+sys.path.insert(0, "bench")
+import first_event
+s = first_event.connect(int(os.environ["PORT"]))
+n, until = 0, time.time() + 37
+while time.time() < until:
+    first_event.first_event(s, os.environ["BENCH_KEY"] or "none", os.environ["BENCH_MODEL"], "3,30")
+    n += 1
+    time.sleep(0.02)
+print(n)')
+  wait $rec
+  jcmd $pid Compiler.perfmap > /dev/null
+  echo "paced streams at one connection: $n"
+  perf script -i "$work/perf.data" 2> /dev/null > "$work/perf.txt"
+  python3 bench/perf_categories.py "$work/perf.txt" "$n" 9999
+  exit 0
+fi
 taskset -c 0 wrk -t1 -c16 -d20s -s bench/post.lua "$url" > "$work/wrk.out" &
 w=$!
 sleep 3

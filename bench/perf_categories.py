@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Splits `perf script` output (perf record -F 999 -g of one JVM) into where the CPU went, as microseconds per request
-(one sample at 999 Hz is about a millisecond of CPU). Event-loop samples go to the first part found in their stack
+(one sample at 999 Hz is about a millisecond of CPU; give the sampling rate as a third argument when it differs). Event-loop samples go to the first part found in their stack
 (Keyway's key crypto, logging, meters, JSON) or else to their innermost frame's owner (kernel, Netty, Micronaut,
-Keyway, Reactor, the JDK); other threads by name. Usage: bench/perf_categories.py perf.txt REQUESTS"""
+Keyway, Reactor, the JDK); other threads by name. Usage: bench/perf_categories.py perf.txt REQUESTS [HZ]"""
 import collections
 import sys
 
@@ -55,13 +55,14 @@ def category(thread, frames):
     return "other (stubs, unresolved)"
 
 
-def main(path, requests):
+def main(path, requests, hz=999):
     counts = collections.Counter(category(t, f) for t, f in samples(path))
     total = sum(counts.values())
-    print(f"{total} samples, {requests} requests: {total / requests * 1000:.1f} us of CPU per request")
+    per = 1e6 / hz / requests
+    print(f"{total} samples, {requests} requests: {total * per:.1f} us of CPU per request")
     for name, n in counts.most_common():
-        print(f"  {n / requests * 1000:6.1f} us  {n / total * 100:5.1f}%  {name}")
+        print(f"  {n * per:6.1f} us  {n / total * 100:5.1f}%  {name}")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]))
+    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 999)
