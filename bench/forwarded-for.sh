@@ -20,6 +20,7 @@ MALLOC_ARENA_MAX=2 KEYWAY_DATA_DIR="$work/data" KEYWAY_ADMIN_TOKEN="bench-admin-
   -jar bootstrap/target/keyway.jar > "$work/keyway.log" 2>&1 &
 kw_pid=$!
 keyway_wait $PORT
+keyway_pin_database 0 "$work/data"
 live_heap() { jcmd $kw_pid GC.run >/dev/null; jcmd $kw_pid GC.heap_info | awk '/def new generation|tenured generation/ {for (i=1;i<=NF;i++) if ($i=="used") {gsub("K,","",$(i+1)); s+=$(i+1)}} END {printf "%.1f MB", s/1024}'; }
 echo "live heap at start: $(live_heap)"
 count() { grep -c " -> $1 " "$work/keyway.log" || true; }

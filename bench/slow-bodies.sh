@@ -19,6 +19,7 @@ for with_key in no yes; do
     -jar bootstrap/target/keyway.jar > "$work/keyway-$with_key.log" 2>&1 &
   kw_pid=$!
   keyway_wait $PORT
+  keyway_pin_database 0 "$work/data"
   bearer=-
   if [ $with_key = yes ]; then
     bearer=$(keyway_gateway_key $PORT "$admin" flood sk-or-v1-flood-0000000000000000)
