@@ -32,7 +32,6 @@ command -v python3 >/dev/null || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-NGINX_BIN=$(command -v nginx || echo /usr/sbin/nginx)
 # Always rebuild: a jar older than the sources would measure code that is no longer there.
 ./mvnw -B -q -ntp -DskipTests install
 
@@ -52,31 +51,8 @@ wait_for() { for _ in $(seq 1 120); do curl -fsS -o /dev/null "$1" 2>/dev/null &
 taskset -c $LOAD_CPU node bench/fake-upstream.js $UP > "$work/upstream.log" 2>&1 &
 pids+=($!)
 
-mkdir -p "$work/nginx"
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $work/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
-  uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
-  upstream fake { server 127.0.0.1:$UP; keepalive 128; }
-  server {
-    listen 127.0.0.1:$NGINX;
-    location / {
-      proxy_pass http://fake;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_buffering off;
-    }
-  }
-}
-CONF
-taskset -c $GATEWAY_CPU "$NGINX_BIN" -c "$work/nginx.conf" > "$work/nginx.out" 2>&1 &
-pids+=($!)
+nginx_start "$work" $NGINX $UP $GATEWAY_CPU 4096 128
+pids+=($NGINX_PID)
 
 # The framework's own ceiling, when shared/anchors/mn-relay is beside the project: a 60-line Micronaut relay (no
 # auth, no database), pinned like Keyway.

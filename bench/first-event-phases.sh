@@ -10,7 +10,6 @@ set -u
 cd "$(dirname "$0")/.."
 . bench/keyway-setup.sh
 command -v tcpdump > /dev/null || { echo "needs tcpdump (apt-get install -y tcpdump)"; exit 1; }
-NGINX_BIN=$(command -v nginx || echo /usr/sbin/nginx)
 UP=18071 NGINX=18072 KW=18073 RP=18074
 work=$(mktemp -d)
 taskset -c 0 node bench/fake-upstream.js $UP > "$work/up.log" 2>&1 & up=$!
@@ -22,25 +21,7 @@ cleanup() {
   sleep 2; rm -rf "$work"
 }
 trap cleanup EXIT
-mkdir -p "$work/nginx"
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $work/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
-  uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
-  upstream fake { server 127.0.0.1:$UP; keepalive 64; }
-  server {
-    listen 127.0.0.1:$NGINX;
-    location / { proxy_pass http://fake; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; }
-  }
-}
-CONF
-taskset -c 1 "$NGINX_BIN" -c "$work/nginx.conf" > "$work/nginx.out" 2>&1 &
+nginx_start "$work" $NGINX $UP 1 1024 64
 keyway_start "$work" $KW "http://127.0.0.1:$UP/api/v1" 1 "${1:-bootstrap/target/keyway.jar}"
 started=$?
 kw=$KEYWAY_PID

@@ -54,6 +54,35 @@ keyway_start() {
   KEYWAY_KEY=$(keyway_gateway_key "$port" "$admin" probe)
 }
 
+# The baseline relay: nginx (one worker, keep-alive upstream, no buffering) in work directory $1 on port $2, relaying
+# to 127.0.0.1:$3, pinned to CPU $4, with $5 worker connections (and four times as many open files) and $6 idle
+# upstream connections kept; $7, when given, is added to its listen directive (a backlog). Call it directly: it sets
+# NGINX_PID (the master; $1/nginx.pid names it too, and the worker is its child).
+nginx_start() {
+  local work=$1 port=$2 upstream=$3 cpu=$4 connections=$5 keepalive=$6 listen=${7:-}
+  mkdir -p "$work/nginx"
+  cat > "$work/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx/error.log warn;
+worker_rlimit_nofile $((4 * connections));
+events { worker_connections $connections; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
+  uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
+  upstream target { server 127.0.0.1:$upstream; keepalive $keepalive; }
+  server {
+    listen 127.0.0.1:$port${listen:+ $listen};
+    location / { proxy_pass http://target; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; }
+  }
+}
+CONF
+  taskset -c "$cpu" "$(command -v nginx || echo /usr/sbin/nginx)" -c "$work/nginx.conf" > "$work/nginx.out" 2>&1 &
+  NGINX_PID=$!
+}
+
 # The framework's own floor: builds ../shared/anchors/mn-relay (a 60-line Micronaut relay, no auth, no database) in
 # work directory $1 and starts it on port $2, relaying to $3, pinned to CPU $4, with Keyway's JVM options; prints its
 # pid and waits until it relays. Returns 1 and prints nothing when the anchor is absent or does not build; returns 1

@@ -21,7 +21,6 @@ UP=18031 NGINX=18032 KW=18033 RELAY=18034
 ulimit -n 65536 2>/dev/null || true
 [ -f bootstrap/target/keyway.jar ] || ./mvnw -B -q -ntp -DskipTests install
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
-NGINX_BIN=$(command -v nginx || echo /usr/sbin/nginx)
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -32,27 +31,8 @@ cleanup() {
 trap cleanup EXIT
 MOCK_PORT=$UP taskset -c 0 node $PROBES/mock-upstream.js > "$work/mock.log" 2>&1 &
 pids+=($!)
-mkdir -p "$work/nginx"
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $work/nginx.pid;
-error_log $work/nginx/error.log warn;
-worker_rlimit_nofile 65536;
-events { worker_connections 16384; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
-  uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
-  upstream mock { server 127.0.0.1:$UP; keepalive 4096; }
-  server {
-    listen 127.0.0.1:$NGINX backlog=4096;
-    location / { proxy_pass http://mock; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; }
-  }
-}
-CONF
-taskset -c 1 "$NGINX_BIN" -c "$work/nginx.conf" > "$work/nginx.out" 2>&1 &
-pids+=($!)
+nginx_start "$work" $NGINX $UP 1 16384 4096 backlog=4096
+pids+=($NGINX_PID)
 admin="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 MALLOC_ARENA_MAX=2 KEYWAY_DATA_DIR="$work/data" KEYWAY_ADMIN_TOKEN="$admin" MICRONAUT_SERVER_PORT=$KW \
   KEYWAY_OPENROUTER_BASE_URL="http://127.0.0.1:$UP/api/v1" \
