@@ -4,19 +4,29 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
 import io.micronaut.http.server.netty.NettyServerCustomizer;
-import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.concurrent.FastThreadLocal;
 import jakarta.inject.Singleton;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 
 /**
- * One write to the client per turn of the event loop, not one per piece of a relayed answer. Micronaut flushes a
+ * One write to the client for what a relayed answer's upstream sent in one read, not one per part. Micronaut flushes a
  * response's parts at once when they come from elsewhere than the client connection's own read, which is how a relayed
  * answer comes: from the upstream connection. A relayed stream whose upstream sent its last events and its end in one
- * read went out as two writes (the events, then the chunked body's end on its own), each waking the client. Netty's
- * {@link FlushConsolidationHandler}, first in each client connection's pipeline, holds such flushes until the loop has
- * handled what it read in this turn (a task run right after), and still flushes at once at the end of the connection's
- * own reads, before a close, when the connection stops being writable, and after 256 held flushes.
+ * read went out as two writes (the events, then the chunked body's end on its own), each waking the client.
+ * <p>
+ * A {@link Consolidator} first in each client connection's pipeline holds such a flush until one of these comes, on
+ * the same event loop: the loop has handled this turn's reads (a task run right after them), or any client
+ * connection's read begins. The second bound matters under a burst of new requests: each costs far more than an
+ * upstream's read, and a first event held behind hundreds of them waited for all of them (Netty's
+ * {@code FlushConsolidationHandler}, which only has the first bound, raised the first event's median at 2,000 streams
+ * in every paired run; BENCHMARKS.md). Flushes during the connection's own read go out when that read completes, as
+ * Micronaut already arranges. A close, a connection that stops being writable and the handler's removal flush at once.
  * <p>
  * {@code keyway.server.consolidate-flushes} ({@code KEYWAY_SERVER_CONSOLIDATE_FLUSHES}, on unless set to false) turns
  * it off, so that a benchmark can run the same build both ways.
@@ -24,6 +34,14 @@ import java.util.EnumSet;
 @Singleton
 final class FlushConsolidation implements BeanCreatedEventListener<NettyServerCustomizer.Registry> {
     static final String HANDLER = "keyway-flush-consolidation";
+
+    /** Each event loop's connections holding a flush, in the order they first held one since the last release. */
+    private static final FastThreadLocal<Held> HELD = new FastThreadLocal<>() {
+        @Override
+        protected Held initialValue() {
+            return new Held();
+        }
+    };
 
     private final boolean enabled;
 
@@ -33,16 +51,150 @@ final class FlushConsolidation implements BeanCreatedEventListener<NettyServerCu
 
     @Override
     public NettyServerCustomizer.Registry onCreated(BeanCreatedEvent<NettyServerCustomizer.Registry> event) {
-        NettyServerCustomizer.Registry registry = event.getBean();
+        return install(event.getBean());
+    }
+
+    /** Registers the hook that puts a {@link Consolidator} first in each connection's pipeline (unless turned off). */
+    NettyServerCustomizer.Registry install(NettyServerCustomizer.Registry registry) {
         if (enabled) {
             ServerChannelHooks.register(registry, EnumSet.of(NettyServerCustomizer.ChannelRole.CONNECTION),
                     channel -> {
                         if (channel.pipeline().get(HANDLER) == null) {
-                            channel.pipeline().addFirst(HANDLER, new FlushConsolidationHandler(
-                                    FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+                            channel.pipeline().addFirst(HANDLER, new Consolidator());
                         }
                     }, channel -> { });
         }
         return registry;
+    }
+
+    /** The connections of one event loop that hold a flush; touched only on that loop. */
+    private static final class Held implements Runnable {
+        private List<Consolidator> holding = new ArrayList<>();
+        private List<Consolidator> spare = new ArrayList<>();
+        private boolean releaseScheduled;
+
+        void add(Consolidator consolidator, ChannelHandlerContext ctx) {
+            holding.add(consolidator);
+            if (!releaseScheduled) {
+                releaseScheduled = true;
+                ctx.channel().eventLoop().execute(this);
+            }
+        }
+
+        /** Flushes every connection still holding one; a flush may make another hold (it goes in the next round). */
+        void release() {
+            while (!holding.isEmpty()) {
+                List<Consolidator> now = holding;
+                holding = spare;
+                spare = now;
+                for (int i = 0; i < now.size(); i++) {
+                    now.get(i).flushHeld();
+                }
+                now.clear();
+            }
+        }
+
+        /** The task run once the loop has handled its turn's reads. */
+        @Override
+        public void run() {
+            releaseScheduled = false;
+            release();
+        }
+    }
+
+    /** One client connection's flushes; every method runs on its event loop. */
+    static final class Consolidator extends ChannelDuplexHandler {
+        private ChannelHandlerContext ctx;
+        private boolean reading;
+        /** A flush waits for this connection's read to complete. */
+        private boolean heldForRead;
+        /** A flush waits in the loop's {@link Held} list. */
+        private boolean heldForTurn;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!reading) {
+                reading = true;
+                // What other connections hold goes out before this read's work, however long that takes.
+                HELD.get().release();
+            }
+            ctx.fireChannelRead(msg);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            reading = false;
+            if (heldForRead) {
+                heldForRead = false;
+                flushNow();
+            }
+            ctx.fireChannelReadComplete();
+        }
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            if (reading) {
+                heldForRead = true;
+            } else if (!heldForTurn && !heldForRead) {
+                heldForTurn = true;
+                HELD.get().add(this, ctx);
+            }
+        }
+
+        /** Called by the loop's {@link Held} list. */
+        void flushHeld() {
+            if (heldForTurn) {
+                flushNow();
+            }
+        }
+
+        private void flushNow() {
+            heldForTurn = false;
+            heldForRead = false;
+            ctx.flush();
+        }
+
+        private void flushIfHeld() {
+            if (heldForTurn || heldForRead) {
+                flushNow();
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (!ctx.channel().isWritable()) {
+                flushIfHeld();
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            reading = false;
+            flushIfHeld();
+            ctx.fireExceptionCaught(cause);
+        }
+
+        @Override
+        public void disconnect(ChannelHandlerContext ctx, ChannelPromise promise) {
+            flushIfHeld();
+            ctx.disconnect(promise);
+        }
+
+        @Override
+        public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+            flushIfHeld();
+            ctx.close(promise);
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            flushIfHeld();
+        }
     }
 }
