@@ -20,13 +20,15 @@ import java.util.List;
  * answer comes: from the upstream connection. A relayed stream whose upstream sent its last events and its end in one
  * read went out as two writes (the events, then the chunked body's end on its own), each waking the client.
  * <p>
- * A {@link Consolidator} first in each client connection's pipeline holds such a flush until one of these comes, on
- * the same event loop: the loop has handled this turn's reads (a task run right after them), or any client
- * connection's read begins. The second bound matters under a burst of new requests: each costs far more than an
- * upstream's read, and a first event held behind hundreds of them waited for all of them (Netty's
- * {@code FlushConsolidationHandler}, which only has the first bound, raised the first event's median at 2,000 streams
- * in every paired run; BENCHMARKS.md). Flushes during the connection's own read go out when that read completes, as
- * Micronaut already arranges. A close, a connection that stops being writable and the handler's removal flush at once.
+ * A {@link Consolidator} first in each client connection's pipeline holds such a flush until the next of these, on
+ * the same event loop: another connection flushes, any client connection's read begins, or the loop has handled this
+ * turn's reads (a task run right after them). So at most one connection holds a flush at a time, and a flush waits at
+ * most for the rest of the upstream read that caused it, where the parts that read brought are written: an upstream's
+ * next read, for another stream, releases it as its own first part is flushed. Netty's {@code FlushConsolidationHandler}
+ * holds every flush to the end of the turn, behind every other read of that turn, a burst of new requests included:
+ * it raised the first event's median at 2,000 streams in every paired run (BENCHMARKS.md). Flushes during the
+ * connection's own read go out when that read completes, as Micronaut already arranges. A close, a connection that
+ * stops being writable and the handler's removal flush at once.
  * <p>
  * {@code keyway.server.consolidate-flushes} ({@code KEYWAY_SERVER_CONSOLIDATE_FLUSHES}, on unless set to false) turns
  * it off, so that a benchmark can run the same build both ways.
@@ -35,7 +37,7 @@ import java.util.List;
 final class FlushConsolidation implements BeanCreatedEventListener<NettyServerCustomizer.Registry> {
     static final String HANDLER = "keyway-flush-consolidation";
 
-    /** Each event loop's connections holding a flush, in the order they first held one since the last release. */
+    /** Each event loop's connection holding a flush. */
     private static final FastThreadLocal<Held> HELD = new FastThreadLocal<>() {
         @Override
         protected Held initialValue() {
@@ -67,30 +69,28 @@ final class FlushConsolidation implements BeanCreatedEventListener<NettyServerCu
         return registry;
     }
 
-    /** The connections of one event loop that hold a flush; touched only on that loop. */
+    /** The connection of one event loop that holds a flush, if any; touched only on that loop. */
     private static final class Held implements Runnable {
-        private List<Consolidator> holding = new ArrayList<>();
-        private List<Consolidator> spare = new ArrayList<>();
+        private Consolidator holding;
         private boolean releaseScheduled;
 
-        void add(Consolidator consolidator, ChannelHandlerContext ctx) {
-            holding.add(consolidator);
+        /** {@code consolidator} now holds its flush; the one that held before lets its own go first. */
+        void hold(Consolidator consolidator, ChannelHandlerContext ctx) {
+            if (holding != consolidator) {
+                release();
+                holding = consolidator;
+            }
             if (!releaseScheduled) {
                 releaseScheduled = true;
                 ctx.channel().eventLoop().execute(this);
             }
         }
 
-        /** Flushes every connection still holding one; a flush may make another hold (it goes in the next round). */
         void release() {
-            while (!holding.isEmpty()) {
-                List<Consolidator> now = holding;
-                holding = spare;
-                spare = now;
-                for (int i = 0; i < now.size(); i++) {
-                    now.get(i).flushHeld();
-                }
-                now.clear();
+            Consolidator held = holding;
+            if (held != null) {
+                holding = null;
+                held.flushHeld();
             }
         }
 
@@ -140,9 +140,9 @@ final class FlushConsolidation implements BeanCreatedEventListener<NettyServerCu
         public void flush(ChannelHandlerContext ctx) {
             if (reading) {
                 heldForRead = true;
-            } else if (!heldForTurn && !heldForRead) {
+            } else if (!heldForRead) {
                 heldForTurn = true;
-                HELD.get().add(this, ctx);
+                HELD.get().hold(this, ctx);
             }
         }
 

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 /**
  * What reaches a client connection's socket when a relayed answer's parts are flushed from outside the connection's
  * own read (as they are: they come from the upstream's connection): with consolidation, one flush of all of them once
- * the loop's turn ends or another connection's read begins; without, one per part. The recorder stands where the
+ * the loop's turn ends, another connection's read begins or another connection flushes; without, one per part. The recorder stands where the
  * socket is, behind the consolidating handler.
  */
 class FlushConsolidationTest {
@@ -107,6 +107,24 @@ class FlushConsolidationTest {
         other.pipeline().fireChannelReadComplete();
         channel.runPendingTasks();
         assertEquals(List.of("data: 1\n\n"), socket.flushes, "and only once");
+        channel.finishAndReleaseAll();
+        other.finishAndReleaseAll();
+    }
+
+    @Test
+    void anotherConnectionsFlushReleasesWhatThisOneHeld() {
+        Socket socket = new Socket();
+        EmbeddedChannel channel = connection(true, socket);
+        Socket otherSocket = new Socket();
+        EmbeddedChannel other = connection(true, otherSocket);
+        relay(channel, "data: 1\n\n", "0\r\n\r\n");
+        relay(other, "data: 2\n\n");
+        assertEquals(List.of("data: 1\n\n0\r\n\r\n"), socket.flushes, "released, both parts at once");
+        assertEquals(List.of(), otherSocket.flushes, "the other holds its own now");
+        other.runPendingTasks();
+        channel.runPendingTasks();
+        assertEquals(List.of("data: 2\n\n"), otherSocket.flushes);
+        assertEquals(1, socket.flushes.size());
         channel.finishAndReleaseAll();
         other.finishAndReleaseAll();
     }
