@@ -26,9 +26,10 @@ import java.util.List;
  * most for the rest of the upstream read that caused it, where the parts that read brought are written: an upstream's
  * next read, for another stream, releases it as its own first part is flushed. Netty's {@code FlushConsolidationHandler}
  * holds every flush to the end of the turn, behind every other read of that turn, a burst of new requests included:
- * it raised the first event's median at 2,000 streams in every paired run (BENCHMARKS.md). Flushes during the
- * connection's own read go out when that read completes, as Micronaut already arranges. A close, a connection that
- * stops being writable and the handler's removal flush at once.
+ * it raised the first event's median at 2,000 streams in every paired run (BENCHMARKS.md). A flush made while the
+ * connection's own read is under way goes out when that read completes; Micronaut's own flush at the end of such a
+ * read (an answer made on the spot, a 401 say) reaches this handler after it has seen the read complete, and is held
+ * like any other. A close, a connection that stops being writable and the handler's removal flush at once.
  * <p>
  * {@code keyway.server.consolidate-flushes} ({@code KEYWAY_SERVER_CONSOLIDATE_FLUSHES}, on unless set to false) turns
  * it off, so that a benchmark can run the same build both ways.
@@ -108,7 +109,7 @@ final class FlushConsolidation implements BeanCreatedEventListener<NettyServerCu
         private boolean reading;
         /** A flush waits for this connection's read to complete. */
         private boolean heldForRead;
-        /** A flush waits in the loop's {@link Held} list. */
+        /** A flush waits as the loop's {@link Held} one. */
         private boolean heldForTurn;
 
         @Override
@@ -146,7 +147,7 @@ final class FlushConsolidation implements BeanCreatedEventListener<NettyServerCu
             }
         }
 
-        /** Called by the loop's {@link Held} list. */
+        /** Called by the loop's {@link Held} when it lets this connection's flush go. */
         void flushHeld() {
             if (heldForTurn) {
                 flushNow();
