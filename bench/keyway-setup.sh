@@ -54,6 +54,23 @@ keyway_start() {
   KEYWAY_KEY=$(keyway_gateway_key "$port" "$admin" probe)
 }
 
+# Starts each jar given after $2 as keyway_start does, on CPU 1, on ports $2, $2 + 1, ..., relaying to upstream base $1.
+# Appends to the caller's arrays pids, ports, keys and works (declare them, and the trap that cleans them up, first);
+# returns 1 at the first jar that does not start.
+keyway_start_each() {
+  local upstream=$1 port=$2 jar started
+  shift 2
+  for jar in "$@"; do
+    works+=("$(mktemp -d)")
+    keyway_start "${works[-1]}" "$port" "$upstream" 1 "$jar"
+    started=$?
+    pids+=("$KEYWAY_PID"); ports+=("$port")
+    [ $started = 0 ] || { echo "$jar did not start"; return 1; }
+    keys+=("$KEYWAY_KEY")
+    port=$((port + 1))
+  done
+}
+
 # The baseline relay: nginx (one worker, keep-alive upstream, no buffering) in work directory $1 on port $2, relaying
 # to 127.0.0.1:$3, pinned to CPU $4, with $5 worker connections (and four times as many open files) and $6 idle
 # upstream connections kept; $7, when given, is added to its listen directive (a backlog). Call it directly: it sets

@@ -15,16 +15,7 @@ CONNECTIONS=${CONNECTIONS:-1000} DELAY=${DELAY:-100}
 MOCK_PORT=$UP taskset -c 0 node $PROBES/mock-upstream.js > /dev/null 2>&1 & up=$!
 pids=() ports=() keys=() works=() jars=("$@")
 trap 'kill $up "${pids[@]}" 2>/dev/null; wait "${pids[@]}" 2>/dev/null; sleep 2; rm -rf "${works[@]}"' EXIT
-i=0
-for jar in "$@"; do
-  port=$((18073 + i)); work=$(mktemp -d); works+=("$work")
-  keyway_start "$work" $port "http://127.0.0.1:$UP/api/v1" 1 "$jar"
-  started=$?
-  pids+=($KEYWAY_PID); ports+=($port)
-  [ $started = 0 ] || { echo "$jar did not start"; exit 1; }
-  keys+=("$KEYWAY_KEY")
-  i=$((i + 1))
-done
+keyway_start_each "http://127.0.0.1:$UP/api/v1" 18073 "$@" || exit 1
 probe() { # JAR-INDEX SECONDS
   taskset -c 0 node $PROBES/ttfb-probe.js "http://127.0.0.1:${ports[$1]}/v1/chat/completions" \
     "{\"model\":\"openrouter-openai/gpt-4o-mini-delay-$DELAY\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}" \

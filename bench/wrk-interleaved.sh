@@ -12,16 +12,7 @@ WARM=${WARM:-40} ROUNDS=${ROUNDS:-8} SLICE=${SLICE:-5}
 taskset -c 0 node bench/fake-upstream.js $UP > /dev/null 2>&1 & up=$!
 pids=() ports=() keys=() works=() jars=("$@")
 trap 'kill $up "${pids[@]}" 2>/dev/null; wait "${pids[@]}" 2>/dev/null; sleep 2; rm -rf "${works[@]}"' EXIT
-i=0
-for jar in "$@"; do
-  port=$((18063 + i)); work=$(mktemp -d); works+=("$work")
-  keyway_start "$work" $port "http://127.0.0.1:$UP/api/v1" 1 "$jar"
-  started=$?
-  pids+=($KEYWAY_PID); ports+=($port)
-  [ $started = 0 ] || { echo "$jar did not start"; exit 1; }
-  keys+=("$KEYWAY_KEY")
-  i=$((i + 1))
-done
+keyway_start_each "http://127.0.0.1:$UP/api/v1" 18063 "$@" || exit 1
 export BENCH_MODEL=openrouter-bench/model BENCH_STREAM=true
 load() { BENCH_KEY=${keys[$1]} taskset -c 0 wrk -t1 -c16 -d"$2"s -s bench/post.lua "http://127.0.0.1:${ports[$1]}/v1/chat/completions" | grep BENCH; }
 for j in "${!ports[@]}"; do load $j "$WARM" > /dev/null; done
