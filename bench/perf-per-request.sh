@@ -6,7 +6,8 @@
 # key crypto, the other threads...).
 # With LOAD=paced, perf records 40 s of paced streams sent one at a time over one connection instead (the load of
 # bench/first_event.py): the CPU a request costs on a core that idles between requests.
-# Usage: WARM=50 [LOAD=paced] bench/perf-per-request.sh keyway|relay   (KEYWAY_JAR for another build's jar)
+# KEEP=file keeps the wrk case's `perf script` text.
+# Usage: WARM=50 [LOAD=paced] [KEEP=file] bench/perf-per-request.sh keyway|relay   (KEYWAY_JAR for another build's jar)
 set -u
 cd "$(dirname "$0")/.."
 . bench/keyway-setup.sh
@@ -65,4 +66,5 @@ wait $w
 grep BENCH "$work/wrk.out"
 rps=$(sed -nE 's/.*rps=([0-9.]+).*/\1/p' "$work/wrk.out")
 perf script -i "$work/perf.data" 2> /dev/null > "$work/perf.txt"
+[ -n "${KEEP:-}" ] && cp "$work/perf.txt" "$KEEP"
 python3 bench/perf_categories.py "$work/perf.txt" "$(awk -v r="$rps" 'BEGIN { print int(r * 15) }')"

@@ -9,6 +9,7 @@ import io.keyway.domain.port.CompletionProvider;
 import io.micronaut.http.netty.channel.DefaultEventLoopGroupConfiguration;
 import io.micronaut.http.netty.channel.EventLoopGroupConfiguration;
 import io.micronaut.http.netty.channel.NettyChannelType;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.micronaut.http.netty.channel.EventLoopGroupFactory;
 import io.micronaut.http.netty.channel.EventLoopGroupRegistry;
@@ -49,7 +50,8 @@ public class OpenAiUpstreams {
         EventLoopGroupConfiguration configuration = loops.getEventLoopGroupConfiguration(EventLoopGroupConfiguration.DEFAULT)
                 .orElseGet(DefaultEventLoopGroupConfiguration::new);
         return new UpstreamConnections.EventLoops(loops.getDefaultEventLoopGroup(),
-                () -> (SocketChannel) channels.channelInstance(NettyChannelType.CLIENT_SOCKET, configuration));
+                () -> (SocketChannel) channels.channelInstance(NettyChannelType.CLIENT_SOCKET, configuration),
+                () -> (DatagramChannel) channels.channelInstance(NettyChannelType.DATAGRAM_SOCKET, configuration));
     }
 
     public CompletionProvider connect(UpstreamSettings settings) {

@@ -15,6 +15,7 @@ import io.micronaut.http.client.netty.ssl.NettyClientSslBuilder;
 import io.micronaut.websocket.context.WebSocketBeanRegistry;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -48,10 +49,11 @@ final class UpstreamConnections {
     private final UpstreamTimers timers;
 
     /**
-     * The event loops the connections run on and the channel type that fits them; {@code null} for a client with its
-     * own (tests that build one without an application).
+     * The event loops the connections run on and the channel types that fit them (the server's transport: io_uring,
+     * epoll or NIO); {@code null} for a client with its own (tests that build one without an application).
      */
-    record EventLoops(EventLoopGroup group, ChannelFactory<? extends SocketChannel> channels) { }
+    record EventLoops(EventLoopGroup group, ChannelFactory<? extends SocketChannel> channels,
+                      ChannelFactory<? extends DatagramChannel> datagrams) { }
 
     UpstreamConnections(UpstreamSettings settings) {
         this(settings, null);
@@ -79,7 +81,7 @@ final class UpstreamConnections {
                 // Raw exchanges carry bytes both ways: no codec or body handler is ever asked for.
                 MediaTypeCodecRegistry.of(), MessageBodyHandlerRegistry.EMPTY, WebSocketBeanRegistry.EMPTY,
                 new DefaultRequestBinderRegistry(ConversionService.SHARED), group,
-                loops == null ? NioSocketChannel::new : loops.channels(), NioDatagramChannel::new,
+                loops == null ? NioSocketChannel::new : loops.channels(), loops == null ? NioDatagramChannel::new : loops.datagrams(),
                 inFlight, null, ConversionService.SHARED, null);
     }
 

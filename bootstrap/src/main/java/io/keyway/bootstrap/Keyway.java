@@ -98,6 +98,7 @@ public final class Keyway {
             throw startFailed;
         }
         running.set(context);
+        log().info("Network transport: {} (keyway.server.transport)", Transports.inUse(context));
         if (database.embedded() != null) {
             context.registerSingleton(EmbeddedDatabase.class, database.embedded());
         }

@@ -63,7 +63,24 @@ class ConfigurationCheckTest {
                 "keyway.openrouter.models-ttl", "0s",
                 "keyway.key-cache.enabled", "false",
                 "keyway.auth-failures.per-minute", 5,
+                "keyway.server.transport", "epoll, nio",
+                "keyway.server.consolidate-flushes", "false",
                 "keyway.max-request-size", "1MB")).build().getEnvironment().start()));
+    }
+
+    /** The server's settings: transports by their names, consolidation on or off; anything else is named. */
+    @Test
+    void serverSettingsAreChecked() {
+        assertEquals(List.of(
+                "keyway.server.consolidate-flushes = 'yes' is neither true nor false",
+                "keyway.server.transport = 'io-uring,nio' is not a list of transports to try in order (known: epoll, io_uring, kqueue, nio)",
+                "keyway.server.transprt is not a setting of keyway.server (known: consolidate-flushes, transport)"),
+                ConfigurationCheck.problems(io.micronaut.context.ApplicationContext.builder().properties(Map.of(
+                        "keyway.server.transport", "io-uring,nio",
+                        "keyway.server.transprt", "nio",
+                        "keyway.server.consolidate-flushes", "yes")).build().getEnvironment().start()));
+        assertEquals(List.of(), ConfigurationCheck.problems(io.micronaut.context.ApplicationContext.builder().properties(Map.of(
+                "keyway.server.transport", List.of("io_uring", "nio"))).build().getEnvironment().start()));
     }
 
     /**
