@@ -34,7 +34,9 @@ def samples(path):
 
 
 def category(thread, frames):
-    if not thread.startswith("default-eventLo"):
+    # The event loop's thread ("default-eventLoopGroup-…"; "default-nioEventLoopGroup-…" since Netty 4.2.18, whatever
+    # the transport).
+    if not thread.startswith(("default-eventLo", "default-nioEven")):
         if thread.startswith(("VM", "GC")):
             return "thread: collector and VM"
         if thread.startswith(("C1", "C2")):
@@ -47,7 +49,7 @@ def category(thread, frames):
     leaf = frames[0] if frames else ""
     if "kallsyms" in leaf:
         return "kernel"
-    if any(lib in leaf for lib in ("libc", "libjvm", "libnio", "libjava")):
+    if any(lib in leaf for lib in ("libc", "libjvm", "libnio", "libjava", "libnetty")):
         return "native (libc, JVM)"
     for name, prefix in OWNERS:
         if prefix in leaf:
