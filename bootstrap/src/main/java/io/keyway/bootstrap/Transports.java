@@ -12,7 +12,7 @@ import io.micronaut.http.netty.channel.NettyChannelType;
  * {@code io_uring,epoll,nio}) that this machine offers. The server, its acceptor and the upstream connections use the
  * same one. io_uring needs Linux 5.x and a process allowed to use it (Docker's default seccomp profile refuses it, so a
  * container falls back to epoll); Netty's native files for both ship in the jar for Linux x86-64 only, and NIO works
- * everywhere. Under 1,000 live streams io_uring took about a fifth less CPU per relayed event than NIO (BENCHMARKS.md,
+ * everywhere. Under 1,000 live streams io_uring took about a quarter less CPU per relayed event than NIO (BENCHMARKS.md,
  * issue #22): it hands the kernel a turn's reads and writes in one system call, where NIO makes one call for each.
  */
 final class Transports {
