@@ -10,9 +10,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.util.concurrent.FastThreadLocal;
 import jakarta.inject.Singleton;
 
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.List;
 
 /**
  * One write to the client for what a relayed answer's upstream sent in one read, not one per part. Micronaut flushes a

@@ -9,7 +9,6 @@ import io.micronaut.core.util.StringUtils;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,8 +36,6 @@ final class ConfigurationCheck {
             "bodies", Set.of("max-in-flight", "min-rate", "rate-grace", "idle-timeout"),
             "audit", Set.of("retention"),
             "server", Set.of("consolidate-flushes", "transport"));
-    /** The event-loop transports Micronaut knows, by the names {@code keyway.server.transport} lists them in. */
-    private static final Set<String> TRANSPORTS = Set.of("io_uring", "epoll", "kqueue", "nio");
     private static final Set<String> UPSTREAM = union(TUNING, Set.of("base-url", "api-key", "models", "models-ttl"));
     private static final Set<String> PROVIDER = union(TUNING, Set.of("base-url", "wire", "enabled", "check-keys", "title", "models-ttl", "max-tokens"));
     private static final Set<String> WIRES = Set.of(ProviderProperties.OPENAI_WIRE, ProviderProperties.ANTHROPIC_WIRE);
@@ -280,12 +277,7 @@ final class ConfigurationCheck {
                     problems.add(prefix + key + " = '" + text + "' is not a URL");
                 }
             } else if (key.equals("transport")) {
-                List<String> named = raw.get() instanceof List<?> list ? list.stream().map(String::valueOf).map(String::trim).toList()
-                        : Arrays.stream(text.split(",")).map(String::trim).toList();
-                if (named.isEmpty() || !TRANSPORTS.containsAll(named)) {
-                    problems.add(prefix + key + " = '" + text + "' is not a list of transports to try in order (known: "
-                            + String.join(", ", new TreeSet<>(TRANSPORTS)) + ")");
-                }
+                Transports.problem(prefix + key, raw.get()).ifPresent(problems::add);
             } else if ((key.equals("enabled") || key.equals("check-keys") || key.equals("consolidate-flushes"))
                     && !text.equals("true") && !text.equals("false")) {
                 problems.add(prefix + key + " = '" + text + "' is neither true nor false");

@@ -7,6 +7,12 @@ import io.micronaut.http.netty.channel.EventLoopGroupFactory;
 import io.micronaut.http.netty.channel.EventLoopGroupRegistry;
 import io.micronaut.http.netty.channel.NettyChannelType;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
 /**
  * The network transport Keyway's event loops use: the first of {@code keyway.server.transport} (default
  * {@code io_uring,epoll,nio}) that this machine offers. The server, its acceptor and the upstream connections use the
@@ -16,7 +22,21 @@ import io.micronaut.http.netty.channel.NettyChannelType;
  * issue #22): it hands the kernel a turn's reads and writes in one system call, where NIO makes one call for each.
  */
 final class Transports {
+    /** The transports Micronaut knows, by the names {@code keyway.server.transport} lists them in. */
+    private static final Set<String> KNOWN = Set.of("io_uring", "epoll", "kqueue", "nio");
+
     private Transports() {
+    }
+
+    /** What is wrong with a {@code keyway.server.transport} value (a list, or names separated by commas), if anything. */
+    static Optional<String> problem(String property, Object value) {
+        List<String> named = value instanceof List<?> list ? list.stream().map(String::valueOf).map(String::trim).toList()
+                : Arrays.stream(String.valueOf(value).split(",")).map(String::trim).toList();
+        if (!named.isEmpty() && KNOWN.containsAll(named)) {
+            return Optional.empty();
+        }
+        return Optional.of(property + " = '" + value + "' is not a list of transports to try in order (known: "
+                + String.join(", ", new TreeSet<>(KNOWN)) + ")");
     }
 
     /** {@code io_uring}, {@code epoll}, {@code kqueue} or {@code nio}: what the running context's event loops use. */
