@@ -464,6 +464,11 @@ class ConsoleBrowserTest {
         String gatewayKey = SecretLedger.record(gateway.createGatewayKey(management, null));
         String id = gatewayKey.substring(3, 19);
         browser.get(gateway.baseUrl() + "/console");
+        // The page shown, its scripts run and the document holding the keyboard's focus before the first key: a Tab
+        // pressed earlier went nowhere on a slow machine (focus read as empty).
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("management-key")));
+        waiting().until(driver -> Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) driver)
+                .executeScript("return document.readyState === 'complete' && document.hasFocus()")));
         org.openqa.selenium.interactions.Actions keys = new org.openqa.selenium.interactions.Actions(browser);
         // Tab from the top of the page reaches the field; Enter submits.
         keys.sendKeys(org.openqa.selenium.Keys.TAB).perform();
