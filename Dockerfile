@@ -17,7 +17,7 @@ COPY --from=build /src/bootstrap/target/keyway.jar /app/keyway.jar
 USER 10001
 EXPOSE 8080
 # Sized by the container's memory limit rather than a fixed heap; serial GC as in ./keyway (see BENCHMARKS.md).
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=70 -Xmn64m -XX:SurvivorRatio=3 -XX:TargetSurvivorRatio=90 -XX:+UseSerialGC -XX:MinHeapFreeRatio=50 -XX:MaxHeapFreeRatio=70 -Xss512k -XX:ReservedCodeCacheSize=64m -XX:+ExitOnOutOfMemoryError" \
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=70 -Xmn64m -XX:SurvivorRatio=3 -XX:TargetSurvivorRatio=90 -XX:+UseSerialGC -XX:MinHeapFreeRatio=50 -XX:MaxHeapFreeRatio=70 -Xss512k -XX:ReservedCodeCacheSize=64m -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError" \
     MALLOC_ARENA_MAX=2 \
     KEYWAY_DATA_DIR=/app/keyway-data
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 CMD curl -fsS http://127.0.0.1:8080/health || exit 1

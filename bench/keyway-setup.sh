@@ -55,14 +55,16 @@ keyway_start() {
 }
 
 # Starts each jar given after $2 as keyway_start does, on CPU 1, on ports $2, $2 + 1, ..., relaying to upstream base $1.
-# Appends to the caller's arrays pids, ports, keys and works (declare them, and the trap that cleans them up, first);
-# returns 1 at the first jar that does not start.
+# An argument may name a jar and more JVM options, separated by spaces ("keyway.jar -XX:Foo"), to compare options on
+# one jar. Appends to the caller's arrays pids, ports, keys and works (declare them, and the trap that cleans them up,
+# first); returns 1 at the first jar that does not start.
 keyway_start_each() {
   local upstream=$1 port=$2 jar started
   shift 2
   for jar in "$@"; do
     works+=("$(mktemp -d)")
-    keyway_start "${works[-1]}" "$port" "$upstream" 1 "$jar"
+    # shellcheck disable=SC2086
+    keyway_start "${works[-1]}" "$port" "$upstream" 1 $jar
     started=$?
     pids+=("$KEYWAY_PID"); ports+=("$port")
     [ $started = 0 ] || { echo "$jar did not start"; return 1; }

@@ -6,6 +6,7 @@
 # falls on every jar alike. Prints each run (finished, first event p50/p99, Keyway's CPU per event from /proc, peak
 # RSS) and each jar's medians.
 # Usage: [WARM=60] [ROUNDS=4] [SECONDS_RUN=20] [CONNECTIONS=1000] [DELAY=100] bench/streams-interleaved.sh a.jar b.jar [...]
+#        (an argument may add JVM options to its jar: bench/streams-interleaved.sh "k.jar" "k.jar -XX:Foo=1")
 set -u
 cd "$(dirname "$0")/.."
 . bench/keyway-setup.sh
@@ -47,7 +48,7 @@ cpu = ($t1 - $t0) / $hz * 1e6 / (d['n'] * 23) if d['n'] else float('nan')
 print($j, d['n'], d['ttfb_p50_ms'], d['ttfb_p99_ms'], round(cpu, 1), $(cat "$out") // 1024)")
     echo "$line" >> "$results"
     set -- $line
-    echo "| $round | $(basename "${jars[$j]:-$j}") $j | $2 | $3 ms | $4 ms | $5 us | $6 MB |"
+    echo "| $round | $(basename "${jars[$j]%% *}")${jars[$j]#"${jars[$j]%% *}"} $j | $2 | $3 ms | $4 ms | $5 us | $6 MB |"
     sleep 2
   done
 done
