@@ -9,9 +9,11 @@ import io.micronaut.http.netty.channel.NettyChannelType;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * The network transport Keyway's event loops use: the first of {@code keyway.server.transport} (default
@@ -24,6 +26,12 @@ import java.util.TreeSet;
 final class Transports {
     /** The transports Micronaut knows, by the names {@code keyway.server.transport} lists them in. */
     private static final Set<String> KNOWN = Set.of("io_uring", "epoll", "kqueue", "nio");
+    /**
+     * Netty's class that says whether a native transport works here, by its name (NIO needs none). Named, not imported:
+     * their jars are on the runtime class path only, and kqueue's not at all.
+     */
+    private static final Map<String, String> NATIVE = Map.of("io_uring", "io.netty.channel.uring.IoUring",
+            "epoll", "io.netty.channel.epoll.Epoll", "kqueue", "io.netty.channel.kqueue.KQueue");
 
     private Transports() {
     }
@@ -32,11 +40,30 @@ final class Transports {
     static Optional<String> problem(String property, Object value) {
         List<String> named = value instanceof List<?> list ? list.stream().map(String::valueOf).map(String::trim).toList()
                 : Arrays.stream(String.valueOf(value).split(",")).map(String::trim).toList();
-        if (!named.isEmpty() && KNOWN.containsAll(named)) {
-            return Optional.empty();
+        if (named.isEmpty() || !KNOWN.containsAll(named)) {
+            return Optional.of(property + " = '" + value + "' is not a list of transports to try in order (known: "
+                    + String.join(", ", new TreeSet<>(KNOWN)) + ")");
         }
-        return Optional.of(property + " = '" + value + "' is not a list of transports to try in order (known: "
-                + String.join(", ", new TreeSet<>(KNOWN)) + ")");
+        if (named.stream().noneMatch(Transports::available)) {
+            // Micronaut would find none either, but only once the database is up, and say it in a stack trace.
+            return Optional.of(property + " = '" + value + "' names no transport this machine offers (here: "
+                    + String.join(", ", Stream.of("io_uring", "epoll", "kqueue", "nio").filter(Transports::available).toList())
+                    + ")");
+        }
+        return Optional.empty();
+    }
+
+    /** Whether the transport of that name works on this machine, as Micronaut's factory for it would find. */
+    static boolean available(String transport) {
+        String probe = NATIVE.get(transport);
+        if (probe == null) {
+            return transport.equals("nio");
+        }
+        try {
+            return (Boolean) Class.forName(probe, true, Transports.class.getClassLoader()).getMethod("isAvailable").invoke(null);
+        } catch (ReflectiveOperationException | LinkageError absent) {
+            return false;
+        }
     }
 
     /** {@code io_uring}, {@code epoll}, {@code kqueue} or {@code nio}: what the running context's event loops use. */

@@ -84,6 +84,27 @@ class ConfigurationCheckTest {
     }
 
     /**
+     * A known transport this machine lacks (kqueue is BSD's and macOS's) is refused with the ones it has, by the check
+     * the start makes before anything starts; Micronaut would only fail once the database is up, in a stack trace.
+     */
+    @Test
+    void aTransportThisMachineLacksIsRefusedNamingTheOnesItHas() {
+        List<String> problems = ConfigurationCheck.problems(io.micronaut.context.ApplicationContext.builder().properties(Map.of(
+                "keyway.server.transport", "kqueue")).build().getEnvironment().start());
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("keyway.server.transport = 'kqueue' names no transport this machine offers (here: "),
+                problems.get(0));
+        assertTrue(problems.get(0).endsWith("nio)"), problems.get(0));
+        assertFalse(problems.get(0).contains("kqueue,") || problems.get(0).contains(" kqueue)"), problems.get(0));
+        // One that is there, after it, is enough: the first available one is used.
+        assertEquals(List.of(), ConfigurationCheck.problems(io.micronaut.context.ApplicationContext.builder().properties(Map.of(
+                "keyway.server.transport", "kqueue,nio")).build().getEnvironment().start()));
+        ConfigurationCheck.ConfigurationProblems refused = assertThrows(ConfigurationCheck.ConfigurationProblems.class,
+                () -> Keyway.checkConfiguration(new String[0], Map.of("keyway.server.transport", "kqueue"), false));
+        assertTrue(refused.getMessage().contains("names no transport this machine offers"), refused.getMessage());
+    }
+
+    /**
      * A short admin token and a plain-http remote upstream are said like every other problem, before anything starts:
      * no embedded PostgreSQL, no migration, no stack trace (Keyway.start checks before it prepares the database).
      */
