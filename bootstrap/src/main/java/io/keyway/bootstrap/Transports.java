@@ -11,9 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * The network transport Keyway's event loops use: the first of {@code keyway.server.transport} (default
@@ -24,8 +22,8 @@ import java.util.stream.Stream;
  * issue #22): it hands the kernel a turn's reads and writes in one system call, where NIO makes one call for each.
  */
 final class Transports {
-    /** The transports Micronaut knows, by the names {@code keyway.server.transport} lists them in. */
-    private static final Set<String> KNOWN = Set.of("io_uring", "epoll", "kqueue", "nio");
+    /** The transports Micronaut knows, by the names {@code keyway.server.transport} lists them in, best first. */
+    private static final List<String> KNOWN = List.of("io_uring", "epoll", "kqueue", "nio");
     /**
      * Netty's class that says whether a native transport works here, by its name (NIO needs none). Named, not imported:
      * their jars are on the runtime class path only, and kqueue's not at all.
@@ -47,7 +45,7 @@ final class Transports {
         if (named.stream().noneMatch(Transports::available)) {
             // Micronaut would find none either, but only once the database is up, and say it in a stack trace.
             return Optional.of(property + " = '" + value + "' names no transport this machine offers (here: "
-                    + String.join(", ", Stream.of("io_uring", "epoll", "kqueue", "nio").filter(Transports::available).toList())
+                    + String.join(", ", KNOWN.stream().filter(Transports::available).toList())
                     + ")");
         }
         return Optional.empty();
