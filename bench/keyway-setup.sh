@@ -124,3 +124,20 @@ relay_start() {
   done
   return 1
 }
+
+# For scripts that run the shared probes' load: makes the work directory (work), the list of processes to stop at exit
+# (pids; nginx too, when $work/nginx.pid names it) and that exit trap, and starts the shared mock upstream on port $1,
+# pinned to CPU 0, its log in $work/mock.log. Call it directly, not in $(...).
+probe_start() {
+  work=$(mktemp -d)
+  pids=()
+  trap probe_cleanup EXIT
+  MOCK_PORT=$1 taskset -c 0 node "$(dirname "${BASH_SOURCE[0]}")/../../shared/probes/mock-upstream.js" > "$work/mock.log" 2>&1 &
+  pids+=($!)
+}
+
+probe_cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  if [ -f "$work/nginx.pid" ]; then kill "$(cat "$work/nginx.pid" 2>/dev/null)" 2>/dev/null || true; fi
+  sleep 2; rm -rf "$work"
+}

@@ -21,16 +21,7 @@ UP=18031 NGINX=18032 KW=18033 RELAY=18034
 ulimit -n 65536 2>/dev/null || true
 [ -f bootstrap/target/keyway.jar ] || ./mvnw -B -q -ntp -DskipTests install
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  if [ -f "$work/nginx.pid" ]; then kill "$(cat "$work/nginx.pid" 2>/dev/null)" 2>/dev/null || true; fi
-  sleep 2; rm -rf "$work"
-}
-trap cleanup EXIT
-MOCK_PORT=$UP taskset -c 0 node $PROBES/mock-upstream.js > "$work/mock.log" 2>&1 &
-pids+=($!)
+probe_start $UP
 nginx_start "$work" $NGINX $UP 1 16384 4096 backlog=4096
 pids+=($NGINX_PID)
 admin="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
