@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 CONNECTIONS=${CONNECTIONS:-2000} DELAY=${DELAY:-200} WARM=${WARM:-20} DURATION=${DURATION:-20}
 ROUND=$((DELAY * 20))
 UP=18081 NGINX=18082 KW=18083
+ulimit -n 65536 2>/dev/null || true
 probe_start $UP
 load() { # URL MODEL HEADER SECONDS
   taskset -c 0 node bench/first-burst.js "$1" "$2" "$3" "$CONNECTIONS" "$4" "$ROUND" | sed -n 's/^FIRSTBURST //p'
