@@ -1,7 +1,6 @@
 package io.keyway.domain.keys;
 
 import org.bouncycastle.crypto.ExtendedDigest;
-import org.bouncycastle.util.Memoable;
 
 import java.security.DigestException;
 import java.security.MessageDigest;
@@ -11,10 +10,16 @@ import java.security.NoSuchAlgorithmException;
  * The JDK's SHA-256 seen as a Bouncy Castle digest, so that Bouncy Castle's HMAC and HKDF run on it. Not a hash of our
  * own: it only adapts {@link MessageDigest}, whose compression function the JVM replaces with the processor's SHA
  * instructions. Bouncy Castle's {@code SHA256Digest} is plain Java; key verification and unsealing spent most of
- * their time in it (see BENCHMARKS.md). {@link Memoable} lets {@code HMac} keep its padded-key states instead of
- * hashing them again for every block.
+ * their time in it (see BENCHMARKS.md).
+ * <p>
+ * It is deliberately not {@code Memoable}. With a memoable digest, {@code HMac} keeps copies of its padded-key states:
+ * four copies of the JDK's digest per MAC (two at {@code init}, two at {@code doFinal}), each a new digest with its
+ * arrays, about 250 bytes. Every MAC here is made once (HKDF's extract, then one block of expand, twice per request),
+ * so the copies saved nothing: 16 a request, 4 KB of the 41 KB a streamed request allocated (BENCHMARKS.md, seventh
+ * session). Without them {@code HMac} hashes the padded key block again instead: one SHA-256 block more per MAC, and
+ * the same time per key check in {@code KeyCheckBenchmark}.
  */
-final class JdkSha256 implements ExtendedDigest, Memoable {
+final class JdkSha256 implements ExtendedDigest {
     private static final int BLOCK_BYTES = 64;
     private static final int DIGEST_BYTES = 32;
 
@@ -34,14 +39,10 @@ final class JdkSha256 implements ExtendedDigest, Memoable {
         }
     }
 
-    private MessageDigest sha;
+    private final MessageDigest sha;
 
     JdkSha256() {
         this.sha = cloneOf(FRESH);
-    }
-
-    private JdkSha256(MessageDigest sha) {
-        this.sha = sha;
     }
 
     @Override
@@ -81,16 +82,6 @@ final class JdkSha256 implements ExtendedDigest, Memoable {
     @Override
     public void reset() {
         sha.reset();
-    }
-
-    @Override
-    public Memoable copy() {
-        return new JdkSha256(cloneOf(sha));
-    }
-
-    @Override
-    public void reset(Memoable other) {
-        sha = cloneOf(((JdkSha256) other).sha);
     }
 
     private static MessageDigest cloneOf(MessageDigest digest) {

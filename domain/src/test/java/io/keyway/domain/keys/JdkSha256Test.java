@@ -38,7 +38,7 @@ class JdkSha256Test {
             int length = 1 + random.nextInt(100);
             assertArrayEquals(hkdf(new SHA256Digest(), ikm, salt, info, length), hkdf(new JdkSha256(), ikm, salt, info, length));
 
-            // The same HMac used again and again: the Memoable path that keeps the padded-key states.
+            // The same HMac used again and again: after each MAC it hashes the padded key again.
             byte[] key = bytes(random, 1 + random.nextInt(100));
             byte[] message = bytes(random, random.nextInt(300));
             jdkMac.init(new KeyParameter(key));
