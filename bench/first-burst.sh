@@ -34,7 +34,6 @@ for target in ${TARGETS:-nginx keyway}; do
     nginx)
       nginx_start "$work" $NGINX $UP 1 16384 4096 backlog=4096
       pids+=($NGINX_PID)
-      for _ in $(seq 1 20); do [ -s "$work/nginx.pid" ] && break; sleep 0.5; done
       url="http://127.0.0.1:$NGINX/v1/chat/completions" model="openai/gpt-4o-mini-delay-$DELAY" header=""
       load "$url" "$model" "$header" "$WARM" > /dev/null
       sleep 2

@@ -76,7 +76,7 @@ keyway_start_each() {
 # The baseline relay: nginx (one worker, keep-alive upstream, no buffering) in work directory $1 on port $2, relaying
 # to 127.0.0.1:$3, pinned to CPU $4, with $5 worker connections (and four times as many open files) and $6 idle
 # upstream connections kept; $7, when given, is added to its listen directive (a backlog). Call it directly: it sets
-# NGINX_PID (the master; $1/nginx.pid names it too, and the worker is its child).
+# NGINX_PID (the master; $1/nginx.pid names it too, and the worker is its child) and returns once that file is written.
 nginx_start() {
   local work=$1 port=$2 upstream=$3 cpu=$4 connections=$5 keepalive=$6 listen=${7:-}
   mkdir -p "$work/nginx"
@@ -100,6 +100,8 @@ http {
 CONF
   taskset -c "$cpu" "$(command -v nginx || echo /usr/sbin/nginx)" -c "$work/nginx.conf" > "$work/nginx.out" 2>&1 &
   NGINX_PID=$!
+  # nginx writes its pid file once its listening socket is open: up to 10 s.
+  for _ in $(seq 1 20); do [ -s "$work/nginx.pid" ] && break; sleep 0.5; done
 }
 
 # The framework's own floor: builds ../shared/anchors/mn-relay (a 60-line Micronaut relay, no auth, no database) in

@@ -44,7 +44,6 @@ if [[ " ${TARGETS:-relay} " == *" relay "* ]]; then
   fi
 fi
 # This run's worker: a child of this run's master (bench/bench.sh has its own nginx running when it calls this script).
-for _ in $(seq 1 20); do [ -s "$work/nginx.pid" ] && break; sleep 0.5; done
 nginx_pid=$(pgrep -P "$(cat "$work/nginx.pid")" | head -1)
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
