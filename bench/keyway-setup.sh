@@ -143,3 +143,11 @@ probe_cleanup() {
   if [ -f "$work/nginx.pid" ]; then kill "$(cat "$work/nginx.pid" 2>/dev/null)" 2>/dev/null || true; fi
   sleep 2; rm -rf "$work"
 }
+
+# The probe's request body for model $1: a stream with one user message, "hello", or PROMPT_BYTES bytes of "x" when
+# set (a long prompt shows what a live stream keeps of its request).
+probe_body() {
+  local prompt=hello
+  [ -n "${PROMPT_BYTES:-}" ] && prompt=$(head -c "$PROMPT_BYTES" /dev/zero | tr '\0' x)
+  printf '{"model":"%s","stream":true,"messages":[{"role":"user","content":"%s"}]}' "$1" "$prompt"
+}

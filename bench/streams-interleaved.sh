@@ -5,7 +5,8 @@
 # apart) through each jar in turn, in reverse order every other round, so that the machine's drift between minutes
 # falls on every jar alike. Prints each run (finished, first event p50/p99, Keyway's CPU per event from /proc, peak
 # RSS) and each jar's medians.
-# Usage: [WARM=60] [ROUNDS=4] [SECONDS_RUN=20] [CONNECTIONS=1000] [DELAY=100] bench/streams-interleaved.sh a.jar b.jar [...]
+# Usage: [WARM=60] [ROUNDS=4] [SECONDS_RUN=20] [CONNECTIONS=1000] [DELAY=100] [PROMPT_BYTES=65536]
+#        bench/streams-interleaved.sh a.jar b.jar [...]
 #        (an argument may add JVM options to its jar: bench/streams-interleaved.sh "k.jar" "k.jar -XX:Foo=1")
 set -u
 cd "$(dirname "$0")/.."
@@ -19,7 +20,7 @@ trap 'kill $up "${pids[@]}" 2>/dev/null; wait "${pids[@]}" 2>/dev/null; sleep 2;
 keyway_start_each "http://127.0.0.1:$UP/api/v1" 18073 "$@" || exit 1
 probe() { # JAR-INDEX SECONDS
   taskset -c 0 node $PROBES/ttfb-probe.js "http://127.0.0.1:${ports[$1]}/v1/chat/completions" \
-    "{\"model\":\"openrouter-openai/gpt-4o-mini-delay-$DELAY\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}" \
+    "$(probe_body "openrouter-openai/gpt-4o-mini-delay-$DELAY")" \
     "Authorization: Bearer ${keys[$1]}" "$CONNECTIONS" "$2" | sed -n 's/^TTFBJSON //p'
 }
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }

@@ -9,7 +9,8 @@
 # role, 20 contents, the last with usage, [DONE]). The bare Micronaut relay of ../shared/anchors/mn-relay, when present,
 # is measured too, pinned like Keyway: the framework's own floor. Environment: WARM (20), DURATION (20), LOADS
 # ("1000:100 2000:200"), TARGETS ("direct nginx relay keyway"), PROFILE_OPTS (more JVM options for Keyway, e.g. a
-# flight recording), KEYWAY_JAR (another build's jar, for a paired comparison).
+# flight recording), KEYWAY_JAR (another build's jar, for a paired comparison), PROMPT_BYTES (the user message's length;
+# default 5, "hello": a long prompt shows what a live stream keeps of its request).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/keyway-setup.sh
@@ -50,7 +51,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 peak_sampler() { local pid=$1 out=$2; local peak=0; while kill -0 "$pid" 2>/dev/null && [ ! -f "$out.stop" ]; do
   local rss; rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0); [ "${rss:-0}" -gt "$peak" ] && peak=$rss; echo "$peak" > "$out"; sleep 0.5; done; }
 probe() { # URL MODEL HEADER CONNECTIONS SECONDS
-  taskset -c 0 node $PROBES/ttfb-probe.js "$1" "{\"model\":\"$2\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}" "$3" "$4" "$5" | sed -n 's/^TTFBJSON //p'
+  taskset -c 0 node $PROBES/ttfb-probe.js "$1" "$(probe_body "$2")" "$3" "$4" "$5" | sed -n 's/^TTFBJSON //p'
 }
 ticks=$(getconf CLK_TCK)
 echo "| load | through | finished | errors | no [DONE] | first event p50 | p99 | peak RSS | CPU per event |"

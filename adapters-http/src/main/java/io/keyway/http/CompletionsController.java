@@ -68,8 +68,8 @@ class CompletionsController {
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = ApiDocs.ROUTED_REQUEST, required = true,
             content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.CHAT_REQUEST)))
     @Post(uri = "/chat/completions", consumes = MediaType.ALL, produces = {MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
-    CompletableFuture<HttpResponse<?>> chatCompletions(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Body byte[] body) {
-        return route(Endpoint.CHAT_COMPLETIONS, request, body);
+    CompletableFuture<HttpResponse<?>> chatCompletions(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Body ReceivedBody body) {
+        return route(Endpoint.CHAT_COMPLETIONS, request, ReceivedBody.take(body));
     }
 
     @Operation(summary = "Text completion",
@@ -82,8 +82,8 @@ class CompletionsController {
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = ApiDocs.ROUTED_REQUEST, required = true,
             content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.COMPLETION_REQUEST)))
     @Post(uri = "/completions", consumes = MediaType.ALL, produces = {MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
-    CompletableFuture<HttpResponse<?>> completions(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Body byte[] body) {
-        return route(Endpoint.COMPLETIONS, request, body);
+    CompletableFuture<HttpResponse<?>> completions(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Body ReceivedBody body) {
+        return route(Endpoint.COMPLETIONS, request, ReceivedBody.take(body));
     }
 
     @Operation(summary = "Embeddings",
@@ -95,8 +95,8 @@ class CompletionsController {
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = ApiDocs.ROUTED_REQUEST, required = true,
             content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.EMBEDDING_REQUEST)))
     @Post(uri = "/embeddings", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    CompletableFuture<HttpResponse<?>> embeddings(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Body byte[] body) {
-        return route(Endpoint.EMBEDDINGS, request, body);
+    CompletableFuture<HttpResponse<?>> embeddings(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Body ReceivedBody body) {
+        return route(Endpoint.EMBEDDINGS, request, ReceivedBody.take(body));
     }
 
     @Operation(summary = "Responses",
@@ -109,8 +109,8 @@ class CompletionsController {
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = ApiDocs.ROUTED_REQUEST, required = true,
             content = @Content(mediaType = ApiDocs.JSON, examples = @ExampleObject(value = ApiDocs.RESPONSES_REQUEST)))
     @Post(uri = "/responses", consumes = MediaType.ALL, produces = {MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
-    CompletableFuture<HttpResponse<?>> responses(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Body byte[] body) {
-        return route(Endpoint.RESPONSES, request, body);
+    CompletableFuture<HttpResponse<?>> responses(HttpRequest<?> request, @Parameter(hidden = true) @Nullable @Body ReceivedBody body) {
+        return route(Endpoint.RESPONSES, request, ReceivedBody.take(body));
     }
 
     /**

@@ -1,0 +1,86 @@
+package io.keyway.bootstrap;
+
+import io.keyway.domain.testkit.FakeUpstream;
+import io.keyway.testkit.Gateway;
+import io.keyway.testkit.KeywayExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a live stream costs the gateway's heap: its prompt is sent upstream and then let go, however long the answer
+ * runs. The gateway runs in this JVM, so its heap is measured here, after collections, with every stream open. The
+ * streams are plain sockets (an HTTP client would hold buffers of its own) to a fake upstream that keeps nothing.
+ */
+class LiveStreamMemoryTest {
+    private static final int STREAMS = 48;
+    private static final int PROMPT_BYTES = 512 * 1024;
+
+    @RegisterExtension
+    static final KeywayExtension keyway = KeywayExtension.standard();
+
+    private final FakeUpstream openRouter = keyway.openRouter();
+    private final Gateway gateway = keyway.gateway();
+    private final String key = keyway.gatewayKey();
+
+    @Test
+    void liveStreamsDoNotKeepTheirPrompts() throws Exception {
+        openRouter.recordNothing();
+        openRouter.answer("chat/completions", FakeUpstream.streamThenSilence(
+                "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n", Duration.ofSeconds(30)));
+        String body = "{\"model\":\"openrouter-a/b\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\""
+                + "x".repeat(PROMPT_BYTES) + "\"}]}";
+        List<Socket> open = new ArrayList<>();
+        try {
+            // One stream first, so that what the first request makes once (caches, buffers) is in the baseline.
+            open.add(streamToItsFirstEvent(body));
+            long before = heapUsedAfterCollections();
+            for (int i = 1; i < STREAMS; i++) {
+                open.add(streamToItsFirstEvent(body));
+            }
+            long grown = heapUsedAfterCollections() - before;
+
+            long prompts = (long) (STREAMS - 1) * body.length();
+            assertTrue(grown < prompts / 4, (STREAMS - 1) + " more live streams grew the heap by " + grown / 1024
+                    + " KB: their prompts are " + prompts / 1024 + " KB, and a stream should keep none of it");
+        } finally {
+            for (Socket stream : open) {
+                stream.close();
+            }
+        }
+    }
+
+    /** A stream sent over its own connection, read up to the end of its first event, and left open. */
+    private Socket streamToItsFirstEvent(String body) throws IOException {
+        Socket socket = gateway.postAndKeepOpen(key, body);
+        socket.setSoTimeout(30_000);
+        InputStream in = socket.getInputStream();
+        StringBuilder seen = new StringBuilder();
+        while (!seen.toString().contains("data: ") || !seen.toString().endsWith("\n\n")) {
+            int next = in.read();
+            assertTrue(next >= 0, "the stream ended before its first event: " + seen);
+            seen.append((char) next);
+        }
+        assertTrue(seen.toString().startsWith("HTTP/1.1 200"), seen.toString());
+        return socket;
+    }
+
+    private static long heapUsedAfterCollections() throws InterruptedException {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+}
