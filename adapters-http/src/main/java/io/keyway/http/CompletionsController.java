@@ -23,6 +23,8 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.ServerHttpRequest;
+import io.micronaut.http.body.CloseableByteBody;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -119,6 +121,7 @@ class CompletionsController {
      * is handed to the relay room, which is told each step of its routing and decides how it ends.
      */
     private CompletableFuture<HttpResponse<?>> route(Endpoint endpoint, HttpRequest<?> request, byte[] body) {
+        releaseTheRequestsOwnBody(request);
         String requestId = RequestIds.of(request);
         Map<String, String> forwarded = new LinkedHashMap<>();
         for (String name : FORWARDED) {
@@ -133,6 +136,17 @@ class CompletionsController {
         RelayedRequest relayed = relay.open(request, requestId, RequestIds.startedAt(request));
         routeCompletion.route(command, relayed);
         return relayed.response();
+    }
+
+    /**
+     * Lets the request's own body go once the bound copy is taken. Micronaut binds a split of the body and keeps the
+     * request's (in Netty's buffers, off the heap) until the response ends: for a stream, as long as it runs. Closing
+     * it is what Micronaut does at that end; a second close does nothing.
+     */
+    private static void releaseTheRequestsOwnBody(HttpRequest<?> request) {
+        if (request instanceof ServerHttpRequest<?> received && received.byteBody() instanceof CloseableByteBody own) {
+            own.close();
+        }
     }
 
     private static Outcome<CompletionBody> completionBody(HttpRequest<?> request, byte[] body) {
