@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.keyway.application.CompletionBody;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -190,31 +189,37 @@ final class JsonCompletionBody implements CompletionBody {
         return fallbacks;
     }
 
+    /** Written straight into an array of the result's size: a prompt is copied once here (it can be hundreds of KB). */
     @Override
     public byte[] withModel(String upstreamModel) {
         byte[] replacement = JsonText.quotedBytes(upstreamModel);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length - (modelEnd - modelStart) + replacement.length);
-        if (fallbacksStart < 0) {
-            out.write(body, 0, modelStart);
-            out.writeBytes(replacement);
-            out.write(body, modelEnd, body.length - modelEnd);
-            return out.toByteArray();
-        }
-        // Two edits in the order they lie: the model replaced, the fallbacks member cut out.
-        boolean modelFirst = modelStart < fallbacksStart;
-        int firstStart = modelFirst ? modelStart : fallbacksStart;
-        int firstEnd = modelFirst ? modelEnd : fallbacksEnd;
-        int secondStart = modelFirst ? fallbacksStart : modelStart;
-        int secondEnd = modelFirst ? fallbacksEnd : modelEnd;
-        out.write(body, 0, firstStart);
+        int cut = fallbacksStart < 0 ? 0 : fallbacksEnd - fallbacksStart;
+        byte[] out = new byte[body.length - (modelEnd - modelStart) + replacement.length - cut];
+        // The edits in the order they lie: the model replaced, the fallbacks member (when there is one) cut out.
+        boolean modelFirst = fallbacksStart < 0 || modelStart < fallbacksStart;
+        int from = 0;
+        int at = 0;
         if (modelFirst) {
-            out.writeBytes(replacement);
+            at = copy(body, from, modelStart, out, at);
+            at = copy(replacement, 0, replacement.length, out, at);
+            from = modelEnd;
         }
-        out.write(body, firstEnd, secondStart - firstEnd);
+        if (fallbacksStart >= 0) {
+            at = copy(body, from, fallbacksStart, out, at);
+            from = fallbacksEnd;
+        }
         if (!modelFirst) {
-            out.writeBytes(replacement);
+            at = copy(body, from, modelStart, out, at);
+            at = copy(replacement, 0, replacement.length, out, at);
+            from = modelEnd;
         }
-        out.write(body, secondEnd, body.length - secondEnd);
-        return out.toByteArray();
+        copy(body, from, body.length, out, at);
+        return out;
+    }
+
+    /** Copies {@code source[from, to)} to {@code target} at {@code at}; returns where the next bytes go. */
+    private static int copy(byte[] source, int from, int to, byte[] target, int at) {
+        System.arraycopy(source, from, target, at, to - from);
+        return at + to - from;
     }
 }
