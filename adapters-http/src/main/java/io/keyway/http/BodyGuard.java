@@ -34,9 +34,11 @@ import java.util.concurrent.atomic.LongAdder;
  * cut with 408 {@code request_timeout}: slower on average than {@link BodySettings#getMinRate()} once
  * {@link BodySettings#getRateGrace()} has passed, or paused longer than {@link BodySettings#getIdleTimeout()}.
  *
- * <p>A body's bytes count from the moment they arrive until its request's answer has been written (a completion
- * request keeps its body until then) or the connection closes. A declared {@code Content-Length} is reserved whole
- * when the headers arrive, so thirty slow 9 MB bodies cannot each be admitted while empty. An answer this guard
+ * <p>A body's bytes count from the moment they arrive until its request's answer starts, once the whole body is in
+ * (by then the routing is done with it, and the completion controller has let the request's copies go, so a live
+ * stream does not count its prompt for as long as it runs); an answer that starts while its body is still arriving
+ * gives them back when it has been written; a connection that closes, at once. A declared {@code Content-Length} is
+ * reserved whole when the headers arrive, so thirty slow 9 MB bodies cannot each be admitted while empty. An answer this guard
  * writes itself closes the connection: the rest of the body is never read, and nothing Micronaut writes afterwards
  * for that request reaches the client. An answer Micronaut completes while more than 64 KB of its body are still to
  * come (a refused key) closes the connection too ({@code Connection: close}), rather than reading the rest only to
@@ -226,6 +228,10 @@ final class BodyGuard implements BeanCreatedEventListener<NettyServerCustomizer.
             }
             if (msg instanceof HttpResponse response) {
                 answering = true;
+                if (!arriving) {
+                    // The whole body is in and its answer starts: nothing holds the body any more.
+                    release();
+                }
                 if (arriving && (declared < 0 || declared - received > DRAIN_AT_MOST)) {
                     // Answered before a large body arrived (a refused key, a body too large): the rest is not read.
                     // A small rest is read and dropped as before, so the connection stays open for the next request.
@@ -234,7 +240,7 @@ final class BodyGuard implements BeanCreatedEventListener<NettyServerCustomizer.
                 }
             }
             if (msg instanceof LastHttpContent) {
-                // The answer is complete: its request's body is held no longer.
+                // The answer is complete: the part of its body that arrived meanwhile is held no longer.
                 release();
                 if (closeAfterAnswer) {
                     // Reading and dropping the rest of a body nobody will use costs the event loop as much as

@@ -15,6 +15,8 @@ import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -111,6 +113,46 @@ class BodyGuardTest {
                 Await.until(() -> held(gateway) == 900_000, Duration.ofSeconds(5), "the whole cap is free again");
             }
         }
+    }
+
+    @Test
+    void liveStreamsDoNotHoldTheCapWithTheirPrompts() throws Exception {
+        openRouter.answer("chat/completions", FakeUpstream.streamThenSilence(
+                "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n", Duration.ofSeconds(20)));
+        List<Socket> streams = new ArrayList<>();
+        try (Gateway gateway = Gateway.start(openRouter.baseUrl(), Map.of("keyway.bodies.max-in-flight", "1MB"))) {
+            String key = gateway.createGatewayKey(gateway.createAccount("bodies-streams"), "sk-or-v1-bodies-streams-01");
+            String prompt = "{\"model\":\"openrouter-a/b\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\""
+                    + "z".repeat(400_000) + "\"}]}";
+            // Five streams of 400 KB prompts, open at once: twice the cap, admitted one after another.
+            for (int i = 0; i < 5; i++) {
+                Socket stream = gateway.postAndKeepOpen(key, prompt);
+                streams.add(stream);
+                String head = firstEvent(stream);
+                assertTrue(head.startsWith("HTTP/1.1 200"), "stream " + (i + 1) + ": " + head);
+                Await.until(() -> held(gateway) == 0, Duration.ofSeconds(5), "a stream under way holds nothing of its body");
+            }
+        } finally {
+            for (Socket stream : streams) {
+                stream.close();
+            }
+            openRouter.answer("chat/completions", FakeUpstream.json(200, FakeUpstream.chatCompletion("a/b", "hi")));
+        }
+    }
+
+    /** What a stream sends up to the end of its first event. */
+    private static String firstEvent(Socket stream) throws IOException {
+        stream.setSoTimeout(10_000);
+        InputStream in = stream.getInputStream();
+        StringBuilder seen = new StringBuilder();
+        while (!(seen.indexOf("data: ") >= 0 && seen.toString().endsWith("\n\n"))) {
+            int next = in.read();
+            if (next < 0) {
+                break;
+            }
+            seen.append((char) next);
+        }
+        return seen.toString();
     }
 
     @Test
