@@ -30,8 +30,8 @@ peak() { local pid=$1 out=$2 peak=0 rss; while [ ! -f "$out.stop" ]; do
 for j in "${!ports[@]}"; do probe $j "${WARM:-60}" > /dev/null; sleep 2; done
 hz=$(getconf CLK_TCK)
 results=$(mktemp)
-echo "| round | jar | finished | first event p50 | p99 | CPU per event | peak RSS |"
-echo "|---:|---|---:|---:|---:|---:|---:|"
+echo "| round | jar | finished | refused or failed | first event p50 | p99 | CPU per event | peak RSS |"
+echo "|---:|---|---:|---:|---:|---:|---:|---:|"
 order=("${!ports[@]}")
 for round in $(seq 1 "${ROUNDS:-4}"); do
   if [ $((round % 2)) = 0 ]; then seq_=$(printf '%s\n' "${order[@]}" | tac); else seq_="${order[*]}"; fi
@@ -46,10 +46,10 @@ for round in $(seq 1 "${ROUNDS:-4}"); do
 import json, sys
 d = json.load(sys.stdin)
 cpu = ($t1 - $t0) / $hz * 1e6 / (d['n'] * 23) if d['n'] else float('nan')
-print($j, d['n'], d['ttfb_p50_ms'], d['ttfb_p99_ms'], round(cpu, 1), $(cat "$out") // 1024)")
+print($j, d['n'], d['ttfb_p50_ms'], d['ttfb_p99_ms'], round(cpu, 1), $(cat "$out") // 1024, d['errors'])")
     echo "$line" >> "$results"
     set -- $line
-    echo "| $round | $(basename "${jars[$j]%% *}")${jars[$j]#"${jars[$j]%% *}"} $j | $2 | $3 ms | $4 ms | $5 us | $6 MB |"
+    echo "| $round | $(basename "${jars[$j]%% *}")${jars[$j]#"${jars[$j]%% *}"} $j | $2 | $7 | $3 ms | $4 ms | $5 us | $6 MB |"
     sleep 2
   done
 done
