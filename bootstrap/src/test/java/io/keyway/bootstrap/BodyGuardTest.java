@@ -128,7 +128,7 @@ class BodyGuardTest {
             for (int i = 0; i < 5; i++) {
                 Socket stream = gateway.postAndKeepOpen(key, prompt);
                 streams.add(stream);
-                String head = firstEvent(stream);
+                String head = Gateway.readToFirstEvent(stream, Duration.ofSeconds(10));
                 assertTrue(head.startsWith("HTTP/1.1 200"), "stream " + (i + 1) + ": " + head);
                 Await.until(() -> held(gateway) == 0, Duration.ofSeconds(5), "a stream under way holds nothing of its body");
             }
@@ -138,21 +138,6 @@ class BodyGuardTest {
             }
             openRouter.answer("chat/completions", FakeUpstream.json(200, FakeUpstream.chatCompletion("a/b", "hi")));
         }
-    }
-
-    /** What a stream sends up to the end of its first event. */
-    private static String firstEvent(Socket stream) throws IOException {
-        stream.setSoTimeout(10_000);
-        InputStream in = stream.getInputStream();
-        StringBuilder seen = new StringBuilder();
-        while (!(seen.indexOf("data: ") >= 0 && seen.toString().endsWith("\n\n"))) {
-            int next = in.read();
-            if (next < 0) {
-                break;
-            }
-            seen.append((char) next);
-        }
-        return seen.toString();
     }
 
     @Test

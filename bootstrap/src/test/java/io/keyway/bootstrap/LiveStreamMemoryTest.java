@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.time.Duration;
@@ -69,15 +68,9 @@ class LiveStreamMemoryTest {
     /** A stream sent over its own connection, read up to the end of its first event, and left open. */
     private Socket streamToItsFirstEvent(String body) throws IOException {
         Socket socket = gateway.postAndKeepOpen(key, body);
-        socket.setSoTimeout(30_000);
-        InputStream in = socket.getInputStream();
-        StringBuilder seen = new StringBuilder();
-        while (!seen.toString().contains("data: ") || !seen.toString().endsWith("\n\n")) {
-            int next = in.read();
-            assertTrue(next >= 0, "the stream ended before its first event: " + seen);
-            seen.append((char) next);
-        }
-        assertTrue(seen.toString().startsWith("HTTP/1.1 200"), seen.toString());
+        String seen = Gateway.readToFirstEvent(socket, Duration.ofSeconds(30));
+        assertTrue(seen.contains("data: ") && seen.endsWith("\n\n"), "the stream ended before its first event: " + seen);
+        assertTrue(seen.startsWith("HTTP/1.1 200"), seen);
         return socket;
     }
 

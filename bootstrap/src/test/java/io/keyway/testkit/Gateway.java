@@ -131,6 +131,32 @@ public final class Gateway implements AutoCloseable {
         return client;
     }
 
+    /**
+     * Reads a stream opened with {@link #postAndKeepOpen} up to the end of its first event (a {@code data: } line and
+     * the blank line after it), within {@code wait}, and leaves it open. Returns what came, the status line and headers
+     * included; less when the connection closed first.
+     */
+    public static String readToFirstEvent(java.net.Socket stream, java.time.Duration wait) throws IOException {
+        stream.setSoTimeout((int) wait.toMillis());
+        java.io.InputStream in = stream.getInputStream();
+        StringBuilder seen = new StringBuilder();
+        boolean inEvents = false;
+        while (!(inEvents && endsWith(seen, "\n\n"))) {
+            int next = in.read();
+            if (next < 0) {
+                break;
+            }
+            seen.append((char) next);
+            inEvents = inEvents || endsWith(seen, "data: ");
+        }
+        return seen.toString();
+    }
+
+    private static boolean endsWith(StringBuilder text, String suffix) {
+        int from = text.length() - suffix.length();
+        return from >= 0 && text.indexOf(suffix, from) == from;
+    }
+
     /** Creates an account through the admin API and returns its management key. */
     public String createAccount(String name) {
         HttpResponse<String> response = post("/admin/accounts", adminToken, "{\"name\":\"" + name + "\"}");
