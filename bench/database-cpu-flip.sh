@@ -21,10 +21,9 @@ kw=$KEYWAY_PID
 [ $started = 0 ] || { echo "Keyway did not start"; exit 1; }
 postmaster=$(pgrep -f "$work/data" | head -1)
 move() { local child; for child in $(pgrep -P "$postmaster"); do taskset -a -p -c "$1" "$child" > /dev/null 2>&1 || true; done; }
-ticks() { local sum=0 pid; for pid in "$@"; do sum=$((sum + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0))); done; echo $sum; }
 probe() { # SECONDS
   taskset -c 0 node $PROBES/ttfb-probe.js "http://127.0.0.1:$KW/v1/chat/completions" \
-    '{"model":"openrouter-openai/gpt-4o-mini-delay-100","stream":true,"messages":[{"role":"user","content":"hello"}]}' \
+    "$(probe_body openrouter-openai/gpt-4o-mini-delay-100)" \
     "Authorization: Bearer $KEYWAY_KEY" 1000 "$1" | sed -n 's/^TTFBJSON //p'
 }
 probe "${WARM:-40}" > /dev/null
@@ -37,10 +36,10 @@ for round in $(seq 1 "${ROUNDS:-3}"); do
     sleep 2
     children=$(pgrep -P "$postmaster" | tr '\n' ' ')
     # shellcheck disable=SC2086
-    k0=$(ticks $kw) p0=$(ticks $postmaster $children)
+    k0=$(cpu_ticks $kw) p0=$(cpu_ticks $postmaster $children)
     result=$(probe "${SECONDS_RUN:-20}")
     # shellcheck disable=SC2086
-    k1=$(ticks $kw) p1=$(ticks $postmaster $children)
+    k1=$(cpu_ticks $kw) p1=$(cpu_ticks $postmaster $children)
     printf '%s' "$result" | python3 -c "
 import json, sys
 d = json.load(sys.stdin)

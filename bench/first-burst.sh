@@ -54,14 +54,14 @@ for target in ${TARGETS:-nginx keyway}; do
       sleep 2
       read -r compiled0 compiling0 < <(jstat -compiler $KEYWAY_PID | awk 'NR == 2 { print $1, $4 }')
       pauses0=$(grep -c 'Pause' "$work/gc.log")
-      cpu0=$(awk '{ print $14 + $15 }' /proc/$KEYWAY_PID/stat)
+      cpu0=$(cpu_ticks $KEYWAY_PID)
       if [ "${PERF:-0}" = 1 ]; then
         jcmd $KEYWAY_PID Compiler.perfmap > /dev/null
         perf record -F 1999 -g -p $KEYWAY_PID -o "$work/perf.data" -- sleep "${BURST_SECONDS:-1.6}" > /dev/null 2>&1 &
         rec=$!
       fi
       result=$(load "$url" "$model" "$header" "$DURATION")
-      cpu1=$(awk '{ print $14 + $15 }' /proc/$KEYWAY_PID/stat)
+      cpu1=$(cpu_ticks $KEYWAY_PID)
       read -r compiled1 compiling1 < <(jstat -compiler $KEYWAY_PID | awk 'NR == 2 { print $1, $4 }')
       table keyway "$result"
       echo "  Keyway's CPU in the run: $(awk -v t=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }') s;" \

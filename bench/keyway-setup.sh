@@ -144,6 +144,19 @@ probe_cleanup() {
   sleep 2; rm -rf "$work"
 }
 
+# The CPU time (user and system, in clock ticks) the processes $@ have used so far; one that is gone counts 0.
+cpu_ticks() {
+  local sum=0 pid
+  for pid in "$@"; do sum=$((sum + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0))); done
+  echo "$sum"
+}
+
+# Microseconds of CPU a relayed event, from $1 clock ticks over $2 of the probe's streams (23 events a stream: the
+# role, 20 contents, the last with usage, and [DONE]); "—" when no stream finished.
+us_per_event() {
+  awk -v t="$1" -v hz="$(getconf CLK_TCK)" -v n="$2" 'BEGIN { if (n > 0) printf "%.1f us", t / hz * 1e6 / (n * 23); else print "—" }'
+}
+
 # The probe's request body for model $1: a stream with one user message, "hello", or PROMPT_BYTES bytes of "x" when
 # set (a long prompt shows what a live stream keeps of its request).
 probe_body() {

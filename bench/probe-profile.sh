@@ -18,7 +18,7 @@ jar=~/.m2/repository/tools/profiler/async-profiler/$AP_VERSION/async-profiler-$A
 [ -f "$jar" ] || ./mvnw -q -B -ntp dependency:get -Dartifact=tools.profiler:async-profiler:$AP_VERSION > /dev/null \
   || { echo "async-profiler $AP_VERSION could not be fetched"; exit 1; }
 probe_start $UP
-mkdir -p "$work/ap" && (cd "$work/ap" && unzip -q -o "$jar" 'linux-x64/*') || { echo "no linux-x64 library in $jar"; exit 1; }
+mkdir -p "$work/ap" && (cd "$work/ap" && jar xf "$jar" linux-x64/libasyncProfiler.so) || { echo "no linux-x64 library in $jar"; exit 1; }
 lib="$work/ap/linux-x64/libasyncProfiler.so"
 if [ "$which" = keyway ]; then
   keyway_start "$work" $PORT "http://127.0.0.1:$UP/api/v1" 1 "${KEYWAY_JAR:-bootstrap/target/keyway.jar}" \
@@ -38,14 +38,13 @@ out="$work/profile.collapsed"
 # jcmd hands the agent's options over as one argument only when they are quoted inside it.
 jcmd "$pid" JVMTI.agent_load "$lib" "\"start,event=cpu,interval=1ms,file=$out,collapsed\"" > /dev/null \
   || { echo "the profiler did not attach"; exit 1; }
-before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+before=$(cpu_ticks "$pid")
 result=$(taskset -c 0 node ../shared/probes/ttfb-probe.js "$url" "$body" "$header" "$CONNECTIONS" 20 | sed -n 's/^TTFBJSON //p')
-after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+after=$(cpu_ticks "$pid")
 jcmd "$pid" JVMTI.agent_load "$lib" "\"stop,file=$out,collapsed\"" > /dev/null
 echo "$which, $CONNECTIONS streams x $DELAY ms after ${WARM:-60} s: $result"
 n=$(printf '%s' "$result" | python3 -c "import json,sys; print(json.load(sys.stdin)['n'])")
-awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$n" \
-  'BEGIN { if (n > 0) printf "CPU per relayed event: %.1f us (23 events a stream; the profiler'"'"'s own cost included)\n", t / hz * 1e6 / (n * 23) }'
+echo "CPU per relayed event: $(us_per_event $((after - before)) "$n") (the profiler's own cost included)"
 python3 bench/probe_profile.py "$out"
 [ -n "${KEEP:-}" ] && cp "$out" "$KEEP"
 exit 0

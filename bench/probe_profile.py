@@ -22,12 +22,15 @@ def thread_of(frames):
     return "other threads"
 
 
-def owner(frames):
-    leaf = frames[-1]
+def is_java(frame):
+    """A Java method (package/Class.method), not a kernel ([k]) or native symbol."""
+    return "/" in frame and not frame.endswith("_[k]")
+
+
+def owner(leaf):
     if leaf.endswith("_[k]") or "Native.ioUringEnter" in leaf or "Native.epoll" in leaf:
         return "kernel (system calls, loopback TCP)"
-    java = [f for f in frames if "/" in f and not f.endswith("_[k]")]
-    if java and java[-1] == leaf:
+    if is_java(leaf):
         for name, prefix in OWNERS:
             if leaf.startswith(prefix):
                 return name
@@ -47,10 +50,10 @@ def main(path):
         if thread != "event loop":
             parts[thread] += n
             continue
-        parts["event loop: " + owner(frames)] += n
-        java = [f for f in frames if "/" in f and not f.endswith("_[k]")]
-        if java and java[-1] == frames[-1]:
-            hot[frames[-1]] += n
+        leaf = frames[-1]
+        parts["event loop: " + owner(leaf)] += n
+        if is_java(leaf):
+            hot[leaf] += n
     print(f"{total} samples (1 ms of CPU each)")
     for name, n in parts.most_common():
         print(f"  {n / total * 100:5.1f}%  {name}")

@@ -23,7 +23,6 @@ probe() { # JAR-INDEX SECONDS
     "$(probe_body "openrouter-openai/gpt-4o-mini-delay-$DELAY")" \
     "Authorization: Bearer ${keys[$1]}" "$CONNECTIONS" "$2" | sed -n 's/^TTFBJSON //p'
 }
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 peak() { local pid=$1 out=$2 peak=0 rss; while [ ! -f "$out.stop" ]; do
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0); [ "${rss:-0}" -gt "$peak" ] && peak=$rss
   echo "$peak" > "$out"; sleep 0.5; done; }
@@ -38,9 +37,9 @@ for round in $(seq 1 "${ROUNDS:-4}"); do
   for j in $seq_; do
     out=${works[$j]}/peak; rm -f "$out.stop"; echo 0 > "$out"
     peak "${pids[$j]}" "$out" & sampler=$!
-    t0=$(ticks "${pids[$j]}")
+    t0=$(cpu_ticks "${pids[$j]}")
     result=$(probe $j "${SECONDS_RUN:-20}")
-    t1=$(ticks "${pids[$j]}")
+    t1=$(cpu_ticks "${pids[$j]}")
     touch "$out.stop"; wait $sampler 2>/dev/null
     line=$(printf '%s' "$result" | python3 -c "
 import json, sys

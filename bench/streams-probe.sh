@@ -47,13 +47,11 @@ fi
 # This run's worker: a child of this run's master (bench/bench.sh has its own nginx running when it calls this script).
 nginx_pid=$(pgrep -P "$(cat "$work/nginx.pid")" | head -1)
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 peak_sampler() { local pid=$1 out=$2; local peak=0; while kill -0 "$pid" 2>/dev/null && [ ! -f "$out.stop" ]; do
   local rss; rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0); [ "${rss:-0}" -gt "$peak" ] && peak=$rss; echo "$peak" > "$out"; sleep 0.5; done; }
 probe() { # URL MODEL HEADER CONNECTIONS SECONDS
   taskset -c 0 node $PROBES/ttfb-probe.js "$1" "$(probe_body "$2")" "$3" "$4" "$5" | sed -n 's/^TTFBJSON //p'
 }
-ticks=$(getconf CLK_TCK)
 echo "| load | through | finished | errors | no [DONE] | first event p50 | p99 | peak RSS | CPU per event |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
 for load in $LOADS; do
@@ -76,7 +74,7 @@ for load in $LOADS; do
       after=$(cpu_ticks "$pid"); touch "$work/peak.stop"; wait $sampler 2>/dev/null || true
       rss="$(( $(cat "$work/peak") / 1024 )) MB"
       n=$(printf '%s' "$result" | python3 -c "import json,sys; print(json.load(sys.stdin)['n'])")
-      cpu=$(awk -v t=$((after - before)) -v hz=$ticks -v n="$n" 'BEGIN { if (n > 0) printf "%.1f us", t / hz * 1e6 / (n * 23); else print "—" }')
+      cpu=$(us_per_event $((after - before)) "$n")
     fi
     field() { printf '%s' "$result" | python3 -c "import json,sys; print(json.load(sys.stdin).get('$1'))"; }
     echo "| $conns x ${delay} ms | $target | $(field n) | $(field errors) | $(field missing_done) | $(field ttfb_p50_ms) ms | $(field ttfb_p99_ms) ms | $rss | $cpu |"

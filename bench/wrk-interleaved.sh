@@ -16,16 +16,15 @@ keyway_start_each "http://127.0.0.1:$UP/api/v1" 18063 "$@" || exit 1
 export BENCH_MODEL=openrouter-bench/model BENCH_STREAM=true
 load() { BENCH_KEY=${keys[$1]} taskset -c 0 wrk -t1 -c16 -d"$2"s -s bench/post.lua "http://127.0.0.1:${ports[$1]}/v1/chat/completions" | grep BENCH; }
 for j in "${!ports[@]}"; do load $j "$WARM" > /dev/null; done
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
 declare -a total cpu
 order=("${!ports[@]}")
 for round in $(seq 1 "$ROUNDS"); do
   if [ $((round % 2)) = 0 ]; then seq_=$(printf '%s\n' "${order[@]}" | tac); else seq_="${order[*]}"; fi
   for j in $seq_; do
-    t0=$(ticks "${pids[$j]}")
+    t0=$(cpu_ticks "${pids[$j]}")
     n=$(load $j "$SLICE" | sed -E 's/.*requests=([0-9]+).*errors=([0-9]+) non2xx=([0-9]+).*/\1 \2 \3/')
-    t1=$(ticks "${pids[$j]}")
+    t1=$(cpu_ticks "${pids[$j]}")
     set -- $n
     [ "$2" = 0 ] && [ "$3" = 0 ] || echo "round $round jar $j: errors $2, non-2xx $3"
     total[$j]=$(( ${total[$j]:-0} + $1 ))
